@@ -40,7 +40,7 @@ typedef enum whea_kind {
 	WHEA_K_BYTES,        /* opaque bytes; size 0 = up to the end of the enclosing struct */
 	WHEA_K_ASCII,        /* fixed-length text, not necessarily NUL-terminated; size 0 = to the end */
 	WHEA_K_TIMESTAMP,    /* 8-byte CPER timestamp (BCD or binary, detected) */
-	WHEA_K_STRUCT,       /* nested struct: layout in sub (or chosen by select) */
+	WHEA_K_STRUCT,       /* nested struct: layout in sub (or chosen by select); size 0 = to the end */
 	WHEA_K_ARRAY,        /* array of structs of layout sub (sub NULL: of unsigned integers of `size`
 	                        bytes, shown with fmt); count from count() or fixed `count_fixed` */
 	WHEA_K_RESERVED,     /* should be zero; shown only when it is not (with a warning) */
@@ -50,7 +50,8 @@ typedef enum whea_fmt {
 	WHEA_FMT_DEC = 0, /* decimal */
 	WHEA_FMT_HEX,     /* 0x-prefixed hex, minimal digits */
 	WHEA_FMT_ADDR,    /* 0x-prefixed hex padded to the field width (addresses, register values) */
-	WHEA_FMT_BCDREV,  /* 2-byte BCD revision: byte1.byte0 -> "major.minor" in text */
+	WHEA_FMT_BCDREV,  /* 2-byte revision: byte1 = major, byte0 = minor; JSON {"major","minor"} */
+	WHEA_FMT_CODE,    /* ENUM shown in JSON as {"code","name"} (libcper's severity form) */
 } whea_fmt;
 
 /* WHEA_V(n): the row is valid only when bit n of the struct's WHEA_K_VALIDBITS row is set.
@@ -110,6 +111,9 @@ typedef struct whea_def {
 	/* Optional: this def is a union; the layout to use is select(own bytes, len) (e.g. the WHEA
 	 * packet by its signature, XPF MCA by version). Returning NULL = decode as bytes. */
 	whea_select_fn select;
+	/* With select: every layout select can return, NULL-terminated. The JSON encoder tries them in
+	 * turn and keeps the one select agrees with once the bytes are written. */
+	const struct whea_def *const *variants;
 	/* Optional extra semantic check of a decoded struct; reports through the diag callback.
 	 * base = absolute offset of st in the record, for diagnostics. */
 	void (*check)(const uint8_t *st, size_t len, uint64_t base,

@@ -10,6 +10,9 @@
 extern const whea_def whea_def_error_status;      /* u64 UEFI Error Status (spec 5), memory.c */
 extern const whea_name whea_memory_error_types[];  /* memory error type codes 0..15, memory.c */
 extern const whea_def whea_def_memory;            /* platform memory section (80/73 bytes), memory.c */
+extern const whea_def whea_def_generic_processor; /* processor.c */
+extern const whea_def whea_def_pcie, whea_def_pci_bus, whea_def_pci_device; /* io.c */
+extern const whea_def whea_def_mcg_status, whea_def_mcg_cap, whea_def_mci_status; /* x86 MCA registers, microsoft.c */
 
 /* Each file exports one NULL-terminated group; registry.c lists the groups. */
 extern const whea_section_type *const whea_group_memory[];    /* memory.c */

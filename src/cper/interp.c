@@ -1,0 +1,403 @@
+/* cper/interp.c — the field-table interpreter, decode direction: walks a whea_def over bytes,
+ * checks every row against the bytes present and the validation bits, and emits events to a sink.
+ * Freestanding: no allocator, no stdio. */
+#include <string.h>
+
+#include "cper/interp.h"
+#include "util/fmt.h"
+#include "util/le.h"
+
+#define MAX_DEPTH 16
+
+typedef struct walk {
+	const whea_sink *s;
+	int hint;
+	int depth;
+} walk;
+
+const char *whea_name_of(const whea_name *names, uint64_t v)
+{
+	if (names)
+		for (; names->name; names++)
+			if (names->value == v)
+				return names->name;
+	return NULL;
+}
+
+const char *whea_key_label(const char *key, char *buf, size_t cap)
+{
+	size_t n = 0;
+	if (!cap)
+		return buf;
+	while (*key == '_')
+		key++;
+	for (size_t i = 0; key[i] && n + 2 < cap; i++) {
+		char c = key[i];
+		if (c == '_') {
+			buf[n++] = ' ';
+			continue;
+		}
+		bool upper = c >= 'A' && c <= 'Z';
+		bool prev_upper = i > 0 && key[i - 1] >= 'A' && key[i - 1] <= 'Z';
+		bool next_lower = key[i + 1] >= 'a' && key[i + 1] <= 'z';
+		if (i == 0) {
+			if (c >= 'a' && c <= 'z')
+				c = (char)(c - 32);
+		} else if (upper && (!prev_upper || next_lower)) {
+			buf[n++] = ' ';
+			/* Lower-case a capital that starts an ordinary word, keep acronyms ("ID", "PCIe"). */
+			if (next_lower && !(key[i + 2] >= 'A' && key[i + 2] <= 'Z' && key[i + 3] == 0))
+				c = (char)(c + 32);
+		}
+		buf[n++] = c;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+const whea_def *whea_def_resolve(const whea_def *d, const uint8_t *p, size_t len)
+{
+	for (int i = 0; d && d->select && i < 4; i++)
+		d = d->select(p, len);
+	return d && d->select ? NULL : d;
+}
+
+const whea_def *whea_row_sub(const whea_field *f, const uint8_t *st, size_t len)
+{
+	return f->select ? f->select(st, len) : f->sub;
+}
+
+static const whea_field *validbits_row(const whea_def *d)
+{
+	for (uint16_t i = 0; i < d->nfields; i++)
+		if (d->fields[i].kind == WHEA_K_VALIDBITS)
+			return &d->fields[i];
+	return NULL;
+}
+
+const char *whea_validbit_name(const whea_def *def, unsigned bit)
+{
+	const whea_field *vb = validbits_row(def);
+	for (uint16_t i = 0; i < def->nfields; i++)
+		if (def->fields[i].valid == bit + 1)
+			return def->fields[i].key;
+	return vb ? whea_name_of(vb->names, bit) : NULL;
+}
+
+uint64_t whea_validbits_known(const whea_def *def)
+{
+	uint64_t m = 0;
+	const whea_field *vb = validbits_row(def);
+	for (uint16_t i = 0; i < def->nfields; i++)
+		if (def->fields[i].valid && def->fields[i].valid <= 64)
+			m |= 1ull << (def->fields[i].valid - 1);
+	if (vb && vb->names)
+		for (const whea_name *n = vb->names; n->name; n++)
+			if (n->value < 64)
+				m |= 1ull << n->value;
+	if (vb && vb->sub) /* counts packed into the validation bits (x86 N and M) */
+		for (uint16_t i = 0; i < vb->sub->nbits; i++) {
+			const whea_bitfield *b = &vb->sub->bits[i];
+			m |= (b->width >= 64 ? ~0ull : ((1ull << b->width) - 1)) << b->lo;
+		}
+	return m;
+}
+
+static void diag(walk *w, int sev, int code, uint64_t off, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	whea_vformat(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	whea_diag d = {sev, code, off, msg};
+	if (w->s->diag)
+		w->s->diag(w->s->ctx, &d);
+}
+
+static void check_diag_cb(void *ctx, int severity, uint64_t off, const char *msg)
+{
+	walk *w = ctx;
+	diag(w, severity, WHEA_EFORMAT, off, "%s", msg);
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs);
+
+/* Emits one integer with its bitfield layout as an object {"value", fields...}. */
+static void emit_bitfields(walk *w, const char *key, const char *label, uint64_t v, const whea_field *f,
+			   const whea_def *layout)
+{
+	const whea_sink *s = w->s;
+	s->begin(s->ctx, key, label, false);
+	s->num(s->ctx, "value", NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
+	for (uint16_t i = 0; i < layout->nbits; i++) {
+		const whea_bitfield *b = &layout->bits[i];
+		if (b->valid && !((v >> (b->valid - 1)) & 1))
+			continue;
+		uint64_t x = b->width >= 64 ? v >> b->lo : (v >> b->lo) & ((1ull << b->width) - 1);
+		switch (b->kind) {
+		case WHEA_K_BOOL:
+			s->boolean(s->ctx, b->key, b->label, x != 0);
+			break;
+		case WHEA_K_ENUM:
+			s->enm(s->ctx, b->key, b->label, x, whea_name_of(b->names, x), b->fmt);
+			break;
+		case WHEA_K_FLAGS:
+			s->bits(s->ctx, b->key, b->label, x, b->width, b->names, NULL);
+			break;
+		default:
+			s->num(s->ctx, b->key, b->label, x, b->fmt, (b->width + 7) / 8);
+			break;
+		}
+	}
+	s->end(s->ctx, false);
+}
+
+/* Bytes a row covers given the bytes present (arrays: sum of the elements that fit). */
+typedef struct rowspan {
+	size_t off, size;
+	size_t count;   /* arrays: elements that fit */
+	bool complete;  /* whole row present */
+} rowspan;
+
+static size_t elem_size_of(const whea_field *f, const whea_def *sub)
+{
+	if (f->size)
+		return f->size;
+	return sub ? sub->size : 0;
+}
+
+static rowspan measure_array(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off,
+			     uint64_t abs, bool report)
+{
+	rowspan r = {off, 0, 0, true};
+	size_t want = f->count ? f->count(st, len) : f->count_fixed;
+	size_t room = off <= len ? len - off : 0;
+	if (!f->elem_size) {
+		size_t es = elem_size_of(f, f->sub);
+		size_t fit = es ? room / es : 0;
+		r.count = want <= fit ? want : fit;
+		r.size = r.count * es;
+		if (r.count < want) {
+			r.complete = false;
+			if (report)
+				diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (off <= len ? off : len),
+				     "%s: %zu elements of %zu bytes claimed but only %zu fit in the %zu bytes from offset %zu",
+				     f->key, want, es, fit, room, off);
+		}
+		return r;
+	}
+	size_t pos = off;
+	for (size_t i = 0; i < want; i++) {
+		size_t avail = pos <= len ? len - pos : 0;
+		size_t es = f->elem_size(st + pos, avail);
+		if (es == 0 || es > avail) {
+			if (report)
+				diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + pos,
+				     "%s: element %zu of %zu (%zu bytes) does not fit in the %zu bytes left", f->key, i,
+				     want, es, avail);
+			r.complete = false;
+			break;
+		}
+		pos += es;
+		r.count++;
+	}
+	r.size = pos - off;
+	return r;
+}
+
+static void emit_array(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, uint64_t abs,
+		       const rowspan *r)
+{
+	const whea_sink *s = w->s;
+	s->begin(s->ctx, f->key, f->label, true);
+	size_t pos = off;
+	for (size_t i = 0; i < r->count; i++) {
+		size_t avail = len - pos;
+		size_t es = f->elem_size ? f->elem_size(st + pos, avail) : elem_size_of(f, f->sub);
+		if (!f->sub) {
+			s->num(s->ctx, NULL, NULL, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
+		} else {
+			s->begin(s->ctx, NULL, NULL, false);
+			walk_def(w, f->sub, st + pos, es, abs + pos);
+			s->end(s->ctx, false);
+		}
+		pos += es;
+	}
+	s->end(s->ctx, true);
+}
+
+static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, size_t size,
+		     uint64_t abs, const rowspan *r)
+{
+	const whea_sink *s = w->s;
+	const uint8_t *p = st + off;
+	switch (f->kind) {
+	case WHEA_K_UINT: {
+		uint64_t v = whea_leN(p, (unsigned)size);
+		const whea_def *layout = whea_row_sub(f, st, len);
+		if (layout && layout->nbits)
+			emit_bitfields(w, f->key, f->label, v, f, layout);
+		else
+			s->num(s->ctx, f->key, f->label, v, f->fmt, (unsigned)size);
+		break;
+	}
+	case WHEA_K_ENUM: {
+		uint64_t v = whea_leN(p, (unsigned)size);
+		s->enm(s->ctx, f->key, f->label, v, whea_name_of(f->names, v), f->fmt);
+		break;
+	}
+	case WHEA_K_FLAGS:
+		s->bits(s->ctx, f->key, f->label, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names, NULL);
+		break;
+	case WHEA_K_VALIDBITS:
+		break; /* emitted by walk_def */
+	case WHEA_K_GUID:
+		s->guid(s->ctx, f->key, f->label, (const whea_guid *)(const void *)p, f->fmt);
+		break;
+	case WHEA_K_ASCII:
+		s->text(s->ctx, f->key, f->label, p, size);
+		break;
+	case WHEA_K_TIMESTAMP:
+		s->time(s->ctx, f->key, f->label, p, w->hint);
+		break;
+	case WHEA_K_STRUCT: {
+		const whea_def *sub = whea_row_sub(f, st, len);
+		s->begin(s->ctx, f->key, f->label, false);
+		if (sub)
+			walk_def(w, sub, p, size, abs + off);
+		else
+			s->bytes(s->ctx, "data", NULL, p, size);
+		s->end(s->ctx, false);
+		break;
+	}
+	case WHEA_K_ARRAY:
+		emit_array(w, f, st, len, off, abs, r);
+		break;
+	case WHEA_K_RESERVED:
+		diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + off, "reserved field %s (%zu bytes at offset %zu) is not zero",
+		     f->key, size, off);
+		/* fall through */
+	default: /* WHEA_K_BYTES */
+		s->bytes(s->ctx, f->key, f->label, p, size);
+		break;
+	}
+}
+
+/* Where a row sits and how big it is, given the bytes present. */
+static rowspan place_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t cursor, uint64_t abs,
+			 bool report)
+{
+	size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
+	if (f->kind == WHEA_K_ARRAY)
+		return measure_array(w, f, st, len, off, abs, report);
+	rowspan r = {off, f->size, 0, true};
+	if ((f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT) && f->size == 0)
+		r.size = off < len ? len - off : 0;
+	r.complete = off <= len && r.size <= len - off;
+	return r;
+}
+
+static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
+{
+	const whea_sink *s = w->s;
+	d = whea_def_resolve(d, p, len);
+	if (!d || w->depth >= MAX_DEPTH) {
+		s->bytes(s->ctx, "data", NULL, p, len);
+		return len;
+	}
+	w->depth++;
+	const whea_field *vbrow = validbits_row(d);
+	uint64_t vb = 0;
+	bool have_vb = vbrow && vbrow->off + vbrow->size <= len;
+	if (have_vb) {
+		vb = whea_leN(p + vbrow->off, vbrow->size);
+		uint64_t unknown = vb & ~whea_validbits_known(d);
+		if (unknown)
+			diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + vbrow->off,
+			     "%s: reserved validation bits set (0x%llx)", d->name, (unsigned long long)unknown);
+	}
+	size_t cursor = 0, extent = 0;
+	bool invalid_pending = false;
+	for (uint16_t i = 0; i < d->nfields; i++) {
+		const whea_field *f = &d->fields[i];
+		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
+		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
+		if (f->kind == WHEA_K_ARRAY ? r.count == 0 && !r.complete : !r.complete) {
+			if (on)
+				diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
+				     "%s: validation bit %u claims %s at offset %zu..%zu, beyond the %zu bytes present",
+				     d->name, f->valid - 1u, f->key, r.off, r.off + r.size, len);
+			cursor = r.off + r.size;
+			continue;
+		}
+		cursor = r.off + r.size;
+		if (cursor > extent)
+			extent = cursor;
+		if (f->kind == WHEA_K_VALIDBITS) {
+			s->bits(s->ctx, f->key, f->label, vb, f->size * 8u, f->names, d);
+			continue;
+		}
+		if (gated && !on) {
+			if (!all_zero(p + r.off, r.size))
+				invalid_pending = true;
+			continue;
+		}
+		if (f->kind == WHEA_K_RESERVED && all_zero(p + r.off, r.size))
+			continue;
+		emit_row(w, f, p, len, r.off, r.size, abs, &r);
+	}
+	if (invalid_pending) {
+		/* Fields whose validation bit is clear but whose bytes are not zero: kept apart so
+		 * that nobody takes them for valid data, and so that the JSON round-trips exactly. */
+		s->begin(s->ctx, "notValid", "Not valid (validation bit clear)", false);
+		cursor = 0;
+		for (uint16_t i = 0; i < d->nfields; i++) {
+			const whea_field *f = &d->fields[i];
+			rowspan r = place_row(w, f, p, len, cursor, abs, false);
+			cursor = r.off + r.size;
+			bool on = have_vb && f->valid && ((vb >> (f->valid - 1)) & 1);
+			if (!f->valid || on || !r.complete || all_zero(p + r.off, r.size))
+				continue;
+			emit_row(w, f, p, len, r.off, r.size, abs, &r);
+		}
+		s->end(s->ctx, false);
+	}
+	if (d->check)
+		d->check(p, len, abs, check_diag_cb, w);
+	w->depth--;
+	return extent;
+}
+
+size_t whea_interp_decode(const whea_sink *s, const whea_def *def, const uint8_t *p, size_t len, uint64_t abs,
+			  int hint)
+{
+	walk w = {s, hint, 0};
+	return walk_def(&w, def, p, len, abs);
+}
+
+void whea_interp_section(const whea_sink *s, const whea_section_type *t, const uint8_t *p, size_t len,
+			 uint64_t abs, int hint)
+{
+	walk w = {s, hint, 0};
+	const whea_def *d = t ? whea_def_resolve(t->def, p, len) : NULL;
+	if (!d) {
+		s->bytes(s->ctx, "data", NULL, p, len);
+		return;
+	}
+	size_t need = d->min_size ? d->min_size : d->size;
+	if (len < need)
+		diag(&w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs,
+		     "%s section is %zu bytes, shorter than the %zu its layout needs", t->name, len, need);
+	size_t extent = walk_def(&w, d, p, len, abs);
+	if (extent < len)
+		s->bytes(s->ctx, "trailingBytes", "Trailing bytes", p + extent, len - extent);
+}

@@ -1,0 +1,63 @@
+/* cper/interp.h — the field-table interpreter's output interface (the "sink") and entry points.
+ *
+ * decode: walks a whea_def over bytes and emits semantic events to a sink; the JSON writer, the
+ * text printer and the validator are sinks. Diagnostics go to the sink's diag callback. */
+#ifndef WHEA_CPER_INTERP_H
+#define WHEA_CPER_INTERP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "whea/record.h"
+#include "whea/table.h"
+
+/* Presentation hints a sink may use for GUID fields. */
+enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOTIFY_TYPE, WHEA_GUID_CREATOR };
+
+typedef struct whea_sink {
+	void *ctx;
+	/* key: JSON key (NULL inside arrays); label: text label (NULL = derive from key). */
+	void (*begin)(void *ctx, const char *key, const char *label, bool array);
+	void (*end)(void *ctx, bool array);
+	void (*num)(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width);
+	void (*enm)(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt);
+	/* FLAGS: names maps bit -> name. VALIDBITS: def is the struct; names are extra bit names. */
+	void (*bits)(void *ctx, const char *key, const char *label, uint64_t v, unsigned width,
+		     const whea_name *names, const whea_def *validdef);
+	void (*boolean)(void *ctx, const char *key, const char *label, bool v);
+	void (*guid)(void *ctx, const char *key, const char *label, const whea_guid *g, int role);
+	void (*text)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
+	void (*bytes)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
+	void (*time)(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint);
+	void (*diag)(void *ctx, const whea_diag *d);
+} whea_sink;
+
+/* Walks def over p[0..len); abs = offset of p in the record (for diagnostics); hint = timestamp
+ * hint. Emits the struct's members (not a surrounding begin/end). Returns the bytes covered. */
+size_t whea_interp_decode(const whea_sink *s, const whea_def *def, const uint8_t *p, size_t len,
+			  uint64_t abs, int hint);
+
+/* Decodes one section body (members of the section object): the def's rows, then
+ * "trailingBytes" when the body is longer than the layout. Opaque types: "data". */
+void whea_interp_section(const whea_sink *s, const whea_section_type *t, const uint8_t *p, size_t len,
+			 uint64_t abs, int hint);
+
+/* Walks a whole record (cper/walk.c): header, sectionDescriptors, sections, extraBytes. */
+void whea_interp_record(const whea_sink *s, const whea_record *r);
+
+/* Name of bit `bit` of a VALIDBITS row of def (derived from the rows it gates, or its names). */
+const char *whea_validbit_name(const whea_def *def, unsigned bit);
+/* Mask of the validation bits def defines. */
+uint64_t whea_validbits_known(const whea_def *def);
+/* Name for value v in names, or NULL. */
+const char *whea_name_of(const whea_name *names, uint64_t v);
+/* "physicalAddressMask" -> "Physical address mask" into buf; returns buf. */
+const char *whea_key_label(const char *key, char *buf, size_t cap);
+
+/* Resolves def-level unions: the layout to use for these bytes (NULL = opaque). */
+const whea_def *whea_def_resolve(const whea_def *d, const uint8_t *p, size_t len);
+/* Layout of a row's sub (field-level select), NULL if none. */
+const whea_def *whea_row_sub(const whea_field *f, const uint8_t *st, size_t len);
+
+#endif

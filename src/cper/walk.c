@@ -1,0 +1,84 @@
+/* cper/walk.c — walks a whole parsed record through a sink: header, descriptors, section bodies,
+ * and any non-zero bytes no structure covers ("extraBytes"), so a writer sees every byte. */
+#include <string.h>
+
+#include "cper/interp.h"
+#include "util/le.h"
+
+/* Non-zero stretches of the record outside header, descriptors and sections. */
+static void walk_extra(const whea_sink *s, const whea_record *r)
+{
+	size_t n = r->len;
+	size_t covered = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * r->section_count;
+	bool open = false;
+	size_t pos = covered < n ? covered : n;
+	while (pos < n) {
+		/* Next byte not inside any section. */
+		size_t next_end = pos;
+		for (unsigned i = 0; i < r->section_count; i++) {
+			const uint8_t *d = r->data + WHEA_RECORD_HEADER_SIZE + WHEA_SECTION_DESC_SIZE * i;
+			uint64_t off = whea_le32(d), end = off + whea_le32(d + 4);
+			if (off <= pos && pos < end && end > next_end)
+				next_end = end > n ? n : (size_t)end;
+		}
+		if (next_end > pos) {
+			pos = next_end;
+			continue;
+		}
+		/* pos is uncovered: extend to the next covered byte. */
+		size_t stop = n;
+		for (unsigned i = 0; i < r->section_count; i++) {
+			const uint8_t *d = r->data + WHEA_RECORD_HEADER_SIZE + WHEA_SECTION_DESC_SIZE * i;
+			uint64_t off = whea_le32(d);
+			if (whea_le32(d + 4) && off > pos && off < stop)
+				stop = (size_t)off;
+		}
+		size_t a = pos, b = stop;
+		while (a < b && !r->data[a])
+			a++;
+		while (b > a && !r->data[b - 1])
+			b--;
+		if (a < b) {
+			if (!open)
+				s->begin(s->ctx, "extraBytes", "Bytes outside every section", true), open = true;
+			s->begin(s->ctx, NULL, NULL, false);
+			s->num(s->ctx, "offset", NULL, a, WHEA_FMT_DEC, 4);
+			s->bytes(s->ctx, "data", NULL, r->data + a, b - a);
+			s->end(s->ctx, false);
+		}
+		pos = stop;
+	}
+	if (open)
+		s->end(s->ctx, true);
+}
+
+void whea_interp_record(const whea_sink *s, const whea_record *r)
+{
+	whea_guid creator;
+	whea_record_creator(r, &creator);
+	int hint = whea_ts_hint_for_creator(&creator);
+	s->begin(s->ctx, "header", "Record header", false);
+	whea_interp_decode(s, &whea_def_record_header, r->data, WHEA_RECORD_HEADER_SIZE, 0, hint);
+	s->end(s->ctx, false);
+	s->begin(s->ctx, "sectionDescriptors", "Section descriptors", true);
+	for (unsigned i = 0; i < r->section_count; i++) {
+		size_t off = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * i;
+		s->begin(s->ctx, NULL, NULL, false);
+		whea_interp_decode(s, &whea_def_section_descriptor, r->data + off, WHEA_SECTION_DESC_SIZE, off, hint);
+		s->end(s->ctx, false);
+	}
+	s->end(s->ctx, true);
+	s->begin(s->ctx, "sections", "Sections", true);
+	for (unsigned i = 0; i < r->section_count; i++) {
+		whea_section_desc d;
+		whea_record_section(r, i, &d);
+		s->begin(s->ctx, NULL, NULL, false);
+		s->begin(s->ctx, d.known ? d.known->key : "Unknown", d.known ? d.known->name : "Unknown section", false);
+		if (d.body)
+			whea_interp_section(s, d.known, d.body, d.length, d.offset, hint);
+		s->end(s->ctx, false);
+		s->end(s->ctx, false);
+	}
+	s->end(s->ctx, true);
+	walk_extra(s, r);
+}

@@ -1,0 +1,1381 @@
+/* format/json_read.c — the strict, allocation-free JSON reader declared in json_read.h.
+ *
+ * One pass over the input with an explicit stack (no recursion): a goto-driven state machine with the
+ * states "value", "key", "after a value" and "close". Nodes are appended in document order, so a
+ * container's first child is always the next node, and the sibling chain is kept with one "last child"
+ * slot per open container. Strings are scanned eight bytes at a time (SWAR) until a quote, backslash,
+ * control character or non-ASCII byte shows up; only strings with escapes are copied (decoded) into
+ * the caller's string buffer. Duplicate keys are checked when an object closes: pairwise for small
+ * objects, and for large ones by a merge sort of the members linked through their (temporarily
+ * borrowed) parent fields, so a hostile object with a million keys still costs O(n log n) and no memory.
+ *
+ * Freestanding: only <stdarg.h>, <stdbool.h>, <stddef.h>, <stdint.h>; messages are formatted by a small
+ * printf subset here, and handed to whea_error_set() as "%s". */
+#include "format/json_read.h"
+
+#include <stdarg.h>
+
+#include "whea/error.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define JR_LIKELY(x) __builtin_expect(!!(x), 1)
+#define JR_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define JR_COLD __attribute__((cold, noinline))
+#define JR_NOINLINE __attribute__((noinline))
+#define JR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define JR_SWAR 1
+#else
+#define JR_LIKELY(x) (x)
+#define JR_UNLIKELY(x) (x)
+#define JR_COLD
+#define JR_NOINLINE
+#define JR_PRINTF(f, a)
+#define JR_SWAR 0
+#endif
+
+#define JR_MSGCAP sizeof(((whea_error *)0)->message)
+#define JR_PATHCAP sizeof(((whea_error *)0)->path)
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Character classes                                                                              */
+
+/* JSON whitespace: space, tab, line feed, carriage return. */
+static const uint8_t jr_ws[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
+/* Bytes that stand for themselves inside a string: 0x20..0x7F except '"' and '\\'. */
+static const uint8_t jr_plain[256] = {
+	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x20 */ 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x30 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x40 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x50 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	/* 0x60 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x80..0xFF: 0 (validated as UTF-8) */
+};
+
+static inline bool jr_digit(uint8_t c) { return (unsigned)(c - '0') < 10u; }
+
+static inline int jr_hexval(uint8_t c)
+{
+	if (jr_digit(c))
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Four hex digits at p (caller checked that 4 bytes exist), or -1. */
+static inline int32_t jr_hex4(const uint8_t *p)
+{
+	int a = jr_hexval(p[0]), b = jr_hexval(p[1]), c = jr_hexval(p[2]), d = jr_hexval(p[3]);
+	if ((a | b | c | d) < 0)
+		return -1;
+	return (int32_t)((a << 12) | (b << 8) | (c << 4) | d);
+}
+
+/* Length (2..4) of the well-formed UTF-8 sequence at p (p[0] >= 0x80), or 0 when it is not one:
+ * stray continuation bytes, overlong forms (C0, C1, E0 80..9F, F0 80..8F), UTF-16 surrogates
+ * (ED A0..BF), code points above U+10FFFF (F4 90.., F5..FF), or a sequence cut by end. */
+static inline unsigned jr_utf8(const uint8_t *p, const uint8_t *end)
+{
+	uint8_t c = p[0];
+	ptrdiff_t avail = end - p;
+	if (c < 0xC2)
+		return 0;
+	if (c < 0xE0)
+		return avail >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c < 0xF0) {
+		uint8_t lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+		if (avail < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c < 0xF5) {
+		uint8_t lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+		if (avail < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* FNV-1a folded to 16 bits: a cheap filter before comparing keys. */
+static inline uint16_t jr_hash(const char *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (uint8_t)k[i];
+		h *= 16777619u;
+	}
+	return (uint16_t)(h ^ (h >> 16));
+}
+
+static inline bool jr_memeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static inline bool jr_samekey(const whea_jnode *a, const whea_jnode *b)
+{
+	return a->khash == b->khash && a->keylen == b->keylen && jr_memeq(a->key, b->key, a->keylen);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Bounded text output and a printf subset (no stdio in a freestanding build)                      */
+
+typedef struct jr_out {
+	char *b;
+	size_t cap; /* bytes of b, including the NUL */
+	size_t n;   /* characters produced so far (may exceed what fits) */
+} jr_out;
+
+static void jr_putc(jr_out *o, char c)
+{
+	if (o->n + 1 < o->cap)
+		o->b[o->n] = c;
+	o->n++;
+}
+
+static void jr_putn(jr_out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		jr_putc(o, s[i]);
+}
+
+static void jr_puts(jr_out *o, const char *s)
+{
+	while (*s)
+		jr_putc(o, *s++);
+}
+
+static void jr_pad(jr_out *o, char c, long n)
+{
+	for (; n > 0; n--)
+		jr_putc(o, c);
+}
+
+static void jr_end(jr_out *o)
+{
+	if (o->cap)
+		o->b[o->n < o->cap ? o->n : o->cap - 1] = '\0';
+}
+
+static void jr_putu(jr_out *o, uint64_t v)
+{
+	char tmp[24];
+	int k = 0;
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		jr_putc(o, tmp[--k]);
+}
+
+typedef struct jr_spec {
+	bool left, zero, plus, space, alt;
+	long width, prec; /* prec < 0: none */
+} jr_spec;
+
+static void jr_fmt_int(jr_out *o, const jr_spec *sp, uintmax_t v, bool neg, unsigned base, bool upper, bool ptr)
+{
+	const char *digs = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[72], pre[3];
+	int nd = 0, np = 0;
+	if (!(v == 0 && sp->prec == 0))
+		do {
+			tmp[nd++] = digs[v % base];
+			v /= base;
+		} while (v);
+	if (neg)
+		pre[np++] = '-';
+	else if (sp->plus && base == 10 && !ptr)
+		pre[np++] = '+';
+	else if (sp->space && base == 10 && !ptr)
+		pre[np++] = ' ';
+	if (base == 16 && (ptr || (sp->alt && nd && !(nd == 1 && tmp[0] == '0')))) {
+		pre[np++] = '0';
+		pre[np++] = upper ? 'X' : 'x';
+	}
+	long digits = nd;
+	if (base == 8 && sp->alt && (nd == 0 || tmp[nd - 1] != '0') && sp->prec <= nd)
+		digits = nd + 1; /* "#o": the number starts with 0 */
+	if (sp->prec > digits)
+		digits = sp->prec;
+	long total = np + digits;
+	if (!sp->left && !(sp->zero && sp->prec < 0))
+		jr_pad(o, ' ', sp->width - total);
+	jr_putn(o, pre, (size_t)np);
+	if (!sp->left && sp->zero && sp->prec < 0)
+		jr_pad(o, '0', sp->width - total);
+	jr_pad(o, '0', digits - nd);
+	while (nd)
+		jr_putc(o, tmp[--nd]);
+	if (sp->left)
+		jr_pad(o, ' ', sp->width - total);
+}
+
+/* Formats fmt into o. Supports %d %i %u %x %X %o %c %s %p %% with flags "-0+ #", width and precision
+ * (numbers or *), and the length modifiers hh h l ll z j t. Stops at anything else. */
+static void jr_vout(jr_out *o, const char *f, va_list ap)
+{
+	while (*f) {
+		if (*f != '%') {
+			jr_putc(o, *f++);
+			continue;
+		}
+		f++;
+		jr_spec sp = {.prec = -1};
+		for (;; f++) {
+			if (*f == '-')
+				sp.left = true;
+			else if (*f == '0')
+				sp.zero = true;
+			else if (*f == '+')
+				sp.plus = true;
+			else if (*f == ' ')
+				sp.space = true;
+			else if (*f == '#')
+				sp.alt = true;
+			else
+				break;
+		}
+		if (*f == '*') {
+			int w = va_arg(ap, int);
+			if (w < 0) {
+				sp.left = true;
+				w = w < -4096 ? 4096 : -w;
+			}
+			sp.width = w > 4096 ? 4096 : w;
+			f++;
+		} else {
+			while (jr_digit((uint8_t)*f)) {
+				if (sp.width < 4096)
+					sp.width = sp.width * 10 + (*f - '0');
+				f++;
+			}
+		}
+		if (*f == '.') {
+			f++;
+			sp.prec = 0;
+			if (*f == '*') {
+				int pr = va_arg(ap, int);
+				sp.prec = pr < 0 ? -1 : pr;
+				f++;
+			} else {
+				while (jr_digit((uint8_t)*f)) {
+					if (sp.prec < 1L << 24)
+						sp.prec = sp.prec * 10 + (*f - '0');
+					f++;
+				}
+			}
+		}
+		enum { LM_NONE, LM_HH, LM_H, LM_L, LM_LL, LM_Z, LM_J, LM_T } lm = LM_NONE;
+		switch (*f) {
+		case 'h':
+			f++;
+			lm = LM_H;
+			if (*f == 'h') {
+				f++;
+				lm = LM_HH;
+			}
+			break;
+		case 'l':
+			f++;
+			lm = LM_L;
+			if (*f == 'l') {
+				f++;
+				lm = LM_LL;
+			}
+			break;
+		case 'z': f++; lm = LM_Z; break;
+		case 'j': f++; lm = LM_J; break;
+		case 't': f++; lm = LM_T; break;
+		default: break;
+		}
+		char conv = *f;
+		if (!conv)
+			return;
+		f++;
+		switch (conv) {
+		case '%':
+			jr_putc(o, '%');
+			break;
+		case 'c': {
+			char ch = (char)va_arg(ap, int);
+			if (!sp.left)
+				jr_pad(o, ' ', sp.width - 1);
+			jr_putc(o, ch);
+			if (sp.left)
+				jr_pad(o, ' ', sp.width - 1);
+			break;
+		}
+		case 's': {
+			const char *sv = va_arg(ap, const char *);
+			if (!sv)
+				sv = "(null)";
+			size_t n = 0;
+			while ((sp.prec < 0 || n < (size_t)sp.prec) && sv[n])
+				n++;
+			if (!sp.left)
+				jr_pad(o, ' ', sp.width - (long)n);
+			jr_putn(o, sv, n);
+			if (sp.left)
+				jr_pad(o, ' ', sp.width - (long)n);
+			break;
+		}
+		case 'd':
+		case 'i': {
+			intmax_t v;
+			switch (lm) {
+			case LM_HH: v = (signed char)va_arg(ap, int); break;
+			case LM_H: v = (short)va_arg(ap, int); break;
+			case LM_L: v = va_arg(ap, long); break;
+			case LM_LL: v = va_arg(ap, long long); break;
+			case LM_Z: v = va_arg(ap, ptrdiff_t); break; /* the signed type of size_t's width */
+			case LM_J: v = va_arg(ap, intmax_t); break;
+			case LM_T: v = va_arg(ap, ptrdiff_t); break;
+			default: v = va_arg(ap, int); break;
+			}
+			uintmax_t mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
+			jr_fmt_int(o, &sp, mag, v < 0, 10, false, false);
+			break;
+		}
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o': {
+			uintmax_t v;
+			switch (lm) {
+			case LM_HH: v = (unsigned char)va_arg(ap, unsigned); break;
+			case LM_H: v = (unsigned short)va_arg(ap, unsigned); break;
+			case LM_L: v = va_arg(ap, unsigned long); break;
+			case LM_LL: v = va_arg(ap, unsigned long long); break;
+			case LM_Z: v = va_arg(ap, size_t); break;
+			case LM_J: v = va_arg(ap, uintmax_t); break;
+			case LM_T: v = (uintmax_t)va_arg(ap, ptrdiff_t); break;
+			default: v = va_arg(ap, unsigned); break;
+			}
+			unsigned base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16;
+			jr_fmt_int(o, &sp, v, false, base, conv == 'X', false);
+			break;
+		}
+		case 'p': {
+			void *pv = va_arg(ap, void *);
+			jr_fmt_int(o, &sp, (uintmax_t)(uintptr_t)pv, false, 16, false, true);
+			break;
+		}
+		default:
+			return; /* unsupported conversion (e.g. floating point): stop, the arguments are unknown */
+		}
+	}
+}
+
+static void JR_PRINTF(2, 3) jr_printf(jr_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	jr_vout(o, fmt, ap);
+	va_end(ap);
+}
+
+/* Writes k[0..n) as a JSON string body (without quotes): '"', '\\' and control bytes escaped, other
+ * bytes (valid UTF-8 by construction) as they are. At most max output characters, then "...". */
+static void jr_escaped(jr_out *o, const char *k, size_t n, size_t max)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t start = o->n;
+	for (size_t i = 0; i < n; i++) {
+		if (o->n - start >= max) {
+			jr_puts(o, "...");
+			return;
+		}
+		uint8_t c = (uint8_t)k[i];
+		if (c == '"' || c == '\\') {
+			jr_putc(o, '\\');
+			jr_putc(o, (char)c);
+		} else if (c == '\n') {
+			jr_puts(o, "\\n");
+		} else if (c == '\t') {
+			jr_puts(o, "\\t");
+		} else if (c < 0x20 || c == 0x7F) {
+			jr_puts(o, "\\u00");
+			jr_putc(o, hex[c >> 4]);
+			jr_putc(o, hex[c & 15]);
+		} else {
+			jr_putc(o, (char)c);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Paths                                                                                          */
+
+typedef struct jr_seg {
+	const char *key; /* NULL: array index */
+	uint32_t keylen;
+	uint32_t index;
+} jr_seg;
+
+static bool jr_ident(const char *k, uint32_t n)
+{
+	if (n == 0)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t c = (uint8_t)k[i];
+		bool alpha = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+		if (!alpha && !(i > 0 && jr_digit(c)))
+			return false;
+	}
+	return true;
+}
+
+static void jr_seg_out(jr_out *o, const jr_seg *s)
+{
+	if (!s->key) {
+		jr_putc(o, '[');
+		jr_putu(o, s->index);
+		jr_putc(o, ']');
+	} else if (jr_ident(s->key, s->keylen)) {
+		jr_putc(o, '.');
+		jr_putn(o, s->key, s->keylen);
+	} else {
+		jr_puts(o, "[\"");
+		jr_escaped(o, s->key, s->keylen, (size_t)-1);
+		jr_puts(o, "\"]");
+	}
+}
+
+/* The path of node n, followed by the key segment *tail when tail is not NULL. */
+static void jr_path(const whea_jdoc *d, uint32_t n, const jr_seg *tail, char *buf, size_t cap)
+{
+	if (!buf || !cap)
+		return;
+	buf[0] = '\0';
+	if (!d || !d->nodes || n >= d->nnodes)
+		return;
+	jr_seg seg[WHEA_JSON_MAX_DEPTH + 2];
+	size_t lens[WHEA_JSON_MAX_DEPTH + 2];
+	unsigned k = 0;
+	/* Walk up to the root. A parent always precedes its child, which also bounds a damaged doc. */
+	for (uint32_t i = n; i != 0;) {
+		const whea_jnode *nd = &d->nodes[i];
+		if (k == WHEA_JSON_MAX_DEPTH + 1 || nd->parent >= i)
+			return;
+		seg[k].key = nd->key;
+		seg[k].keylen = nd->keylen;
+		seg[k].index = nd->index;
+		k++;
+		i = nd->parent;
+	}
+	for (unsigned a = 0, b = k ? k - 1 : 0; a < b; a++, b--) {
+		jr_seg t = seg[a];
+		seg[a] = seg[b];
+		seg[b] = t;
+	}
+	if (tail)
+		seg[k++] = *tail;
+	size_t total = 1;
+	for (unsigned i = 0; i < k; i++) {
+		jr_out c = {NULL, 0, 0};
+		jr_seg_out(&c, &seg[i]);
+		lens[i] = c.n;
+		total += c.n;
+	}
+	unsigned from = 0;
+	if (total >= cap && k > 0) {
+		/* Too long: keep "$..." and as many trailing segments as fit. */
+		size_t room = cap - 1, have = 4; /* "$..." */
+		from = k - 1;
+		if (have + lens[from] <= room) {
+			have += lens[from];
+			while (from > 1 && have + lens[from - 1] <= room)
+				have += lens[--from];
+		}
+		if (k == 1)
+			from = 0;
+	}
+	jr_out o = {buf, cap, 0};
+	jr_putc(&o, '$');
+	if (from > 0)
+		jr_puts(&o, "...");
+	for (unsigned i = from; i < k; i++)
+		jr_seg_out(&o, &seg[i]);
+	jr_end(&o);
+}
+
+char *whea_json_path(const whea_jdoc *d, uint32_t n, char *buf, size_t cap)
+{
+	jr_path(d, n, NULL, buf, cap);
+	return buf;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Parser state and errors                                                                        */
+
+typedef struct jr {
+	const uint8_t *text, *end;
+	whea_jdoc *doc;
+	whea_jnode *nodes;
+	uint32_t nn, maxn;
+	char *sb;
+	size_t sused, scap;
+	uint32_t cont[WHEA_JSON_MAX_DEPTH]; /* open containers, outermost first */
+	uint32_t last[WHEA_JSON_MAX_DEPTH]; /* their last child so far */
+} jr;
+
+/* Records code at byte `at` with the path of node `node` (+ tail). With linecol, the message starts
+ * with "line L, column C: " (column counted in characters, 1-based). */
+static JR_COLD JR_PRINTF(7, 8) int jr_err(jr *s, int code, const uint8_t *at, uint32_t node, const jr_seg *tail,
+					   bool linecol, const char *fmt, ...)
+{
+	char msg[JR_MSGCAP], path[JR_PATHCAP];
+	jr_out o = {msg, sizeof msg, 0};
+	if (linecol) {
+		unsigned long line = 1, col = 1;
+		for (const uint8_t *q = s->text; q < at; q++) {
+			if (*q == '\n') {
+				line++;
+				col = 1;
+			} else if ((*q & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		jr_printf(&o, "line %lu, column %lu: ", line, col);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	jr_vout(&o, fmt, ap);
+	va_end(ap);
+	jr_end(&o);
+	s->doc->nnodes = s->nn;
+	s->doc->strused = s->sused;
+	if (s->nn == 0) {
+		path[0] = '$';
+		path[1] = '\0';
+	} else {
+		jr_path(s->doc, node, tail, path, sizeof path);
+	}
+	return whea_error_set(code, (int64_t)(at - s->text), path, "%s", msg);
+}
+
+/* "'x'", "end of input" or "byte 0xC3" for the character at p. */
+static const char *jr_got(const jr *s, const uint8_t *p, char buf[16])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (p >= s->end)
+		return "end of input";
+	uint8_t c = *p;
+	if (c >= 0x20 && c < 0x7F) {
+		buf[0] = '\'';
+		buf[1] = (char)c;
+		buf[2] = '\'';
+		buf[3] = '\0';
+	} else {
+		jr_out o = {buf, 16, 0};
+		jr_puts(&o, "byte 0x");
+		jr_putc(&o, hex[c >> 4]);
+		jr_putc(&o, hex[c & 15]);
+		jr_end(&o);
+	}
+	return buf;
+}
+
+/* A syntax error "expected WHAT, got X", with a hint for the usual non-JSON habits. */
+static JR_COLD int jr_expected(jr *s, const uint8_t *at, uint32_t node, const jr_seg *tail, const char *what)
+{
+	char gb[16];
+	const char *hint = "";
+	if (at < s->end) {
+		uint8_t c = *at;
+		if (c == '/')
+			hint = " (comments are not allowed in JSON)";
+		else if (c == '\'')
+			hint = " (JSON strings use double quotes)";
+		else if ((c == 'N' || c == 'I') && what[0] == 'a' && what[1] == ' ')
+			hint = " (NaN and Infinity are not JSON numbers)";
+		else if (c >= 0x80)
+			hint = " (non-ASCII bytes are only allowed inside strings)";
+	}
+	return jr_err(s, WHEA_EFORMAT, at, node, tail, true, "expected %s, got %s%s", what, jr_got(s, at, gb), hint);
+}
+
+static JR_COLD int jr_nospace_str(jr *s, const uint8_t *at, uint32_t node)
+{
+	return jr_err(s, WHEA_ENOSPACE, at, node, NULL, false,
+		      "JSON string buffer too small (%zu bytes) for the decoded strings", s->scap);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Strings                                                                                        */
+
+/* Emits code point cp as UTF-8 into sb[*o..]; false when it does not fit. */
+static inline bool jr_put_utf8(jr *s, size_t *o, uint32_t cp)
+{
+	uint8_t b[4];
+	unsigned n;
+	if (cp < 0x80) {
+		b[0] = (uint8_t)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (uint8_t)(0xC0 | (cp >> 6));
+		b[1] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (uint8_t)(0xE0 | (cp >> 12));
+		b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (uint8_t)(0xF0 | (cp >> 18));
+		b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	if (s->scap - *o < n)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		s->sb[(*o)++] = (char)b[i];
+	return true;
+}
+
+static JR_COLD int jr_bad_byte_in_string(jr *s, const uint8_t *p, uint32_t node, bool key)
+{
+	uint8_t c = *p;
+	if (c < 0x20)
+		return jr_err(s, WHEA_EFORMAT, p, node, NULL, true,
+			      "unescaped control character 0x%02X in a %s (write it as \\u%04X)", c,
+			      key ? "key" : "string", c);
+	return jr_err(s, WHEA_EFORMAT, p, node, NULL, true, "invalid UTF-8 (byte 0x%02X) in a %s", c,
+		      key ? "key" : "string");
+}
+
+static JR_COLD int jr_unterminated(jr *s, const uint8_t *quote, uint32_t node, bool key)
+{
+	return jr_err(s, WHEA_EFORMAT, quote, node, NULL, true, "unterminated %s (no closing '\"')",
+		      key ? "key" : "string");
+}
+
+/* The rest of a string that has escapes: start is just after the opening quote, p at the first
+ * backslash. Decodes into the string buffer. */
+static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *p, uint32_t node, bool key,
+				      const char **out, uint32_t *outlen)
+{
+	const uint8_t *const start = *pp, *const end = s->end;
+	size_t o = s->sused;
+	size_t pre = (size_t)(p - start);
+	if (s->scap - o < pre)
+		return jr_nospace_str(s, start - 1, node);
+	for (size_t i = 0; i < pre; i++)
+		s->sb[o++] = (char)start[i];
+	for (;;) {
+		if (JR_UNLIKELY(p == end))
+			return jr_unterminated(s, start - 1, node, key);
+		uint8_t c = *p;
+		if (jr_plain[c]) {
+			const uint8_t *q = p + 1;
+			while (q < end && jr_plain[*q])
+				q++;
+			size_t n = (size_t)(q - p);
+			if (s->scap - o < n)
+				return jr_nospace_str(s, start - 1, node);
+			for (size_t i = 0; i < n; i++)
+				s->sb[o++] = (char)p[i];
+			p = q;
+			continue;
+		}
+		if (c == '"') {
+			*out = s->sb + s->sused;
+			*outlen = (uint32_t)(o - s->sused);
+			s->sused = o;
+			*pp = p + 1;
+			return 0;
+		}
+		if (c == '\\') {
+			if (end - p < 2)
+				return jr_unterminated(s, start - 1, node, key);
+			char simple;
+			switch (p[1]) {
+			case '"': simple = '"'; break;
+			case '\\': simple = '\\'; break;
+			case '/': simple = '/'; break;
+			case 'b': simple = '\b'; break;
+			case 'f': simple = '\f'; break;
+			case 'n': simple = '\n'; break;
+			case 'r': simple = '\r'; break;
+			case 't': simple = '\t'; break;
+			case 'u': {
+				int32_t cp = end - p >= 6 ? jr_hex4(p + 2) : -1;
+				if (cp < 0)
+					return jr_err(s, WHEA_EFORMAT, p, node, NULL, true,
+						      "expected 4 hex digits after \\u");
+				if (cp >= 0xDC00 && cp <= 0xDFFF)
+					return jr_err(s, WHEA_EFORMAT, p, node, NULL, true,
+						      "lone low surrogate \\u%04X (not preceded by \\uD800-\\uDBFF)",
+						      (unsigned)cp);
+				if (cp >= 0xD800 && cp <= 0xDBFF) {
+					int32_t lo = -2;
+					if (end - p >= 8 && p[6] == '\\' && p[7] == 'u') {
+						lo = end - p >= 12 ? jr_hex4(p + 8) : -1;
+						if (lo < 0)
+							return jr_err(s, WHEA_EFORMAT, p + 6, node, NULL, true,
+								      "expected 4 hex digits after \\u");
+					}
+					if (lo < 0xDC00 || lo > 0xDFFF)
+						return jr_err(s, WHEA_EFORMAT, p, node, NULL, true,
+							      "lone high surrogate \\u%04X (must be followed by "
+							      "\\uDC00-\\uDFFF)",
+							      (unsigned)cp);
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					p += 6;
+				}
+				p += 6;
+				if (!jr_put_utf8(s, &o, (uint32_t)cp))
+					return jr_nospace_str(s, start - 1, node);
+				continue;
+			}
+			default: {
+				char gb[16];
+				return jr_err(s, WHEA_EFORMAT, p, node, NULL, true,
+					      "invalid escape: expected one of \" \\ / b f n r t u after '\\', got %s",
+					      jr_got(s, p + 1, gb));
+			}
+			}
+			if (s->scap == o)
+				return jr_nospace_str(s, start - 1, node);
+			s->sb[o++] = simple;
+			p += 2;
+			continue;
+		}
+		if (c < 0x80)
+			return jr_bad_byte_in_string(s, p, node, key);
+		unsigned n = jr_utf8(p, end);
+		if (!n)
+			return jr_bad_byte_in_string(s, p, node, key);
+		if (s->scap - o < n)
+			return jr_nospace_str(s, start - 1, node);
+		for (unsigned i = 0; i < n; i++)
+			s->sb[o++] = (char)p[i];
+		p += n;
+	}
+}
+
+/* Scans a string whose opening quote is just before *pp. Without escapes the result points into the
+ * input; otherwise it is decoded into the string buffer. On success *pp is past the closing quote. */
+static inline int jr_string(jr *s, const uint8_t **pp, uint32_t node, bool key, const char **out,
+			    uint32_t *outlen)
+{
+	const uint8_t *p = *pp, *const end = s->end, *const start = p;
+	for (;;) {
+#if JR_SWAR
+		while (end - p >= 8) {
+			const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+			uint64_t w;
+			__builtin_memcpy(&w, p, 8);
+			uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+			uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
+			if (special & high)
+				break;
+			p += 8;
+		}
+#endif
+		while (p < end && jr_plain[*p])
+			p++;
+		if (JR_UNLIKELY(p == end))
+			return jr_unterminated(s, start - 1, node, key);
+		uint8_t c = *p;
+		if (JR_LIKELY(c == '"')) {
+			*out = (const char *)start;
+			*outlen = (uint32_t)(p - start);
+			*pp = p + 1;
+			return 0;
+		}
+		if (c == '\\')
+			return jr_string_slow(s, pp, p, node, key, out, outlen);
+		if (c < 0x80)
+			return jr_bad_byte_in_string(s, p, node, key);
+		unsigned n = jr_utf8(p, end);
+		if (!n)
+			return jr_bad_byte_in_string(s, p, node, key);
+		p += n;
+	}
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Duplicate keys                                                                                 */
+
+/* Total order on members: key (hash, length, bytes), then position. */
+static inline int jr_keycmp(const whea_jnode *nd, uint32_t a, uint32_t b)
+{
+	const whea_jnode *x = &nd[a], *y = &nd[b];
+	if (x->khash != y->khash)
+		return x->khash < y->khash ? -1 : 1;
+	if (x->keylen != y->keylen)
+		return x->keylen < y->keylen ? -1 : 1;
+	for (uint32_t i = 0; i < x->keylen; i++)
+		if (x->key[i] != y->key[i])
+			return (uint8_t)x->key[i] < (uint8_t)y->key[i] ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* Bottom-up merge sort of the list starting at `list` and linked through .parent (0 ends it);
+ * O(n log n) time, O(1) memory. Returns the new head. */
+static uint32_t jr_msort(whea_jnode *nd, uint32_t list)
+{
+	for (uint64_t insize = 1;; insize *= 2) {
+		uint32_t p = list, tail = 0;
+		uint64_t nmerges = 0;
+		list = 0;
+		while (p) {
+			nmerges++;
+			uint32_t q = p;
+			uint64_t psize = 0, qsize = insize;
+			while (psize < insize && q) {
+				psize++;
+				q = nd[q].parent;
+			}
+			while (psize > 0 || (qsize > 0 && q)) {
+				uint32_t e;
+				if (psize == 0) {
+					e = q;
+					q = nd[q].parent;
+					qsize--;
+				} else if (qsize == 0 || !q || jr_keycmp(nd, p, q) <= 0) {
+					e = p;
+					p = nd[p].parent;
+					psize--;
+				} else {
+					e = q;
+					q = nd[q].parent;
+					qsize--;
+				}
+				if (tail)
+					nd[tail].parent = e;
+				else
+					list = e;
+				tail = e;
+			}
+			p = q;
+		}
+		nd[tail].parent = 0;
+		if (nmerges <= 1)
+			return list;
+	}
+}
+
+static JR_COLD int jr_dup_error(jr *s, uint32_t first, uint32_t dup)
+{
+	char kb[96];
+	jr_out o = {kb, sizeof kb, 0};
+	jr_escaped(&o, s->nodes[dup].key, s->nodes[dup].keylen, 64);
+	jr_end(&o);
+	return jr_err(s, WHEA_EJSON, s->text + s->nodes[dup].off, dup, NULL, true,
+		      "duplicate key \"%s\" in an object (first at byte %lu)", kb,
+		      (unsigned long)s->nodes[first].off);
+}
+
+/* Rejects an object with two members of the same key; reports the earliest second occurrence. */
+static int jr_dups(jr *s, uint32_t obj)
+{
+	whea_jnode *nd = s->nodes;
+	uint32_t dup = 0, first = 0;
+	if (nd[obj].count <= 16) {
+		for (uint32_t b = nd[nd[obj].child].next; b && !dup; b = nd[b].next)
+			for (uint32_t a = nd[obj].child; a != b; a = nd[a].next)
+				if (jr_samekey(&nd[a], &nd[b])) {
+					dup = b;
+					first = a;
+					break;
+				}
+	} else {
+		for (uint32_t m = nd[obj].child; m; m = nd[m].next)
+			nd[m].parent = nd[m].next;
+		uint32_t list = jr_msort(nd, nd[obj].child);
+		/* Equal keys are now adjacent and in document order. */
+		for (uint32_t a = list; nd[a].parent; a = nd[a].parent) {
+			uint32_t b = nd[a].parent;
+			if (jr_samekey(&nd[a], &nd[b]) && (!dup || b < dup)) {
+				dup = b;
+				first = a;
+			}
+		}
+		for (uint32_t m = nd[obj].child; m; m = nd[m].next)
+			nd[m].parent = obj;
+	}
+	return dup ? jr_dup_error(s, first, dup) : 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The parser                                                                                     */
+
+static int jr_run(jr *s, bool prefix, size_t *consumed)
+{
+	const uint8_t *const text = s->text, *const end = s->end;
+	const uint8_t *p = text, *comma = NULL;
+	whea_jnode *const nodes = s->nodes;
+	const uint32_t maxn = s->maxn;
+	uint32_t nn = 0, idx;
+	unsigned depth = 0;
+	bool in_obj = false;
+	const char *kp = NULL;
+	uint32_t kl = 0;
+	uint16_t kh = 0;
+	whea_jnode *nd;
+	int rc;
+	uint8_t c;
+
+value:
+	while (p < end && jr_ws[*p])
+		p++;
+	if (JR_UNLIKELY(p == end)) {
+		s->nn = nn;
+		if (prefix && nn == 0) {
+			*consumed = (size_t)(end - text);
+			return whea_error_set(WHEA_ENOTFOUND, (int64_t)(end - text), NULL,
+					      "no JSON value before the end of input");
+		}
+		if (depth == 0)
+			return jr_expected(s, p, 0, NULL, "a JSON value");
+		jr_seg t = {in_obj ? kp : NULL, in_obj ? kl : 0, nodes[s->cont[depth - 1]].count};
+		return jr_expected(s, p, s->cont[depth - 1], &t, "a value");
+	}
+	if (JR_UNLIKELY(nn == maxn))
+		goto nospace;
+	idx = nn++;
+	nd = &nodes[idx];
+	nd->type = 0;
+	nd->reserved = 0;
+	nd->off = (uint32_t)(p - text);
+	nd->next = 0;
+	nd->child = 0;
+	nd->count = 0;
+	nd->len = 0;
+	nd->str = NULL;
+	if (JR_LIKELY(depth)) {
+		uint32_t par = s->cont[depth - 1];
+		nd->parent = par;
+		if (in_obj) {
+			nd->key = kp;
+			nd->keylen = kl;
+			nd->khash = kh;
+		} else {
+			nd->key = NULL;
+			nd->index = nodes[par].count;
+			nd->khash = 0;
+		}
+		if (nodes[par].count++ == 0)
+			nodes[par].child = idx;
+		else
+			nodes[s->last[depth - 1]].next = idx;
+		s->last[depth - 1] = idx;
+	} else {
+		nd->parent = UINT32_MAX;
+		nd->key = NULL;
+		nd->index = 0;
+		nd->khash = 0;
+	}
+	c = *p;
+	switch (c) {
+	case '"':
+		p++;
+		s->nn = nn;
+		rc = jr_string(s, &p, idx, false, &nd->str, &nd->len);
+		if (JR_UNLIKELY(rc))
+			return rc;
+		nd->type = WHEA_JSTRING;
+		goto after;
+	case '{':
+	case '[':
+		nd->type = c == '{' ? WHEA_JOBJECT : WHEA_JARRAY;
+		if (JR_UNLIKELY(depth == WHEA_JSON_MAX_DEPTH)) {
+			s->nn = nn;
+			return jr_err(s, WHEA_ELIMIT, p, idx, NULL, true,
+				      "JSON nested deeper than %d arrays/objects", WHEA_JSON_MAX_DEPTH);
+		}
+		s->cont[depth++] = idx;
+		in_obj = c == '{';
+		p++;
+		while (p < end && jr_ws[*p])
+			p++;
+		if (p < end && *p == (in_obj ? '}' : ']')) {
+			p++;
+			goto close;
+		}
+		if (in_obj)
+			goto key;
+		goto value;
+	case 't':
+		if (end - p >= 4 && p[1] == 'r' && p[2] == 'u' && p[3] == 'e') {
+			nd->type = WHEA_JTRUE;
+			nd->len = 4;
+			goto literal;
+		}
+		goto badvalue;
+	case 'f':
+		if (end - p >= 5 && p[1] == 'a' && p[2] == 'l' && p[3] == 's' && p[4] == 'e') {
+			nd->type = WHEA_JFALSE;
+			nd->len = 5;
+			goto literal;
+		}
+		goto badvalue;
+	case 'n':
+		if (end - p >= 4 && p[1] == 'u' && p[2] == 'l' && p[3] == 'l') {
+			nd->type = WHEA_JNULL;
+			nd->len = 4;
+			goto literal;
+		}
+		goto badvalue;
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9': {
+		const uint8_t *s0 = p;
+		if (c == '-') {
+			p++;
+			if (p == end || !jr_digit(*p)) {
+				s->nn = nn;
+				return jr_expected(s, p, idx, NULL, "a digit after '-'");
+			}
+		}
+		if (*p == '0') {
+			p++;
+			if (p < end && jr_digit(*p)) {
+				s->nn = nn;
+				return jr_err(s, WHEA_EFORMAT, s0, idx, NULL, true,
+					      "leading zeros are not allowed in JSON numbers");
+			}
+		} else {
+			p++;
+			while (p < end && jr_digit(*p))
+				p++;
+		}
+		if (p < end && *p == '.') {
+			p++;
+			if (p == end || !jr_digit(*p)) {
+				s->nn = nn;
+				return jr_expected(s, p, idx, NULL, "a digit after '.'");
+			}
+			while (p < end && jr_digit(*p))
+				p++;
+		}
+		if (p < end && (*p | 0x20) == 'e') {
+			p++;
+			if (p < end && (*p == '+' || *p == '-'))
+				p++;
+			if (p == end || !jr_digit(*p)) {
+				s->nn = nn;
+				return jr_expected(s, p, idx, NULL, "a digit in the exponent");
+			}
+			while (p < end && jr_digit(*p))
+				p++;
+		}
+		nd->type = WHEA_JNUMBER;
+		nd->str = (const char *)s0;
+		nd->len = (uint32_t)(p - s0);
+		goto after;
+	}
+	default:
+		goto badvalue;
+	}
+
+literal:
+	nd->str = (const char *)p;
+	p += nd->len;
+	goto after;
+
+badvalue:
+	s->nn = nn;
+	return jr_expected(s, p, idx, NULL, "a value");
+
+after: /* a value just ended */
+	if (JR_UNLIKELY(depth == 0))
+		goto done;
+	while (p < end && jr_ws[*p])
+		p++;
+	if (JR_UNLIKELY(p == end))
+		goto badsep;
+	c = *p;
+	if (c == ',') {
+		comma = p++;
+		while (p < end && jr_ws[*p])
+			p++;
+		if (in_obj)
+			goto key;
+		if (JR_UNLIKELY(p < end && *p == ']')) {
+			s->nn = nn;
+			return jr_err(s, WHEA_EFORMAT, comma, s->cont[depth - 1], NULL, true,
+				      "trailing comma before ']' is not allowed in JSON");
+		}
+		goto value;
+	}
+	if (JR_LIKELY(c == (in_obj ? '}' : ']'))) {
+		p++;
+		goto close;
+	}
+badsep:
+	s->nn = nn;
+	return jr_expected(s, p, s->cont[depth - 1], NULL, in_obj ? "',' or '}'" : "',' or ']'");
+
+close: /* p is just past the closing bracket of the innermost open container */
+	idx = s->cont[depth - 1];
+	nodes[idx].str = (const char *)text + nodes[idx].off;
+	nodes[idx].len = (uint32_t)(p - text) - nodes[idx].off;
+	if (in_obj && nodes[idx].count > 1) {
+		s->nn = nn;
+		rc = jr_dups(s, idx);
+		if (rc)
+			return rc;
+	}
+	depth--;
+	in_obj = depth && nodes[s->cont[depth - 1]].type == WHEA_JOBJECT;
+	goto after;
+
+key: /* in an object, at the place of a member's key (whitespace skipped) */
+	if (JR_UNLIKELY(p == end || *p != '"')) {
+		s->nn = nn;
+		if (p < end && *p == '}' && comma)
+			return jr_err(s, WHEA_EFORMAT, comma, s->cont[depth - 1], NULL, true,
+				      "trailing comma before '}' is not allowed in JSON");
+		return jr_expected(s, p, s->cont[depth - 1], NULL, "a string key");
+	}
+	p++;
+	s->nn = nn;
+	rc = jr_string(s, &p, s->cont[depth - 1], true, &kp, &kl);
+	if (JR_UNLIKELY(rc))
+		return rc;
+	kh = jr_hash(kp, kl);
+	while (p < end && jr_ws[*p])
+		p++;
+	if (JR_UNLIKELY(p == end || *p != ':')) {
+		jr_seg t = {kp, kl, 0};
+		return jr_expected(s, p, s->cont[depth - 1], &t, "':' after the key");
+	}
+	p++;
+	goto value;
+
+nospace:
+	s->nn = nn;
+	return jr_err(s, WHEA_ENOSPACE, p, depth ? s->cont[depth - 1] : 0, NULL, false,
+		      "JSON has more values than the %lu nodes provided", (unsigned long)maxn);
+
+done:
+	s->nn = nn;
+	if (prefix) {
+		*consumed = (size_t)(p - text);
+		return 0;
+	}
+	while (p < end && jr_ws[*p])
+		p++;
+	if (JR_UNLIKELY(p != end))
+		return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
+	return 0;
+}
+
+static int jr_parse(whea_jdoc *doc, const char *text, size_t len, bool prefix, size_t *consumed,
+		    whea_jnode *nodes, uint32_t max_nodes, char *strbuf, size_t strcap)
+{
+	if (consumed)
+		*consumed = 0;
+	if (!doc)
+		return whea_error_set(WHEA_EINVAL, -1, NULL, "whea_json_parse: doc is NULL");
+	doc->text = text;
+	doc->textlen = len;
+	doc->nodes = nodes;
+	doc->nnodes = 0;
+	doc->max_nodes = max_nodes;
+	doc->strbuf = strbuf;
+	doc->strcap = strcap;
+	doc->strused = 0;
+	if ((!text && len) || (!nodes && max_nodes) || (!strbuf && strcap) || (prefix && !consumed))
+		return whea_error_set(WHEA_EINVAL, -1, NULL, "whea_json_parse: NULL buffer with a non-zero size");
+	if (len >= UINT32_MAX)
+		return whea_error_set(WHEA_ELIMIT, -1, NULL, "JSON text of %lu bytes or more is not supported",
+				      (unsigned long)UINT32_MAX);
+	if (!text)
+		doc->text = text = "";
+	jr s;
+	s.text = (const uint8_t *)text;
+	s.end = s.text + len;
+	s.doc = doc;
+	s.nodes = nodes;
+	s.nn = 0;
+	s.maxn = nodes ? max_nodes : 0;
+	s.sb = strbuf;
+	s.sused = 0;
+	s.scap = strbuf ? strcap : 0;
+	int rc = jr_run(&s, prefix, consumed);
+	doc->nnodes = s.nn;
+	doc->strused = s.sused;
+	if (rc && rc != WHEA_ENOTFOUND && consumed)
+		*consumed = 0;
+	return rc;
+}
+
+int whea_json_parse(whea_jdoc *doc, const char *text, size_t len, whea_jnode *nodes, uint32_t max_nodes,
+		    char *strbuf, size_t strcap)
+{
+	return jr_parse(doc, text, len, false, NULL, nodes, max_nodes, strbuf, strcap);
+}
+
+int whea_json_parse_prefix(whea_jdoc *doc, const char *text, size_t len, size_t *consumed, whea_jnode *nodes,
+			   uint32_t max_nodes, char *strbuf, size_t strcap)
+{
+	return jr_parse(doc, text, len, true, consumed, nodes, max_nodes, strbuf, strcap);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Accessors                                                                                      */
+
+static inline bool jr_valid(const whea_jdoc *d, uint32_t n) { return d && d->nodes && n < d->nnodes; }
+
+uint32_t whea_json_getn(const whea_jdoc *d, uint32_t obj, const char *key, size_t keylen)
+{
+	if (!jr_valid(d, obj) || d->nodes[obj].type != WHEA_JOBJECT || (!key && keylen) || keylen > UINT32_MAX)
+		return 0;
+	uint16_t h = jr_hash(key, keylen);
+	for (uint32_t m = d->nodes[obj].child; m; m = d->nodes[m].next) {
+		const whea_jnode *nd = &d->nodes[m];
+		if (nd->khash == h && nd->keylen == keylen && jr_memeq(nd->key, key, keylen))
+			return m;
+	}
+	return 0;
+}
+
+uint32_t whea_json_get(const whea_jdoc *d, uint32_t obj, const char *key)
+{
+	if (!key)
+		return 0;
+	size_t n = 0;
+	while (key[n])
+		n++;
+	return whea_json_getn(d, obj, key, n);
+}
+
+uint32_t whea_json_at(const whea_jdoc *d, uint32_t arr, uint32_t i)
+{
+	if (!jr_valid(d, arr))
+		return 0;
+	const whea_jnode *a = &d->nodes[arr];
+	if ((a->type != WHEA_JARRAY && a->type != WHEA_JOBJECT) || i >= a->count)
+		return 0;
+	uint32_t m = a->child;
+	while (i-- && m)
+		m = d->nodes[m].next;
+	return m;
+}
+
+const char *whea_json_type_name(int type)
+{
+	switch (type) {
+	case WHEA_JNULL: return "null";
+	case WHEA_JFALSE: return "false";
+	case WHEA_JTRUE: return "true";
+	case WHEA_JNUMBER: return "number";
+	case WHEA_JSTRING: return "string";
+	case WHEA_JARRAY: return "array";
+	case WHEA_JOBJECT: return "object";
+	default: return "invalid";
+	}
+}
+
+int whea_json_fail(const whea_jdoc *d, uint32_t n, const char *fmt, ...)
+{
+	char msg[JR_MSGCAP], path[JR_PATHCAP];
+	jr_out o = {msg, sizeof msg, 0};
+	va_list ap;
+	va_start(ap, fmt);
+	jr_vout(&o, fmt ? fmt : "", ap);
+	va_end(ap);
+	jr_end(&o);
+	if (!jr_valid(d, n))
+		return whea_error_set(WHEA_EJSON, -1, NULL, "%s", msg);
+	jr_path(d, n, NULL, path, sizeof path);
+	return whea_error_set(WHEA_EJSON, (int64_t)d->nodes[n].off, path, "%s", msg);
+}
+
+/* Shows at most 40 bytes of a value in a message. */
+#define JR_SHOWN(nd) (int)((nd)->len > 40 ? 40 : (nd)->len), (nd)->str, ((nd)->len > 40 ? "..." : "")
+
+int whea_json_u64(const whea_jdoc *d, uint32_t n, uint64_t *out)
+{
+	if (!jr_valid(d, n))
+		return whea_json_fail(d, n, "expected an unsigned integer, but there is no value");
+	const whea_jnode *nd = &d->nodes[n];
+	const char *sp = nd->str;
+	uint32_t len = nd->len;
+	uint64_t v = 0;
+	if (nd->type == WHEA_JNUMBER) {
+		if (sp[0] == '-')
+			return whea_json_fail(d, n, "expected an unsigned integer, got the negative number %.*s%s",
+					      JR_SHOWN(nd));
+		for (uint32_t i = 0; i < len; i++) {
+			if (!jr_digit((uint8_t)sp[i]))
+				return whea_json_fail(d, n,
+						      "expected an unsigned integer, got %.*s%s (no fraction or "
+						      "exponent allowed)",
+						      JR_SHOWN(nd));
+			unsigned dg = (unsigned)(sp[i] - '0');
+			if (v > (UINT64_MAX - dg) / 10)
+				return whea_json_fail(d, n, "%.*s%s does not fit in 64 bits", JR_SHOWN(nd));
+			v = v * 10 + dg;
+		}
+	} else if (nd->type == WHEA_JSTRING) {
+		if (len > 2 && sp[0] == '0' && (sp[1] | 0x20) == 'x') {
+			for (uint32_t i = 2; i < len; i++) {
+				int h = jr_hexval((uint8_t)sp[i]);
+				if (h < 0)
+					goto badstr;
+				if (v >> 60)
+					return whea_json_fail(d, n, "\"%.*s%s\" does not fit in 64 bits", JR_SHOWN(nd));
+				v = (v << 4) | (unsigned)h;
+			}
+		} else {
+			if (len == 0 || (len > 1 && sp[0] == '0'))
+				goto badstr;
+			for (uint32_t i = 0; i < len; i++) {
+				if (!jr_digit((uint8_t)sp[i]))
+					goto badstr;
+				unsigned dg = (unsigned)(sp[i] - '0');
+				if (v > (UINT64_MAX - dg) / 10)
+					return whea_json_fail(d, n, "\"%.*s%s\" does not fit in 64 bits", JR_SHOWN(nd));
+				v = v * 10 + dg;
+			}
+		}
+	} else {
+		return whea_json_fail(d, n, "expected an unsigned integer, got %s", whea_json_type_name(nd->type));
+	}
+	*out = v;
+	return 0;
+badstr:
+	return whea_json_fail(d, n,
+			      "expected an unsigned integer (decimal digits or \"0x\" and hex digits), got "
+			      "\"%.*s%s\"",
+			      JR_SHOWN(nd));
+}
+
+int whea_json_bool(const whea_jdoc *d, uint32_t n, bool *out)
+{
+	if (!jr_valid(d, n))
+		return whea_json_fail(d, n, "expected true or false, but there is no value");
+	uint8_t t = d->nodes[n].type;
+	if (t != WHEA_JTRUE && t != WHEA_JFALSE)
+		return whea_json_fail(d, n, "expected true or false, got %s", whea_json_type_name(t));
+	*out = t == WHEA_JTRUE;
+	return 0;
+}

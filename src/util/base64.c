@@ -1,0 +1,60 @@
+/* util/base64.c — RFC 4648 base64 encode and strict decode (see base64.h). */
+#include "util/base64.h"
+
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void whea_b64_encode(char *out, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 3 <= n; i += 3, out += 4) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		out[0] = alphabet[v >> 18], out[1] = alphabet[(v >> 12) & 63];
+		out[2] = alphabet[(v >> 6) & 63], out[3] = alphabet[v & 63];
+	}
+	if (n - i == 1) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		out[0] = alphabet[v >> 18], out[1] = alphabet[(v >> 12) & 63], out[2] = '=', out[3] = '=';
+	} else if (n - i == 2) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		out[0] = alphabet[v >> 18], out[1] = alphabet[(v >> 12) & 63], out[2] = alphabet[(v >> 6) & 63], out[3] = '=';
+	}
+}
+
+static int val(char c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	if (c == '+') return 62;
+	if (c == '/') return 63;
+	return -1;
+}
+
+long whea_b64_decode(uint8_t *out, size_t cap, const char *s, size_t len)
+{
+	if (len % 4)
+		return -1;
+	size_t pad = len && s[len - 1] == '=' ? (len > 1 && s[len - 2] == '=' ? 2 : 1) : 0;
+	size_t n = len / 4 * 3 - pad;
+	if (n > cap)
+		return -2;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 4) {
+		int q[4];
+		for (int k = 0; k < 4; k++) {
+			q[k] = val(s[i + k]);
+			if (q[k] < 0 && !(s[i + k] == '=' && i + 4 == len && k >= 4 - (int)pad))
+				return -1;
+			if (q[k] < 0)
+				q[k] = 0;
+		}
+		uint32_t v = (uint32_t)q[0] << 18 | (uint32_t)q[1] << 12 | (uint32_t)q[2] << 6 | (uint32_t)q[3];
+		uint8_t b[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+		for (int k = 0; k < 3 && o < n; k++)
+			out[o++] = b[k];
+		/* Reject non-canonical padding bits. */
+		if (i + 4 == len && pad && (v & (pad == 1 ? 0xff : 0xffff)))
+			return -1;
+	}
+	return (long)n;
+}

@@ -1,0 +1,145 @@
+/* util/fmt.c — freestanding printf subset and integer-to-text helpers (see fmt.h). */
+#include "util/fmt.h"
+
+#include <string.h>
+
+unsigned whea_u64_dec(char *out, uint64_t v)
+{
+	char tmp[20];
+	unsigned n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (unsigned i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned n = 1;
+	while (n < 16 && (v >> (4 * n)))
+		n++;
+	if (n < min_digits)
+		n = min_digits > 16 ? 16 : min_digits;
+	for (unsigned i = 0; i < n; i++)
+		out[i] = hex[(v >> (4 * (n - 1 - i))) & 0xf];
+	return n;
+}
+
+size_t whea_strlcpy(char *dst, const char *src, size_t cap)
+{
+	size_t n = strlen(src);
+	if (cap) {
+		size_t k = n < cap - 1 ? n : cap - 1;
+		memcpy(dst, src, k);
+		dst[k] = 0;
+	}
+	return n;
+}
+
+typedef struct {
+	char *buf;
+	size_t cap, len;
+} fmtbuf;
+
+static void put(fmtbuf *b, const char *s, size_t n, unsigned width, char pad)
+{
+	for (; width > n; width--, b->len++)
+		if (b->len + 1 < b->cap)
+			b->buf[b->len] = pad;
+	for (size_t i = 0; i < n; i++, b->len++)
+		if (b->len + 1 < b->cap)
+			b->buf[b->len] = s[i];
+}
+
+size_t whea_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+	fmtbuf b = {buf, cap, 0};
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			put(&b, p, 1, 0, ' ');
+			continue;
+		}
+		p++;
+		char pad = ' ';
+		unsigned width = 0;
+		int prec = -1, lng = 0, sz = 0;
+		if (*p == '0')
+			pad = '0', p++;
+		if (*p == '*') {
+			int wd = va_arg(ap, int);
+			width = wd > 0 ? (unsigned)wd : 0;
+			p++;
+		}
+		while (*p >= '0' && *p <= '9')
+			width = width * 10 + (unsigned)(*p++ - '0');
+		if (*p == '.' && p[1] == '*')
+			prec = va_arg(ap, int), p += 2;
+		while (*p == 'l')
+			lng++, p++;
+		if (*p == 'z')
+			sz = 1, p++;
+		char num[24];
+		uint64_t u;
+		switch (*p) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)";
+			size_t n = 0;
+			while (s[n] && (prec < 0 || n < (size_t)prec))
+				n++;
+			put(&b, s, n, width, ' ');
+			break;
+		}
+		case 'c':
+			num[0] = (char)va_arg(ap, int);
+			put(&b, num, 1, width, ' ');
+			break;
+		case 'd': {
+			int64_t v = lng >= 1 ? (lng == 1 ? va_arg(ap, long) : va_arg(ap, long long)) : va_arg(ap, int);
+			unsigned n = 0;
+			if (v < 0)
+				num[n++] = '-';
+			n += whea_u64_dec(num + n, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+			put(&b, num, n, width, pad);
+			break;
+		}
+		case 'u':
+		case 'x':
+			if (sz)
+				u = va_arg(ap, size_t);
+			else if (lng == 1)
+				u = va_arg(ap, unsigned long);
+			else if (lng >= 2)
+				u = va_arg(ap, unsigned long long);
+			else
+				u = va_arg(ap, unsigned);
+			put(&b, num, *p == 'u' ? whea_u64_dec(num, u) : whea_u64_hex(num, u, 1), width, pad);
+			break;
+		case '%':
+			put(&b, "%", 1, 0, ' ');
+			break;
+		default:
+			put(&b, "%?", 2, 0, ' ');
+			if (!*p)
+				p--;
+			break;
+		}
+	}
+	if (cap)
+		buf[b.len < cap ? b.len : cap - 1] = 0;
+	return b.len;
+}
+
+size_t whea_format(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	size_t n = whea_vformat(buf, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}

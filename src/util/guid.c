@@ -1,0 +1,54 @@
+/* util/guid.c — GUID comparison, formatting and parsing in the EFI_GUID byte layout. */
+#include <string.h>
+
+#include "whea/error.h"
+#include "whea/guid.h"
+
+/* String position of each byte of the 16-byte image (Data1..3 reversed, Data4 in order). */
+static const uint8_t byte_pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
+
+bool whea_guid_equal(const whea_guid *a, const whea_guid *b) { return memcmp(a->b, b->b, 16) == 0; }
+
+bool whea_guid_is_zero(const whea_guid *g)
+{
+	static const whea_guid zero;
+	return whea_guid_equal(g, &zero);
+}
+
+char *whea_guid_format(const whea_guid *g, char out[WHEA_GUID_STRLEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	memset(out, '-', WHEA_GUID_STRLEN);
+	for (int i = 0; i < 16; i++) {
+		out[byte_pos[i]] = hex[g->b[i] >> 4];
+		out[byte_pos[i] + 1] = hex[g->b[i] & 15];
+	}
+	out[WHEA_GUID_STRLEN] = 0;
+	return out;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int whea_guid_parse(whea_guid *out, const char *s, size_t len)
+{
+	if (len == WHEA_GUID_STRLEN + 2 && s[0] == '{' && s[len - 1] == '}')
+		s++, len -= 2;
+	if (len != WHEA_GUID_STRLEN || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+		return WHEA_EFORMAT;
+	for (int i = 0; i < 16; i++) {
+		int hi = hexval(s[byte_pos[i]]), lo = hexval(s[byte_pos[i] + 1]);
+		if (hi < 0 || lo < 0)
+			return WHEA_EFORMAT;
+		out->b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
