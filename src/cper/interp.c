@@ -306,6 +306,12 @@ static rowspan place_row(walk *w, const whea_field *f, const uint8_t *st, size_t
 	return r;
 }
 
+/* A row is decoded when it is all there; an array when some of its elements are. */
+static bool row_present(const whea_field *f, const rowspan *r)
+{
+	return f->kind == WHEA_K_ARRAY ? r->count > 0 || r->complete : r->complete;
+}
+
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
 {
 	const whea_sink *s = w->s;
@@ -331,7 +337,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		const whea_field *f = &d->fields[i];
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
 		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
-		if (f->kind == WHEA_K_ARRAY ? r.count == 0 && !r.complete : !r.complete) {
+		if (!row_present(f, &r)) {
 			if (on)
 				diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
 				     "%s: validation bit %u claims %s at offset %zu..%zu, beyond the %zu bytes present",
@@ -340,7 +346,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			continue;
 		}
 		cursor = r.off + r.size;
-		if (cursor > extent)
+		if (r.size && cursor > extent)
 			extent = cursor;
 		if (f->kind == WHEA_K_VALIDBITS) {
 			s->bits(s->ctx, f->key, f->label, vb, f->size * 8u, f->names, d);
@@ -365,7 +371,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			rowspan r = place_row(w, f, p, len, cursor, abs, false);
 			cursor = r.off + r.size;
 			bool on = have_vb && f->valid && ((vb >> (f->valid - 1)) & 1);
-			if (!f->valid || on || !r.complete || all_zero(p + r.off, r.size))
+			if (!f->valid || on || !row_present(f, &r) || all_zero(p + r.off, r.size))
 				continue;
 			emit_row(w, f, p, len, r.off, r.size, abs, &r);
 		}

@@ -343,8 +343,12 @@ static int enc_array(enc *e, const whea_field *f, uint32_t n, size_t base, size_
 
 static int enc_bytes_row(enc *e, const whea_field *f, uint32_t n, size_t at, size_t size, size_t room, size_t *used)
 {
+	whea_jnode *j = &e->d->nodes[n];
 	uint8_t stack[256], *tmp = stack;
-	size_t cap = size ? size : room;
+	/* Fixed rows take at most their size; open-ended ones what the text holds, within room. */
+	size_t cap = size ? size : (j->type == WHEA_JSTRING ? j->len : 0);
+	if (!size && cap > room)
+		cap = room;
 	size_t got = 0;
 	if (cap > sizeof stack && !(tmp = malloc(cap)))
 		return whea_error_set(WHEA_ENOMEM, -1, NULL, "out of memory");
@@ -410,6 +414,20 @@ static int enc_row(enc *e, const whea_field *f, uint32_t obj, uint32_t n, size_t
 	}
 }
 
+/* A timestamp row is present when its key or its "Raw" twin is. */
+static bool has_time(enc *e, uint32_t obj, const char *key)
+{
+	char k[64];
+	size_t kl = strlen(key);
+	if (whea_json_get(e->d, obj, key))
+		return true;
+	if (kl > 40)
+		return false;
+	memcpy(k, key, kl);
+	strcpy(k + kl, "Raw");
+	return whea_json_get(e->d, obj, k) != 0;
+}
+
 static const whea_field *validbits_row(const whea_def *d)
 {
 	for (uint16_t i = 0; i < d->nfields; i++)
@@ -430,14 +448,14 @@ static int enc_rows(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
-		uint32_t n = f->kind == WHEA_K_TIMESTAMP ? obj : take(e, obj, f->key);
+		uint32_t n = f->kind == WHEA_K_TIMESTAMP ? (has_time(e, obj, f->key) ? obj : 0) : take(e, obj, f->key);
 		bool from_invalid = false;
 		if (!n && f->valid && inval) {
-			n = f->kind == WHEA_K_TIMESTAMP ? inval : take(e, inval, f->key);
+			n = f->kind == WHEA_K_TIMESTAMP ? (has_time(e, inval, f->key) ? inval : 0) : take(e, inval, f->key);
 			from_invalid = n != 0;
 		}
 		size_t size = f->size;
-		if (f->kind == WHEA_K_ARRAY || f->kind == WHEA_K_TIMESTAMP || n) {
+		if (f->kind == WHEA_K_ARRAY || n) {
 			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
 				return whea_json_fail(e->d, n, "field at offset %zu..%zu lies beyond the %zu bytes of this structure",
 						      off, off + f->size, len);
@@ -452,24 +470,17 @@ static int enc_rows(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t
 			} else {
 				size = 0; /* absent array or timestamp */
 			}
-			if (n && f->valid && !from_invalid && f->kind != WHEA_K_TIMESTAMP)
+			if (n && f->valid && !from_invalid)
 				derived |= 1ull << (f->valid - 1);
-			if (f->kind == WHEA_K_TIMESTAMP && f->valid && !from_invalid) {
-				char k[64];
-				size_t kl = strlen(f->key);
-				memcpy(k, f->key, kl + 1);
-				if (whea_json_get(e->d, obj, k) || (kl < 40 && (strcpy(k + kl, "Raw"), whea_json_get(e->d, obj, k))))
-					derived |= 1ull << (f->valid - 1);
-			}
 		} else if ((f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT) && f->size == 0) {
 			size = 0;
 		}
 		cursor = off + size;
-		if (cursor > end && (n || f->off != WHEA_OFF_NEXT))
+		if (cursor > end && n && size)
 			end = cursor;
 	}
 	/* Validation bits: as given, or derived from which fields are present. */
-	if (vbrow && !whea_json_get(e->d, obj, vbrow->key))
+	if (vbrow && vbrow->off + vbrow->size <= len && !whea_json_get(e->d, obj, vbrow->key))
 		put_int(e, base + vbrow->off, derived, vbrow->size);
 	if (inval && unknown_keys(e, inval))
 		return WHEA_EJSON;
@@ -482,7 +493,12 @@ static int enc_def(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t 
 	if (++e->depth > ENC_MAX_DEPTH)
 		return whea_json_fail(e->d, obj, "nested too deep");
 	int rc;
-	if (d->select && d->variants) {
+	if (d->select && d->variants && whea_json_get(e->d, obj, "data")) {
+		uint32_t data = take(e, obj, "data");
+		rc = unknown_keys(e, obj);
+		if (!rc)
+			rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, data, base, 0, len, extent);
+	} else if (d->select && d->variants) {
 		/* A union: try each layout and keep the one select() agrees with. */
 		rc = whea_json_fail(e->d, obj, "matches none of the layouts of %s", d->name);
 		for (const whea_def *const *v = d->variants; *v; v++) {
@@ -557,8 +573,6 @@ static int enc_section(enc *e, const whea_section_type *t, uint32_t body, size_t
 	if (d) {
 		rc = enc_def(e, d, body, off, len, &extent);
 		const whea_def *r = whea_def_resolve(d, e->out + off, avail_at(e, off, len));
-		if (!rc && r && extent < r->size && len >= r->size)
-			extent = r->size;
 		if (!rc && r && len == SIZE_MAX && extent < r->size)
 			extent = r->size;
 	} else {
@@ -612,10 +626,10 @@ static int enc_record(enc *e, uint32_t root)
 	uint32_t max_sev = WHEA_SEV_INFORMATIONAL;
 	/* Bodies first: their lengths fill in what the descriptors leave out. */
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t dn = whea_json_at(d, descs, i), sn = whea_json_at(d, secs, i), body;
+		uint32_t dn = whea_json_at(d, descs, i), sn = whea_json_at(d, secs, i), body = 0;
 		if ((rc = want(e, dn, WHEA_JOBJECT, "an object")))
 			return rc;
-		const whea_section_type *t;
+		const whea_section_type *t = NULL;
 		whea_guid g;
 		uint64_t off, len, sev;
 		bool has_off, has_len, has_sev = false;

@@ -84,6 +84,8 @@ static int round_trip(const uint8_t *p, size_t n, const char *name)
 			k++;
 		fprintf(stderr, "round trip %s: rc=%d (%s at %s offset %lld) len %zu vs %zu, first difference at %zu\n", name, rc,
 			whea_error_last()->message, whea_error_last()->path, (long long)whea_error_last()->offset, outlen, r.len, k);
+		if (getenv("WHEA_TEST_VERBOSE"))
+			fprintf(stderr, "%s\n", j);
 	}
 	free(out);
 	free(j);
@@ -107,7 +109,8 @@ static void test_tables(void)
 				CHECK(whea_def_check(*v, msg, sizeof msg) == 0, "%s variant: %s", t->key, msg);
 		}
 		CHECK(whea_section_lookup(&t->guid) == t, "%s: lookup by GUID finds another type", t->key);
-		CHECK(whea_section_by_key(t->key, strlen(t->key)) == t, "%s: key is not unique", t->key);
+		/* Types may share a key only when they share a layout (the three CXL event types). */
+		CHECK(whea_section_by_key(t->key, strlen(t->key))->def == t->def, "%s: key is not unique", t->key);
 		for (size_t k = 0; k < i; k++) {
 			u = whea_section_at(k);
 			CHECK(!whea_guid_equal(&u->guid, &t->guid), "%s and %s share a GUID", t->key, u->key);
