@@ -74,8 +74,14 @@ void whea_interp_record(const whea_sink *s, const whea_record *r)
 		whea_record_section(r, i, &d);
 		s->begin(s->ctx, NULL, NULL, false);
 		s->begin(s->ctx, d.known ? d.known->key : "Unknown", d.known ? d.known->name : "Unknown section", false);
-		if (d.body)
-			whea_interp_section(s, d.known, d.body, d.length, d.offset, hint);
+		/* A section cut short by the end of the buffer is decoded as far as it goes. */
+		size_t avail = d.offset < r->len ? r->len - d.offset : 0;
+		if (avail > d.length)
+			avail = d.length;
+		if (avail == d.length)
+			whea_interp_section(s, d.known, r->data + d.offset, avail, d.offset, hint);
+		else if (avail) /* its layout cannot be trusted; keep the bytes */
+			s->bytes(s->ctx, "truncatedData", "Truncated section data", r->data + d.offset, avail);
 		s->end(s->ctx, false);
 		s->end(s->ctx, false);
 	}

@@ -476,7 +476,8 @@ static int enc_rows(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t
 			size = 0;
 		}
 		cursor = off + size;
-		if (cursor > end && n && size)
+		/* Like the decoder: the layout covers every row that fits, given or not. */
+		if (cursor > end && size && (n || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)))
 			end = cursor;
 	}
 	/* Validation bits: as given, or derived from which fields are present. */
@@ -568,9 +569,14 @@ static int enc_section(enc *e, const whea_section_type *t, uint32_t body, size_t
 	if (rc)
 		return rc;
 	size_t extent = 0;
-	uint32_t trailing = take(e, body, "trailingBytes");
+	uint32_t trailing = take(e, body, "trailingBytes"), cut = take(e, body, "truncatedData");
 	const whea_def *d = t ? t->def : NULL;
-	if (d) {
+	if (cut) { /* a section the record's end cut short: its bytes as they were */
+		rc = unknown_keys(e, body);
+		if (!rc)
+			rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, cut, off, 0, len, &extent);
+		trailing = 0;
+	} else if (d) {
 		rc = enc_def(e, d, body, off, len, &extent);
 		const whea_def *r = whea_def_resolve(d, e->out + off, avail_at(e, off, len));
 		if (!rc && r && len == SIZE_MAX && extent < r->size)

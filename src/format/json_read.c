@@ -528,6 +528,10 @@ typedef struct jr {
 	uint32_t nn, maxn;
 	char *sb;
 	size_t sused, scap;
+	bool str_over;                      /* the string buffer ran out: strings are only measured */
+	const uint8_t *nospace_at;          /* where an arena first ran out, NULL if none */
+	uint32_t nospace_node;              /* ... and the node whose path to report */
+	uint64_t need_nodes;                /* nodes the whole document needs (set when nodes run out) */
 	uint32_t cont[WHEA_JSON_MAX_DEPTH]; /* open containers, outermost first */
 	uint32_t last[WHEA_JSON_MAX_DEPTH]; /* their last child so far */
 } jr;
@@ -557,7 +561,7 @@ static JR_COLD JR_PRINTF(7, 8) int jr_err(jr *s, int code, const uint8_t *at, ui
 	va_end(ap);
 	jr_end(&o);
 	s->doc->nnodes = s->nn;
-	s->doc->strused = s->sused;
+	s->doc->strused = s->sused < s->scap ? s->sused : s->scap;
 	if (s->nn == 0) {
 		path[0] = '$';
 		path[1] = '\0';
@@ -574,7 +578,12 @@ static const char *jr_got(const jr *s, const uint8_t *p, char buf[16])
 	if (p >= s->end)
 		return "end of input";
 	uint8_t c = *p;
-	if (c >= 0x20 && c < 0x7F) {
+	if (c == '\'') {
+		buf[0] = '"';
+		buf[1] = '\'';
+		buf[2] = '"';
+		buf[3] = '\0';
+	} else if (c >= 0x20 && c < 0x7F) {
 		buf[0] = '\'';
 		buf[1] = (char)c;
 		buf[2] = '\'';
@@ -608,44 +617,65 @@ static JR_COLD int jr_expected(jr *s, const uint8_t *at, uint32_t node, const jr
 	return jr_err(s, WHEA_EFORMAT, at, node, tail, true, "expected %s, got %s%s", what, jr_got(s, at, gb), hint);
 }
 
-static JR_COLD int jr_nospace_str(jr *s, const uint8_t *at, uint32_t node)
+/* The first time an arena runs out, remember where (the error is reported once the rest of the input
+ * has been checked, so WHEA_ENOSPACE always means "valid JSON, arenas too small"). */
+static inline void jr_mark_nospace(jr *s, const uint8_t *at, uint32_t node)
 {
-	return jr_err(s, WHEA_ENOSPACE, at, node, NULL, false,
-		      "JSON string buffer too small (%zu bytes) for the decoded strings", s->scap);
+	if (!s->nospace_at) {
+		s->nospace_at = at;
+		s->nospace_node = node;
+	}
+}
+
+static JR_COLD int jr_nospace(jr *s)
+{
+	whea_jdoc *d = s->doc;
+	d->need_nodes = s->need_nodes > UINT32_MAX ? UINT32_MAX : (uint32_t)s->need_nodes;
+	d->need_strbuf = s->sused;
+	return jr_err(s, WHEA_ENOSPACE, s->nospace_at, s->nospace_node, NULL, false,
+		      "JSON needs %lu nodes and %zu string buffer bytes; the arenas hold %lu and %zu",
+		      (unsigned long)d->need_nodes, s->sused, (unsigned long)s->maxn, s->scap);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Strings                                                                                        */
 
-/* Emits code point cp as UTF-8 into sb[*o..]; false when it does not fit. */
-static inline bool jr_put_utf8(jr *s, size_t *o, uint32_t cp)
+/* Appends n decoded bytes at sb[*o]. Once the buffer is full, only counts (s->str_over). */
+static inline void jr_emit(jr *s, size_t *o, const uint8_t *b, size_t n, const uint8_t *quote, uint32_t node)
 {
-	uint8_t b[4];
-	unsigned n;
+	if (JR_LIKELY(!s->str_over && s->scap - *o >= n)) {
+		for (size_t i = 0; i < n; i++)
+			s->sb[*o + i] = (char)b[i];
+	} else if (!s->str_over) {
+		s->str_over = true;
+		jr_mark_nospace(s, quote, node);
+	}
+	*o += n;
+}
+
+/* Code point cp as UTF-8 into b; returns the length. */
+static inline unsigned jr_utf8_encode(uint8_t b[4], uint32_t cp)
+{
 	if (cp < 0x80) {
 		b[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
+		return 1;
+	}
+	if (cp < 0x800) {
 		b[0] = (uint8_t)(0xC0 | (cp >> 6));
 		b[1] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
+		return 2;
+	}
+	if (cp < 0x10000) {
 		b[0] = (uint8_t)(0xE0 | (cp >> 12));
 		b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
 		b[2] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (uint8_t)(0xF0 | (cp >> 18));
-		b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 4;
+		return 3;
 	}
-	if (s->scap - *o < n)
-		return false;
-	for (unsigned i = 0; i < n; i++)
-		s->sb[(*o)++] = (char)b[i];
-	return true;
+	b[0] = (uint8_t)(0xF0 | (cp >> 18));
+	b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+	b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+	b[3] = (uint8_t)(0x80 | (cp & 0x3F));
+	return 4;
 }
 
 static JR_COLD int jr_bad_byte_in_string(jr *s, const uint8_t *p, uint32_t node, bool key)
@@ -666,35 +696,30 @@ static JR_COLD int jr_unterminated(jr *s, const uint8_t *quote, uint32_t node, b
 }
 
 /* The rest of a string that has escapes: start is just after the opening quote, p at the first
- * backslash. Decodes into the string buffer. */
+ * backslash. Decodes into the string buffer (or, once that is full, only measures). */
 static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *p, uint32_t node, bool key,
 				      const char **out, uint32_t *outlen)
 {
-	const uint8_t *const start = *pp, *const end = s->end;
+	const uint8_t *const start = *pp, *const end = s->end, *const quote = start - 1;
 	size_t o = s->sused;
-	size_t pre = (size_t)(p - start);
-	if (s->scap - o < pre)
-		return jr_nospace_str(s, start - 1, node);
-	for (size_t i = 0; i < pre; i++)
-		s->sb[o++] = (char)start[i];
+	jr_emit(s, &o, start, (size_t)(p - start), quote, node);
 	for (;;) {
 		if (JR_UNLIKELY(p == end))
-			return jr_unterminated(s, start - 1, node, key);
+			return jr_unterminated(s, quote, node, key);
 		uint8_t c = *p;
 		if (jr_plain[c]) {
 			const uint8_t *q = p + 1;
 			while (q < end && jr_plain[*q])
 				q++;
-			size_t n = (size_t)(q - p);
-			if (s->scap - o < n)
-				return jr_nospace_str(s, start - 1, node);
-			for (size_t i = 0; i < n; i++)
-				s->sb[o++] = (char)p[i];
+			jr_emit(s, &o, p, (size_t)(q - p), quote, node);
 			p = q;
 			continue;
 		}
 		if (c == '"') {
-			*out = s->sb + s->sused;
+			if (JR_LIKELY(!s->str_over))
+				*out = s->sb + s->sused;
+			else
+				*out = (const char *)start; /* placeholder: the parse ends in WHEA_ENOSPACE */
 			*outlen = (uint32_t)(o - s->sused);
 			s->sused = o;
 			*pp = p + 1;
@@ -702,8 +727,8 @@ static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *
 		}
 		if (c == '\\') {
 			if (end - p < 2)
-				return jr_unterminated(s, start - 1, node, key);
-			char simple;
+				return jr_unterminated(s, quote, node, key);
+			uint8_t simple;
 			switch (p[1]) {
 			case '"': simple = '"'; break;
 			case '\\': simple = '\\'; break;
@@ -739,8 +764,8 @@ static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *
 					p += 6;
 				}
 				p += 6;
-				if (!jr_put_utf8(s, &o, (uint32_t)cp))
-					return jr_nospace_str(s, start - 1, node);
+				uint8_t b[4];
+				jr_emit(s, &o, b, jr_utf8_encode(b, (uint32_t)cp), quote, node);
 				continue;
 			}
 			default: {
@@ -750,9 +775,7 @@ static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *
 					      jr_got(s, p + 1, gb));
 			}
 			}
-			if (s->scap == o)
-				return jr_nospace_str(s, start - 1, node);
-			s->sb[o++] = simple;
+			jr_emit(s, &o, &simple, 1, quote, node);
 			p += 2;
 			continue;
 		}
@@ -761,10 +784,7 @@ static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *
 		unsigned n = jr_utf8(p, end);
 		if (!n)
 			return jr_bad_byte_in_string(s, p, node, key);
-		if (s->scap - o < n)
-			return jr_nospace_str(s, start - 1, node);
-		for (unsigned i = 0; i < n; i++)
-			s->sb[o++] = (char)p[i];
+		jr_emit(s, &o, p, n, quote, node);
 		p += n;
 	}
 }

@@ -1,0 +1,132 @@
+/* bench/bench_records.c — throughput of the record paths on a corpus like the vectors: parse +
+ * full validation (MB/s), binary -> JSON (compact and pretty), binary -> text, JSON -> binary
+ * (records/s). Single thread; each path runs for about `seconds` and prints its rate. Usage:
+ * bench_records VECTOR_DIR [seconds]. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "whea/format.h"
+
+#define MAXREC 256
+
+static uint8_t *recs[MAXREC];
+static size_t lens[MAXREC];
+static char *jsons[MAXREC];
+static size_t jlens[MAXREC];
+static unsigned nrec;
+static size_t total_bytes;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void load(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL && nrec < MAXREC) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".bin"))
+			continue;
+		char path[2048];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		recs[nrec] = malloc(1 << 16);
+		lens[nrec] = fread(recs[nrec], 1, 1 << 16, f);
+		fclose(f);
+		whea_record r;
+		if (whea_record_parse(&r, recs[nrec], lens[nrec], WHEA_PARSE_TOLERANT, NULL, NULL) || r.record_length > lens[nrec])
+			continue; /* only whole records: the JSON path re-encodes them */
+		total_bytes += lens[nrec];
+		nrec++;
+	}
+	if (d)
+		closedir(d);
+}
+
+static char sink[1 << 20];
+
+typedef size_t (*op_fn)(unsigned i);
+
+static size_t op_parse(unsigned i)
+{
+	whea_record r;
+	whea_record_parse(&r, recs[i], lens[i], WHEA_PARSE_SECTIONS, NULL, NULL);
+	return lens[i];
+}
+
+static size_t out_with(unsigned i, int json, unsigned flags)
+{
+	whea_record r;
+	whea_out o;
+	whea_record_parse(&r, recs[i], lens[i], WHEA_PARSE_TOLERANT, NULL, NULL);
+	whea_out_init(&o, sink, sizeof sink, NULL, NULL);
+	if (json)
+		whea_record_to_json(&r, &o, flags);
+	else
+		whea_record_to_text(&r, &o, flags);
+	return o.len;
+}
+static size_t op_json(unsigned i) { return out_with(i, 1, 0); }
+static size_t op_json_pretty(unsigned i) { return out_with(i, 1, WHEA_JSON_PRETTY); }
+static size_t op_text(unsigned i) { return out_with(i, 0, 0); }
+
+static size_t op_encode(unsigned i)
+{
+	static uint8_t out[1 << 16];
+	size_t n;
+	whea_json_to_record(jsons[i], jlens[i], out, sizeof out, &n);
+	return n;
+}
+
+static void measure(const char *name, op_fn f, double seconds, int bytes)
+{
+	double t0 = now(), t;
+	unsigned long long recs_done = 0, bytes_done = 0;
+	do {
+		for (unsigned k = 0; k < 64; k++)
+			for (unsigned i = 0; i < nrec; i++)
+				bytes_done += f(i), recs_done++;
+		t = now() - t0;
+	} while (t < seconds);
+	printf("%-22s %12.0f records/s %10.1f MB/s (%s)\n", name, recs_done / t, bytes_done / t / 1e6,
+	       bytes ? "of CPER" : "of output");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_records VECTOR_DIR [seconds]\n");
+		return 2;
+	}
+	double secs = argc > 2 ? atof(argv[2]) : 1.0;
+	load(argv[1]);
+	if (!nrec) {
+		fprintf(stderr, "bench_records: no records in %s\n", argv[1]);
+		return 2;
+	}
+	for (unsigned i = 0; i < nrec; i++) {
+		whea_record r;
+		whea_out o;
+		whea_record_parse(&r, recs[i], lens[i], WHEA_PARSE_TOLERANT, NULL, NULL);
+		jsons[i] = malloc(1 << 18);
+		whea_out_init(&o, jsons[i], 1 << 18, NULL, NULL);
+		whea_record_to_json(&r, &o, 0);
+		jlens[i] = o.len;
+	}
+	printf("corpus: %u records, %zu bytes, mean %zu bytes/record\n", nrec, total_bytes, total_bytes / nrec);
+	measure("parse+validate", op_parse, secs, 1);
+	measure("binary->JSON", op_json, secs, 0);
+	measure("binary->JSON pretty", op_json_pretty, secs, 0);
+	measure("binary->text", op_text, secs, 0);
+	measure("JSON->binary", op_encode, secs, 1);
+	return 0;
+}

@@ -1,0 +1,116 @@
+/* tools/whea/cmd_decode.c — `whea decode`: every record of every input as text (default), one JSON
+ * array, or JSON Lines. Inputs are streamed (scan.c); output goes through one buffered sink. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { FMT_TEXT, FMT_JSON, FMT_JSONL };
+
+typedef struct decode_ctx {
+	int format;
+	bool pretty;
+	bool hexdump;
+	unsigned nrecords;   /* records written (for JSON separators) */
+	int status;          /* CLI_OK or CLI_INVALID */
+	bool out_failed;
+} decode_ctx;
+
+static int decode_record(void *vctx, const cli_rec *r)
+{
+	decode_ctx *c = vctx;
+	whea_out *o = cli_stdout();
+	whea_record rec;
+	if (whea_record_parse(&rec, r->data, r->len, WHEA_PARSE_TOLERANT | WHEA_PARSE_SECTIONS, NULL, NULL)) {
+		char msg[400];
+		cli_err("%s: record %u (offset %llu): cannot decode: %s", r->file, r->index, (unsigned long long)r->offset,
+			cli_lib_error(msg, sizeof msg, 0));
+		c->status = CLI_INVALID;
+		return 0;
+	}
+	if (rec.errors)
+		c->status = CLI_INVALID;
+	switch (c->format) {
+	case FMT_JSON:
+		cli_out_str(o, c->nrecords ? ",\n" : "[\n");
+		whea_record_to_json(&rec, o, c->pretty ? WHEA_JSON_PRETTY : 0);
+		break;
+	case FMT_JSONL:
+		whea_record_to_json(&rec, o, 0);
+		cli_out_str(o, "\n");
+		break;
+	default:
+		whea_record_to_text(&rec, o, c->hexdump ? WHEA_TEXT_HEXDUMP : 0);
+		break;
+	}
+	c->nrecords++;
+	if (o->err) {
+		c->out_failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+static void text_file_banner(const char *path)
+{
+	whea_out *o = cli_stdout();
+	cli_out_str(o, "==> ");
+	cli_out_str(o, cli_display_name(path));
+	cli_out_str(o, " <==\n");
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	decode_ctx c = {FMT_TEXT, false, false, 0, CLI_OK, false};
+	bool tolerant = false, only_files = false;
+	int nfiles = 0;
+	const char **files = cli_xmalloc(sizeof *files * (size_t)(argc + 1));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_files || a[0] != '-' || strcmp(a, "-") == 0)
+			files[nfiles++] = a;
+		else if (strcmp(a, "--") == 0)
+			only_files = true;
+		else if (cli_flag(a, "--help", "-h"))
+			return cli_show_usage("decode"), CLI_OK;
+		else if (cli_flag(a, "--json", NULL))
+			c.format = FMT_JSON;
+		else if (cli_flag(a, "--jsonl", NULL))
+			c.format = FMT_JSONL;
+		else if (cli_flag(a, "--text", NULL))
+			c.format = FMT_TEXT;
+		else if (cli_flag(a, "--pretty", NULL))
+			c.pretty = true;
+		else if (cli_flag(a, "--hexdump", NULL))
+			c.hexdump = true;
+		else if (cli_flag(a, "--tolerant", NULL))
+			tolerant = true;
+		else
+			return cli_usage_error("decode", "unknown option '%s'", a);
+	}
+	if (nfiles == 0)
+		files[nfiles++] = "-";
+	cli_scan s = {0};
+	s.on_record = decode_record;
+	s.ctx = &c;
+	int rc = CLI_OK;
+	for (int i = 0; i < nfiles && !c.out_failed; i++) {
+		if (c.format == FMT_TEXT && nfiles > 1)
+			text_file_banner(files[i]);
+		unsigned before = s.records;
+		if (cli_scan_path(&s, files[i]))
+			rc = CLI_IO;
+		else if (s.records == before && !c.out_failed)
+			cli_err("%s: no CPER records found", cli_display_name(files[i])), c.status = CLI_INVALID;
+	}
+	if (c.format == FMT_JSON)
+		cli_out_str(cli_stdout(), c.nrecords ? "\n]\n" : "[]\n");
+	if (cli_stdout_finish())
+		rc = CLI_IO;
+	free(files);
+	if (rc)
+		return rc;
+	if (s.problems)
+		c.status = CLI_INVALID;
+	return tolerant ? CLI_OK : c.status;
+}

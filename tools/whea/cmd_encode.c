@@ -1,0 +1,177 @@
+/* tools/whea/cmd_encode.c — `whea encode`: JSON records (one object, an array of objects, JSON Lines
+ * or objects back to back) to binary CPER, concatenated. The input is split into top-level values
+ * by bracket matching that respects strings; each record object then goes to whea_json_to_record,
+ * whose errors name the JSON path and the byte offset (reported relative to the whole file). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct encode_ctx {
+	FILE *out;
+	const char *out_name;
+	uint8_t *buf;
+	size_t cap;
+	unsigned records;     /* records written */
+	int status;           /* CLI_OK, CLI_INVALID or CLI_IO */
+} encode_ctx;
+
+static bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static size_t skip_space(const char *t, size_t len, size_t pos)
+{
+	while (pos < len && json_space(t[pos]))
+		pos++;
+	return pos;
+}
+
+/* Index just past the object or array that starts at t[start]; 0 when it never closes. */
+static size_t value_end(const char *t, size_t len, size_t start)
+{
+	size_t depth = 0;
+	bool in_string = false;
+	for (size_t i = start; i < len; i++) {
+		char c = t[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+static void encode_one(encode_ctx *c, const char *file, unsigned recno, const char *json, size_t n, size_t base)
+{
+	size_t outlen = 0;
+	int rc;
+	while ((rc = whea_json_to_record(json, n, c->buf, c->cap, &outlen)) == WHEA_ENOSPACE && outlen > c->cap) {
+		c->buf = cli_xrealloc(c->buf, outlen);
+		c->cap = outlen;
+	}
+	if (rc) {
+		char msg[512];
+		cli_err("%s: record %u (byte %zu): %s", file, recno, base, cli_lib_error(msg, sizeof msg, (int64_t)base));
+		c->status = c->status == CLI_IO ? CLI_IO : CLI_INVALID;
+		return;
+	}
+	if (cli_write(c->out, c->out_name, c->buf, outlen))
+		c->status = CLI_IO;
+	else
+		c->records++;
+}
+
+/* The record object at t[pos]; returns the index after it, or 0 after a message. */
+static size_t one_object(encode_ctx *c, const char *file, unsigned *recno, const char *t, size_t len, size_t pos)
+{
+	++*recno;
+	if (t[pos] != '{') {
+		cli_err("%s: record %u (byte %zu): expected a JSON object, found '%c'", file, *recno, pos, t[pos]);
+		return 0;
+	}
+	size_t end = value_end(t, len, pos);
+	if (!end) {
+		cli_err("%s: record %u (byte %zu): the object never closes", file, *recno, pos);
+		return 0;
+	}
+	encode_one(c, file, *recno, t + pos, end - pos, pos);
+	return end;
+}
+
+/* The elements of the array whose '[' is at t[pos]; returns the index after it, or 0. */
+static size_t array_of_objects(encode_ctx *c, const char *file, unsigned *recno, const char *t, size_t len, size_t pos)
+{
+	pos = skip_space(t, len, pos + 1);
+	if (pos < len && t[pos] == ']')
+		return pos + 1;
+	while (pos < len && c->status != CLI_IO) {
+		if (!(pos = one_object(c, file, recno, t, len, pos)))
+			return 0;
+		pos = skip_space(t, len, pos);
+		if (pos < len && t[pos] == ']')
+			return pos + 1;
+		if (pos >= len || t[pos] != ',') {
+			cli_err("%s: byte %zu: expected ',' or ']' after record %u", file, pos, *recno);
+			return 0;
+		}
+		pos = skip_space(t, len, pos + 1);
+	}
+	if (pos >= len)
+		cli_err("%s: byte %zu: the array of records never closes", file, len);
+	return 0;
+}
+
+static void encode_text(encode_ctx *c, const char *file, const char *t, size_t len)
+{
+	unsigned recno = 0;
+	size_t pos = 0;
+	if (len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0) /* UTF-8 byte order mark */
+		pos = 3;
+	while (c->status != CLI_IO && (pos = skip_space(t, len, pos)) < len) {
+		size_t next = t[pos] == '[' ? array_of_objects(c, file, &recno, t, len, pos)
+					    : one_object(c, file, &recno, t, len, pos);
+		if (!next) {
+			if (c->status == CLI_OK)
+				c->status = CLI_INVALID;
+			return;
+		}
+		pos = next;
+	}
+	if (recno == 0) {
+		cli_err("%s: no JSON records found", file);
+		if (c->status == CLI_OK)
+			c->status = CLI_INVALID;
+	}
+}
+
+int cmd_encode(int argc, char **argv)
+{
+	const char *out = NULL, *v;
+	bool only_files = false;
+	int nfiles = 0;
+	const char **files = cli_xmalloc(sizeof *files * (size_t)(argc + 1));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int k;
+		if (only_files || a[0] != '-' || strcmp(a, "-") == 0)
+			files[nfiles++] = a;
+		else if (strcmp(a, "--") == 0)
+			only_files = true;
+		else if (cli_flag(a, "--help", "-h"))
+			return free(files), cli_show_usage("encode"), CLI_OK;
+		else if ((k = cli_opt("encode", argc, argv, &i, "--output", "-o", &v)) != 0) {
+			if (k < 0)
+				return free(files), CLI_USAGE;
+			out = v;
+		} else
+			return free(files), cli_usage_error("encode", "unknown option '%s'", a);
+	}
+	if (nfiles == 0)
+		files[nfiles++] = "-";
+	encode_ctx c = {NULL, out ? out : "standard output", NULL, 0, 0, CLI_OK};
+	if (!(c.out = cli_open_binary_out("encode", out)))
+		return free(files), (out ? CLI_IO : CLI_USAGE);
+	for (int i = 0; i < nfiles && c.status != CLI_IO; i++) {
+		const char *name = cli_display_name(files[i]);
+		FILE *f = cli_open_in(files[i]);
+		cli_buf text = {0};
+		if (!f || cli_read_all(f, name, CLI_TEXT_MAX, &text))
+			c.status = CLI_IO;
+		else
+			encode_text(&c, name, text.p ? text.p : "", text.len);
+		cli_close_in(f);
+		cli_buf_free(&text);
+	}
+	if (cli_close_out(c.out, c.out_name))
+		c.status = CLI_IO;
+	free(c.buf);
+	free(files);
+	return c.status;
+}
