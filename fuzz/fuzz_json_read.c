@@ -124,7 +124,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	whea_jdoc big;
 	int rc = whea_json_parse(&big, text, size, nodes, maxn, sb, scap);
 	const whea_error *e = whea_error_last();
+	int64_t err_off = e->offset;
 	if (rc == 0) {
+		CHECK(big.need_nodes == big.nnodes && big.need_strbuf == big.strused);
 		walk(&big, data, size);
 	} else {
 		CHECK(rc == WHEA_EFORMAT || rc == WHEA_ELIMIT || rc == WHEA_EJSON);
@@ -137,13 +139,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			whea_json_path(&big, i, path, sizeof path);
 	}
 
-	/* 2. Tiny arenas: the same outcome, or WHEA_ENOSPACE. */
+	/* 2. Tiny arenas: syntax errors are found all the same (at the same byte); valid JSON gives the
+	 * same tree or WHEA_ENOSPACE with the exact sizes. Duplicate keys past the point where the arena
+	 * ran out are not seen, so then anything may come. */
 	whea_jnode *tn = malloc(3 * sizeof *tn);
 	char *ts = malloc(5);
 	CHECK(tn && ts);
 	whea_jdoc small;
 	int rc2 = whea_json_parse(&small, text, size, tn, 3, ts, 5);
-	CHECK(rc2 == rc || rc2 == WHEA_ENOSPACE);
+	if (rc == WHEA_EFORMAT || rc == WHEA_ELIMIT)
+		CHECK(rc2 == rc && whea_error_last()->offset == err_off);
+	if (rc == 0)
+		CHECK(rc2 == 0 || rc2 == WHEA_ENOSPACE);
+	if (rc2 == WHEA_EJSON)
+		CHECK(rc == WHEA_EJSON && whea_error_last()->offset == err_off);
+	if (rc2 == WHEA_ENOSPACE) {
+		CHECK(rc == 0 || rc == WHEA_EJSON);
+		if (rc == 0)
+			CHECK(small.need_nodes == big.nnodes && small.need_strbuf == big.strused);
+		CHECK(small.nnodes <= 3 && small.strused <= 5);
+	}
 	if (rc2 == 0)
 		same_tree(&big, &small);
 	free(tn);

@@ -154,15 +154,13 @@ static int bad_char(const char *what, const char *text, size_t i)
 {
 	unsigned c = (uint8_t)text[i];
 	if (c > 0x20 && c < 0x7f)
-		return whea_error_set(WHEA_EFORMAT, (int64_t)i, NULL, "%s text: bad character '%c' at byte %zu", what,
-				      (char)c, i);
-	return whea_error_set(WHEA_EFORMAT, (int64_t)i, NULL, "%s text: bad byte 0x%02x at byte %zu", what, c, i);
+		return whea_error_set(WHEA_EFORMAT, (int64_t)i, NULL, "%s text: bad character '%c'", what, (char)c);
+	return whea_error_set(WHEA_EFORMAT, (int64_t)i, NULL, "%s text: bad byte 0x%02x", what, c);
 }
 
 static int odd_digits(size_t at)
 {
-	return whea_error_set(WHEA_EFORMAT, (int64_t)at, NULL,
-			      "hex text: odd number of hex digits (the digit at byte %zu has no partner)", at);
+	return whea_error_set(WHEA_EFORMAT, (int64_t)at, NULL, "hex text: odd number of hex digits (this one has no partner)");
 }
 
 static int hex_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_t *n)
@@ -202,7 +200,7 @@ static int hex_decode(const char *text, size_t len, uint8_t *out, size_t cap, si
 
 static int b64_error(size_t at, const char *msg)
 {
-	return whea_error_set(WHEA_EFORMAT, (int64_t)at, NULL, "base64 text: %s at byte %zu", msg, at);
+	return whea_error_set(WHEA_EFORMAT, (int64_t)at, NULL, "base64 text: %s", msg);
 }
 
 static int b64_decode(const char *text, size_t len, uint8_t *out, size_t cap, size_t *n)
@@ -431,7 +429,7 @@ int whea_gesb_to_record(const uint8_t *blk, size_t avail, const whea_guid *notif
 		*consumed = 0;
 	if (!blk || !outlen || (!out && cap))
 		return whea_error_set(WHEA_EINVAL, -1, NULL, "GESB: bad arguments");
-	size_t data_end, size;
+	size_t data_end = 0, size = 0;
 	int rc = check_block(blk, avail, &data_end, &size);
 	if (rc)
 		return rc;

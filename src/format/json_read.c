@@ -104,15 +104,54 @@ static inline unsigned jr_utf8(const uint8_t *p, const uint8_t *end)
 	return 0;
 }
 
-/* FNV-1a folded to 16 bits: a cheap filter before comparing keys. */
+static inline uint64_t jr_load64(const char *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	uint64_t v;
+	__builtin_memcpy(&v, p, 8);
+	return v;
+#else
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | (uint8_t)p[i];
+	return v;
+#endif
+}
+
+static inline uint32_t jr_load32(const char *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	uint32_t v;
+	__builtin_memcpy(&v, p, 4);
+	return v;
+#else
+	return (uint32_t)(uint8_t)p[0] | (uint32_t)(uint8_t)p[1] << 8 | (uint32_t)(uint8_t)p[2] << 16 |
+	       (uint32_t)(uint8_t)p[3] << 24;
+#endif
+}
+
+/* A 16-bit key hash from the length and the first and last (up to) 8 bytes: O(1) per key, and only a
+ * filter before comparing keys (equal keys always have equal hashes; the value may differ between
+ * byte orders, which is fine since it never leaves memory). */
 static inline uint16_t jr_hash(const char *k, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (uint8_t)k[i];
-		h *= 16777619u;
+	uint64_t a, b;
+	if (n >= 8) {
+		a = jr_load64(k);
+		b = jr_load64(k + n - 8);
+	} else if (n >= 4) {
+		a = jr_load32(k);
+		b = jr_load32(k + n - 4);
+	} else if (n > 0) {
+		a = (uint8_t)k[0] | (uint32_t)(uint8_t)k[n / 2] << 8 | (uint32_t)(uint8_t)k[n - 1] << 16;
+		b = 0;
+	} else {
+		a = b = 0;
 	}
-	return (uint16_t)(h ^ (h >> 16));
+	uint64_t h = (a ^ (uint64_t)n) * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	return (uint16_t)(h >> 48);
 }
 
 static inline bool jr_memeq(const char *a, const char *b, size_t n)
@@ -937,6 +976,212 @@ static int jr_dups(jr *s, uint32_t obj)
 /* ---------------------------------------------------------------------------------------------- */
 /* The parser                                                                                     */
 
+/* Validates the number token at *pp (first byte '-' or a digit) and moves past it. */
+static inline int jr_number(jr *s, const uint8_t **pp, uint32_t node)
+{
+	const uint8_t *p = *pp, *const end = s->end, *const s0 = p;
+	if (*p == '-') {
+		p++;
+		if (p == end || !jr_digit(*p))
+			return jr_expected(s, p, node, NULL, "a digit after '-'");
+	}
+	if (*p == '0') {
+		p++;
+		if (p < end && jr_digit(*p))
+			return jr_err(s, WHEA_EFORMAT, s0, node, NULL, true,
+				      "leading zeros are not allowed in JSON numbers");
+	} else {
+		p++;
+		while (p < end && jr_digit(*p))
+			p++;
+	}
+	if (p < end && *p == '.') {
+		p++;
+		if (p == end || !jr_digit(*p))
+			return jr_expected(s, p, node, NULL, "a digit after '.'");
+		while (p < end && jr_digit(*p))
+			p++;
+	}
+	if (p < end && (*p | 0x20) == 'e') {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || !jr_digit(*p))
+			return jr_expected(s, p, node, NULL, "a digit in the exponent");
+		while (p < end && jr_digit(*p))
+			p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Length of the literal true/false/null at p (its type in *type), or 0 when there is none. */
+static inline uint32_t jr_literal(const uint8_t *p, const uint8_t *end, uint8_t *type)
+{
+	ptrdiff_t avail = end - p;
+	switch (*p) {
+	case 't':
+		*type = WHEA_JTRUE;
+		return avail >= 4 && p[1] == 'r' && p[2] == 'u' && p[3] == 'e' ? 4 : 0;
+	case 'f':
+		*type = WHEA_JFALSE;
+		return avail >= 5 && p[1] == 'a' && p[2] == 'l' && p[3] == 's' && p[4] == 'e' ? 5 : 0;
+	case 'n':
+		*type = WHEA_JNULL;
+		return avail >= 4 && p[1] == 'u' && p[2] == 'l' && p[3] == 'l' ? 4 : 0;
+	default:
+		return 0;
+	}
+}
+
+/* The node arena is full at p (in "value" state, depth containers open). Checks the rest of the
+ * syntax without storing anything, counting the nodes and string bytes the whole document needs, so
+ * a syntax error is still reported as such and WHEA_ENOSPACE comes with exact sizes. The checks and
+ * error offsets are the same as jr_run's; paths name the innermost container that has a node. */
+static JR_NOINLINE int jr_skim(jr *s, const uint8_t *p, unsigned depth, bool prefix)
+{
+	const uint8_t *const end = s->end;
+	const uint8_t *comma = NULL;
+	unsigned real = depth; /* containers cont[0..real) have nodes */
+	uint64_t objs = 0;     /* bit d: the container at depth d is an object */
+	for (unsigned d = 0; d < depth; d++)
+		if (s->nodes[s->cont[d]].type == WHEA_JOBJECT)
+			objs |= (uint64_t)1 << d;
+	uint32_t ctx = real ? s->cont[real - 1] : 0;
+	uint64_t extra = 0;
+	const char *str;
+	uint32_t len;
+	uint8_t c, type;
+	int rc;
+#define JR_IN_OBJ (depth && ((objs >> (depth - 1)) & 1))
+
+value:
+	while (p < end && jr_ws[*p])
+		p++;
+	if (p == end)
+		return jr_expected(s, p, ctx, NULL, depth ? "a value" : "a JSON value");
+	extra++;
+	c = *p;
+	switch (c) {
+	case '"':
+		p++;
+		rc = jr_string(s, &p, ctx, false, &str, &len);
+		if (rc)
+			return rc;
+		goto after;
+	case '{':
+	case '[':
+		if (depth == WHEA_JSON_MAX_DEPTH)
+			return jr_err(s, WHEA_ELIMIT, p, ctx, NULL, true, "JSON nested deeper than %d arrays/objects",
+				      WHEA_JSON_MAX_DEPTH);
+		if (c == '{')
+			objs |= (uint64_t)1 << depth;
+		else
+			objs &= ~((uint64_t)1 << depth);
+		depth++;
+		p++;
+		while (p < end && jr_ws[*p])
+			p++;
+		if (p < end && *p == (c == '{' ? '}' : ']')) {
+			p++;
+			goto close;
+		}
+		if (c == '{')
+			goto key;
+		goto value;
+	case 't':
+	case 'f':
+	case 'n':
+		len = jr_literal(p, end, &type);
+		if (!len)
+			goto badvalue;
+		p += len;
+		goto after;
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9':
+		rc = jr_number(s, &p, ctx);
+		if (rc)
+			return rc;
+		goto after;
+	default:
+		goto badvalue;
+	}
+badvalue:
+	return jr_expected(s, p, ctx, NULL, "a value");
+
+after:
+	if (depth == 0)
+		goto done;
+	while (p < end && jr_ws[*p])
+		p++;
+	if (p == end)
+		goto badsep;
+	c = *p;
+	if (c == ',') {
+		comma = p++;
+		while (p < end && jr_ws[*p])
+			p++;
+		if (JR_IN_OBJ)
+			goto key;
+		if (p < end && *p == ']')
+			return jr_err(s, WHEA_EFORMAT, comma, ctx, NULL, true,
+				      "trailing comma before ']' is not allowed in JSON");
+		goto value;
+	}
+	if (c == (JR_IN_OBJ ? '}' : ']')) {
+		p++;
+		goto close;
+	}
+badsep:
+	return jr_expected(s, p, ctx, NULL, JR_IN_OBJ ? "',' or '}'" : "',' or ']'");
+
+close:
+	depth--;
+	if (depth < real) {
+		real = depth;
+		ctx = real ? s->cont[real - 1] : 0;
+	}
+	goto after;
+
+key:
+	if (p == end || *p != '"') {
+		if (p < end && *p == '}' && comma)
+			return jr_err(s, WHEA_EFORMAT, comma, ctx, NULL, true,
+				      "trailing comma before '}' is not allowed in JSON");
+		return jr_expected(s, p, ctx, NULL, "a string key");
+	}
+	p++;
+	rc = jr_string(s, &p, ctx, true, &str, &len);
+	if (rc)
+		return rc;
+	while (p < end && jr_ws[*p])
+		p++;
+	if (p == end || *p != ':')
+		return jr_expected(s, p, ctx, NULL, "':' after the key");
+	p++;
+	goto value;
+
+done:
+	if (!prefix) {
+		while (p < end && jr_ws[*p])
+			p++;
+		if (p != end)
+			return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
+	}
+	s->need_nodes = (uint64_t)s->maxn + extra;
+	return jr_nospace(s);
+#undef JR_IN_OBJ
+}
+
 static int jr_run(jr *s, bool prefix, size_t *consumed)
 {
 	const uint8_t *const text = s->text, *const end = s->end;
@@ -968,8 +1213,11 @@ value:
 		jr_seg t = {in_obj ? kp : NULL, in_obj ? kl : 0, nodes[s->cont[depth - 1]].count};
 		return jr_expected(s, p, s->cont[depth - 1], &t, "a value");
 	}
-	if (JR_UNLIKELY(nn == maxn))
-		goto nospace;
+	if (JR_UNLIKELY(nn == maxn)) {
+		s->nn = nn;
+		jr_mark_nospace(s, p, depth ? s->cont[depth - 1] : 0);
+		return jr_skim(s, p, depth, prefix);
+	}
 	idx = nn++;
 	nd = &nodes[idx];
 	nd->type = 0;
@@ -1003,11 +1251,11 @@ value:
 		nd->index = 0;
 		nd->khash = 0;
 	}
+	s->nn = nn;
 	c = *p;
 	switch (c) {
 	case '"':
 		p++;
-		s->nn = nn;
 		rc = jr_string(s, &p, idx, false, &nd->str, &nd->len);
 		if (JR_UNLIKELY(rc))
 			return rc;
@@ -1016,11 +1264,9 @@ value:
 	case '{':
 	case '[':
 		nd->type = c == '{' ? WHEA_JOBJECT : WHEA_JARRAY;
-		if (JR_UNLIKELY(depth == WHEA_JSON_MAX_DEPTH)) {
-			s->nn = nn;
+		if (JR_UNLIKELY(depth == WHEA_JSON_MAX_DEPTH))
 			return jr_err(s, WHEA_ELIMIT, p, idx, NULL, true,
 				      "JSON nested deeper than %d arrays/objects", WHEA_JSON_MAX_DEPTH);
-		}
 		s->cont[depth++] = idx;
 		in_obj = c == '{';
 		p++;
@@ -1034,26 +1280,16 @@ value:
 			goto key;
 		goto value;
 	case 't':
-		if (end - p >= 4 && p[1] == 'r' && p[2] == 'u' && p[3] == 'e') {
-			nd->type = WHEA_JTRUE;
-			nd->len = 4;
-			goto literal;
-		}
-		goto badvalue;
 	case 'f':
-		if (end - p >= 5 && p[1] == 'a' && p[2] == 'l' && p[3] == 's' && p[4] == 'e') {
-			nd->type = WHEA_JFALSE;
-			nd->len = 5;
-			goto literal;
-		}
-		goto badvalue;
 	case 'n':
-		if (end - p >= 4 && p[1] == 'u' && p[2] == 'l' && p[3] == 'l') {
-			nd->type = WHEA_JNULL;
-			nd->len = 4;
-			goto literal;
+		nd->len = jr_literal(p, end, &nd->type);
+		if (JR_UNLIKELY(!nd->len)) {
+			nd->type = 0;
+			goto badvalue;
 		}
-		goto badvalue;
+		nd->str = (const char *)p;
+		p += nd->len;
+		goto after;
 	case '-':
 	case '0':
 	case '1':
@@ -1064,63 +1300,19 @@ value:
 	case '6':
 	case '7':
 	case '8':
-	case '9': {
-		const uint8_t *s0 = p;
-		if (c == '-') {
-			p++;
-			if (p == end || !jr_digit(*p)) {
-				s->nn = nn;
-				return jr_expected(s, p, idx, NULL, "a digit after '-'");
-			}
-		}
-		if (*p == '0') {
-			p++;
-			if (p < end && jr_digit(*p)) {
-				s->nn = nn;
-				return jr_err(s, WHEA_EFORMAT, s0, idx, NULL, true,
-					      "leading zeros are not allowed in JSON numbers");
-			}
-		} else {
-			p++;
-			while (p < end && jr_digit(*p))
-				p++;
-		}
-		if (p < end && *p == '.') {
-			p++;
-			if (p == end || !jr_digit(*p)) {
-				s->nn = nn;
-				return jr_expected(s, p, idx, NULL, "a digit after '.'");
-			}
-			while (p < end && jr_digit(*p))
-				p++;
-		}
-		if (p < end && (*p | 0x20) == 'e') {
-			p++;
-			if (p < end && (*p == '+' || *p == '-'))
-				p++;
-			if (p == end || !jr_digit(*p)) {
-				s->nn = nn;
-				return jr_expected(s, p, idx, NULL, "a digit in the exponent");
-			}
-			while (p < end && jr_digit(*p))
-				p++;
-		}
+	case '9':
+		nd->str = (const char *)p;
+		rc = jr_number(s, &p, idx);
+		if (JR_UNLIKELY(rc))
+			return rc;
 		nd->type = WHEA_JNUMBER;
-		nd->str = (const char *)s0;
-		nd->len = (uint32_t)(p - s0);
+		nd->len = (uint32_t)((const char *)p - nd->str);
 		goto after;
-	}
 	default:
 		goto badvalue;
 	}
 
-literal:
-	nd->str = (const char *)p;
-	p += nd->len;
-	goto after;
-
 badvalue:
-	s->nn = nn;
 	return jr_expected(s, p, idx, NULL, "a value");
 
 after: /* a value just ended */
@@ -1137,11 +1329,9 @@ after: /* a value just ended */
 			p++;
 		if (in_obj)
 			goto key;
-		if (JR_UNLIKELY(p < end && *p == ']')) {
-			s->nn = nn;
+		if (JR_UNLIKELY(p < end && *p == ']'))
 			return jr_err(s, WHEA_EFORMAT, comma, s->cont[depth - 1], NULL, true,
 				      "trailing comma before ']' is not allowed in JSON");
-		}
 		goto value;
 	}
 	if (JR_LIKELY(c == (in_obj ? '}' : ']'))) {
@@ -1149,15 +1339,14 @@ after: /* a value just ended */
 		goto close;
 	}
 badsep:
-	s->nn = nn;
 	return jr_expected(s, p, s->cont[depth - 1], NULL, in_obj ? "',' or '}'" : "',' or ']'");
 
 close: /* p is just past the closing bracket of the innermost open container */
 	idx = s->cont[depth - 1];
 	nodes[idx].str = (const char *)text + nodes[idx].off;
 	nodes[idx].len = (uint32_t)(p - text) - nodes[idx].off;
-	if (in_obj && nodes[idx].count > 1) {
-		s->nn = nn;
+	/* (keys are placeholders once the string buffer ran out: the parse ends in WHEA_ENOSPACE) */
+	if (in_obj && nodes[idx].count > 1 && !s->str_over) {
 		rc = jr_dups(s, idx);
 		if (rc)
 			return rc;
@@ -1168,14 +1357,12 @@ close: /* p is just past the closing bracket of the innermost open container */
 
 key: /* in an object, at the place of a member's key (whitespace skipped) */
 	if (JR_UNLIKELY(p == end || *p != '"')) {
-		s->nn = nn;
 		if (p < end && *p == '}' && comma)
 			return jr_err(s, WHEA_EFORMAT, comma, s->cont[depth - 1], NULL, true,
 				      "trailing comma before '}' is not allowed in JSON");
 		return jr_expected(s, p, s->cont[depth - 1], NULL, "a string key");
 	}
 	p++;
-	s->nn = nn;
 	rc = jr_string(s, &p, s->cont[depth - 1], true, &kp, &kl);
 	if (JR_UNLIKELY(rc))
 		return rc;
@@ -1189,21 +1376,19 @@ key: /* in an object, at the place of a member's key (whitespace skipped) */
 	p++;
 	goto value;
 
-nospace:
-	s->nn = nn;
-	return jr_err(s, WHEA_ENOSPACE, p, depth ? s->cont[depth - 1] : 0, NULL, false,
-		      "JSON has more values than the %lu nodes provided", (unsigned long)maxn);
-
 done:
-	s->nn = nn;
-	if (prefix) {
-		*consumed = (size_t)(p - text);
-		return 0;
+	if (!prefix) {
+		while (p < end && jr_ws[*p])
+			p++;
+		if (JR_UNLIKELY(p != end))
+			return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
 	}
-	while (p < end && jr_ws[*p])
-		p++;
-	if (JR_UNLIKELY(p != end))
-		return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
+	if (JR_UNLIKELY(s->str_over)) {
+		s->need_nodes = nn;
+		return jr_nospace(s);
+	}
+	if (prefix)
+		*consumed = (size_t)(p - text);
 	return 0;
 }
 
@@ -1222,6 +1407,8 @@ static int jr_parse(whea_jdoc *doc, const char *text, size_t len, bool prefix, s
 	doc->strbuf = strbuf;
 	doc->strcap = strcap;
 	doc->strused = 0;
+	doc->need_nodes = 0;
+	doc->need_strbuf = 0;
 	if ((!text && len) || (!nodes && max_nodes) || (!strbuf && strcap) || (prefix && !consumed))
 		return whea_error_set(WHEA_EINVAL, -1, NULL, "whea_json_parse: NULL buffer with a non-zero size");
 	if (len >= UINT32_MAX)
@@ -1239,11 +1426,17 @@ static int jr_parse(whea_jdoc *doc, const char *text, size_t len, bool prefix, s
 	s.sb = strbuf;
 	s.sused = 0;
 	s.scap = strbuf ? strcap : 0;
+	s.str_over = false;
+	s.nospace_at = NULL;
+	s.nospace_node = 0;
+	s.need_nodes = 0;
 	int rc = jr_run(&s, prefix, consumed);
 	doc->nnodes = s.nn;
-	doc->strused = s.sused;
-	if (rc && rc != WHEA_ENOTFOUND && consumed)
-		*consumed = 0;
+	doc->strused = s.sused < s.scap ? s.sused : s.scap;
+	if (rc == 0) {
+		doc->need_nodes = s.nn;
+		doc->need_strbuf = s.sused;
+	}
 	return rc;
 }
 

@@ -30,7 +30,8 @@ extern "C" {
 #define WHEA_JSON_MAX_DEPTH 64
 
 /* Arena sizes that always suffice for len bytes of JSON text (so one parse never needs a retry):
- * every value takes at least one byte plus a separator, and decoded strings never grow. */
+ * every value takes at least one byte plus a separator, and decoded strings never grow. Invalid
+ * input never needs more either: it is reported as a syntax error whatever the arena sizes. */
 #define WHEA_JSON_NODES_FOR(len) ((len) / 2 + 1)
 #define WHEA_JSON_STRBUF_FOR(len) (len)
 
@@ -74,13 +75,20 @@ typedef struct whea_jdoc {
 	char *strbuf;       /* decoded strings that contained escapes */
 	size_t strcap;      /* capacity of strbuf */
 	size_t strused;     /* bytes of strbuf used */
+	/* What the whole document needs: set on success and on WHEA_ENOSPACE (then retry with arenas of
+	 * exactly these sizes); 0 after other errors. */
+	uint32_t need_nodes;
+	size_t need_strbuf;
 } whea_jdoc;
 
 /* Parses text[0..len) (a complete JSON value with optional surrounding whitespace) into doc, using
  * nodes[0..max_nodes) and strbuf[0..strcap) as arenas (strings with no escapes point into text and
  * use no strbuf). WHEA_JSON_NODES_FOR(len) nodes and WHEA_JSON_STRBUF_FOR(len) bytes always suffice.
  * Returns 0, or:
- *   WHEA_ENOSPACE  an arena is too small (the caller may retry with larger ones);
+ *   WHEA_ENOSPACE  the text is valid JSON but an arena is too small: doc->need_nodes and
+ *                  doc->need_strbuf say exactly how much to retry with (the rest of the text is
+ *                  still checked, so syntax errors win over WHEA_ENOSPACE; a duplicate key past the
+ *                  point where the arena ran out shows up only on the retry);
  *   WHEA_EFORMAT   syntax error: the message says "line L, column C: expected X, got Y", the error's
  *                  offset is the byte offset and its path the JSON path where it happened;
  *   WHEA_ELIMIT    nesting deeper than WHEA_JSON_MAX_DEPTH, or len >= 4 GiB;

@@ -616,8 +616,63 @@ static void test_arena(void)
 	EXPECT_INT(whea_json_parse(&d, "[1,2,3]", 7, nd, WHEA_JSON_NODES_FOR(7), sb, sizeof sb), 0);
 	EXPECT_INT(d.nnodes, 4);
 	EXPECT_INT(whea_json_parse(&d, "1", 1, NULL, 0, NULL, 0), WHEA_ENOSPACE);
+	EXPECT_INT(d.need_nodes, 1);
 	EXPECT_INT(whea_json_parse(&d, "{\"a\":{\"b\":[]}}", 14, nd, 2, sb, sizeof sb), WHEA_ENOSPACE);
 	EXPECT_STR(whea_error_last()->path, "$.a");
+	EXPECT_INT(whea_error_last()->offset, 10);
+	EXPECT_INT(d.need_nodes, 3);
+	EXPECT_INT(d.nnodes, 2);
+	t_end();
+
+	t_begin("arena_full_reports_exact_needs");
+	EXPECT_INT(whea_json_parse(&d, "[1,2,3]", 7, nd, 3, sb, sizeof sb), WHEA_ENOSPACE);
+	EXPECT_INT(d.need_nodes, 4);
+	EXPECT_INT(d.need_strbuf, 0);
+	EXPECT_CONTAINS(whea_error_last()->message, "needs 4 nodes and 0 string buffer bytes");
+	/* both arenas short: nodes at byte 8, strings before that at byte 1 (first shortage reported) */
+	const char *two = "[\"a\\tb\",\"\\u00e9\",[],{\"k\\n\":[1,2,3]}]";
+	EXPECT_INT(whea_json_parse(&d, two, strlen(two), nd, 3, sb, 2), WHEA_ENOSPACE);
+	EXPECT_INT(whea_error_last()->offset, 1);
+	EXPECT_INT(d.need_nodes, 9);
+	EXPECT_INT(d.need_strbuf, 3 + 2 + 2);
+	EXPECT_INT(d.strused <= 2, 1);
+	whea_jnode n9[9];
+	char s7[7];
+	EXPECT_INT(whea_json_parse(&d, two, strlen(two), n9, 9, s7, 7), 0);
+	EXPECT_INT(d.need_nodes, 9);
+	EXPECT_INT(d.need_strbuf, 7);
+	EXPECT_MEM(d.nodes[whea_json_get(&d, 4, "k\n")].str, 7, "[1,2,3]", 7);
+	t_end();
+
+	t_begin("arena_full_syntax_error_wins");
+	/* the arenas run out first, but the text is not JSON: that is what is reported */
+	static const struct {
+		const char *text;
+		int code;
+		int64_t off;
+	} bad[] = {
+		{"[[[[", WHEA_EFORMAT, 4},
+		{"[1,[,", WHEA_EFORMAT, 4},
+		{"[1,2,3,x]", WHEA_EFORMAT, 7},
+		{"[1,2,3,]", WHEA_EFORMAT, 6},
+		{"[1,2,{\"a\":1,}]", WHEA_EFORMAT, 11},
+		{"[1,2,{\"a\" 1}]", WHEA_EFORMAT, 10},
+		{"[1,2,\"\\x\"]", WHEA_EFORMAT, 6},
+		{"[1,2,\"\\u00\"]", WHEA_EFORMAT, 6},
+		{"[1,2,01]", WHEA_EFORMAT, 5},
+		{"[1,2,3] 4", WHEA_EFORMAT, 8},
+		{"[1,2,tru]", WHEA_EFORMAT, 5},
+		{"[\"\\n\", \"\\n\", \"\xff\"]", WHEA_EFORMAT, 14},
+		{"[1,2,[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", WHEA_ELIMIT, 68},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc = whea_json_parse(&d, bad[i].text, strlen(bad[i].text), nd, 2, sb, 1);
+		if (rc != bad[i].code || whea_error_last()->offset != bad[i].off)
+			fail_at(__FILE__, __LINE__, "expected %s to give %d at %lld, got %d at %lld (%s)", bad[i].text,
+				bad[i].code, (long long)bad[i].off, rc, (long long)whea_error_last()->offset,
+				whea_error_last()->message);
+		EXPECT_INT(d.need_nodes, 0);
+	}
 	t_end();
 
 	t_begin("arena_strbuf_exhausted");
@@ -646,11 +701,11 @@ static void test_arena(void)
 	size_t scap = 0;
 	while ((rc = whea_json_parse(&d, t, strlen(t), big, cap, bsb, scap)) == WHEA_ENOSPACE && tries < 20) {
 		tries++;
-		if (cap < 64)
-			cap *= 2;
-		scap = scap ? scap * 2 : 1;
+		cap = d.need_nodes;
+		scap = d.need_strbuf;
 	}
 	EXPECT_INT(rc, 0);
+	EXPECT_INT(tries, 1);
 	EXPECT_INT(d.nnodes, 7);
 	EXPECT_INT(d.strused, 3);
 	EXPECT_MEM(big[whea_json_get(&d, 0, "c")].str, 1, "\n", 1);

@@ -3,6 +3,7 @@
  * descriptor, one section) and hands it to whea_json_to_record, so the encoder and its checks are
  * the same as for `whea encode`. Field values are typed with the section's field table: enum
  * names become their values, gated fields set their validation bits. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -108,31 +109,39 @@ static const whea_field *row_in(const whea_def *d, const char *key, size_t n)
 	return NULL;
 }
 
-/* The row a dotted key names, descending through nested structs; NULL if unknown. */
-static const whea_field *row_for(const whea_def *d, const char *key, size_t len)
+/* What a dotted key names: a row, descending through nested structs, or a bitfield of an
+ * integer row ("errorStatus.errorType"). Both NULL when the tables do not know it. */
+typedef struct field_ref {
+	const whea_field *row;
+	const whea_bitfield *bit;
+} field_ref;
+
+static field_ref ref_for(const whea_def *d, const char *key, size_t len)
 {
-	const whea_field *f = NULL;
+	field_ref r = {NULL, NULL};
 	for (;;) {
 		const char *dot = memchr(key, '.', len);
 		size_t n = dot ? (size_t)(dot - key) : len;
-		if (!(f = row_in(d, key, n)) || !dot)
-			return f;
-		d = f->kind == WHEA_K_STRUCT ? f->sub : NULL;
-		len -= n + 1;
+		if (!(r.row = row_in(d, key, n)) || !dot)
+			return r;
 		key = dot + 1;
+		len -= n + 1;
+		const whea_def *sub = r.row->sub;
+		if (r.row->kind == WHEA_K_UINT && sub && sub->nbits && !memchr(key, '.', len)) {
+			for (uint16_t i = 0; i < sub->nbits; i++)
+				if (strlen(sub->bits[i].key) == len && memcmp(sub->bits[i].key, key, len) == 0)
+					r.bit = &sub->bits[i];
+			r.row = NULL;
+			return r;
+		}
+		d = r.row->kind == WHEA_K_STRUCT ? sub : NULL;
 	}
 }
 
-static bool is_number_text(const char *v)
-{
-	uint64_t n;
-	return cli_parse_u64(v, &n);
-}
-
 /* The number a name stands for in an enum or flags row ("singleBitEcc" -> 2). */
-static bool enum_value(const whea_field *f, const char *v, uint64_t *out)
+static bool enum_value(const whea_name *names, const char *v, uint64_t *out)
 {
-	for (const whea_name *n = f->names; n && n->name; n++)
+	for (const whea_name *n = names; n && n->name; n++)
 		if (strcasecmp(n->name, v) == 0) {
 			*out = n->value;
 			return true;
@@ -140,34 +149,65 @@ static bool enum_value(const whea_field *f, const char *v, uint64_t *out)
 	return false;
 }
 
-static void list_names(const char *key, const whea_field *f)
+static int list_names(const char *key, const whea_name *names)
 {
 	fprintf(stderr, "whea: build: field '%s' takes a number or one of:", key);
-	for (const whea_name *n = f->names; n && n->name; n++)
+	for (const whea_name *n = names; n && n->name; n++)
 		fprintf(stderr, " %s", n->name);
 	fputc('\n', stderr);
+	return CLI_USAGE;
 }
 
-/* Writes the JSON for one value of row f (may be NULL). Returns 0 or CLI_USAGE. */
-static int render_value(cli_buf *b, const char *key, const whea_field *f, const char *v)
+/* {"value"|"code": n, "name": ...} as the JSON writer shows enums. */
+static void enum_json(cli_buf *b, const whea_name *names, uint64_t n, bool code)
+{
+	cli_buf_printf(b, "{\"%s\":%llu", code ? "code" : "value", (unsigned long long)n);
+	for (const whea_name *nm = names; nm && nm->name; nm++)
+		if (nm->value == n) {
+			cli_buf_str(b, ",\"name\":");
+			cli_buf_json_str(b, nm->name, strlen(nm->name));
+			break;
+		}
+	cli_buf_str(b, "}");
+}
+
+/* A value for a bitfield of an integer row. */
+static int render_bit(cli_buf *b, const char *key, const whea_bitfield *bf, const char *v)
 {
 	uint64_t n;
 	bool num = cli_parse_u64(v, &n);
+	if (bf->kind == WHEA_K_ENUM) {
+		if (!num && !enum_value(bf->names, v, &n))
+			return list_names(key, bf->names);
+		enum_json(b, bf->names, n, bf->fmt == WHEA_FMT_CODE);
+	} else if (bf->kind == WHEA_K_BOOL && num && n <= 1) {
+		cli_buf_str(b, n ? "true" : "false");
+	} else if (num && bf->kind == WHEA_K_FLAGS) {
+		cli_buf_printf(b, "{\"value\":%llu}", (unsigned long long)n);
+	} else if (num) {
+		cli_buf_printf(b, "%llu", (unsigned long long)n);
+	} else {
+		cli_buf_json_str(b, v, strlen(v));
+	}
+	return 0;
+}
+
+/* Writes the JSON for one value of what key names (ref may be empty). Returns 0 or CLI_USAGE. */
+static int render_value(cli_buf *b, const char *key, field_ref ref, const char *v)
+{
+	uint64_t n;
+	bool num = cli_parse_u64(v, &n);
+	const whea_field *f = ref.row;
 	if (v[0] == '{' || v[0] == '[' || v[0] == '"' || !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null")) {
 		cli_buf_str(b, v); /* JSON given as is */
 		return 0;
 	}
+	if (ref.bit)
+		return render_bit(b, key, ref.bit, v);
 	if (f && f->kind == WHEA_K_ENUM) {
-		if (!num && !enum_value(f, v, &n))
-			return list_names(key, f), CLI_USAGE;
-		cli_buf_printf(b, "{\"%s\":%llu", f->fmt == WHEA_FMT_CODE ? "code" : "value", (unsigned long long)n);
-		for (const whea_name *nm = f->names; nm && nm->name; nm++)
-			if (nm->value == n) {
-				cli_buf_str(b, ",\"name\":");
-				cli_buf_json_str(b, nm->name, strlen(nm->name));
-				break;
-			}
-		cli_buf_str(b, "}");
+		if (!num && !enum_value(f->names, v, &n))
+			return list_names(key, f->names);
+		enum_json(b, f->names, n, f->fmt == WHEA_FMT_CODE);
 		return 0;
 	}
 	if (f && f->fmt == WHEA_FMT_BCDREV) {
@@ -208,7 +248,7 @@ static int emit_members(cli_buf *b, const build_opts *o, const char *prefix, siz
 			a->done = true;
 			char key[256];
 			snprintf(key, sizeof key, "%.*s", (int)a->keylen, a->key);
-			int rc = render_value(b, key, row_for(section_def(o), a->key, a->keylen), a->value);
+			int rc = render_value(b, key, ref_for(section_def(o), a->key, a->keylen), a->value);
 			if (rc)
 				return rc;
 			continue;
@@ -325,7 +365,10 @@ static int add_field(build_opts *o, const char *v)
 	a->key = v;
 	a->keylen = (size_t)(eq - v);
 	a->value = eq + 1;
-	if (a->keylen >= 200 || v[a->keylen - 1] == '.' || v[0] == '.' || strstr(v, "..") < eq && strstr(v, ".."))
+	bool bad = a->keylen >= 200 || v[0] == '.' || v[a->keylen - 1] == '.';
+	for (size_t i = 1; i < a->keylen; i++)
+		bad = bad || (v[i] == '.' && v[i - 1] == '.');
+	if (bad)
 		return cli_usage_error("build", "bad field name in '%s'", v);
 	return 0;
 }
@@ -395,6 +438,16 @@ static int read_section_file(const char *path, cli_buf *b)
 	return 0;
 }
 
+static FILE *open_text_out(const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		cli_err("%s: cannot create: %s", path, strerror(errno));
+	return f;
+}
+
 static int emit_records(build_opts *o, const char *file_json, FILE *out, const char *out_name)
 {
 	time_t now = time(NULL);
@@ -444,10 +497,8 @@ int cmd_build(int argc, char **argv)
 		rc = read_section_file(o.json_section, &section);
 	FILE *out = NULL;
 	const char *out_name = o.out ? o.out : "standard output";
-	if (rc == 0 && !(out = o.json ? (o.out ? fopen(o.out, "w") : stdout) : cli_open_binary_out("build", o.out)))
+	if (rc == 0 && !(out = o.json ? open_text_out(o.out) : cli_open_binary_out("build", o.out)))
 		rc = o.out ? CLI_IO : CLI_USAGE;
-	if (rc == 0 && o.json && o.out && !out)
-		cli_err("%s: cannot create", o.out);
 	if (rc == 0) {
 		rc = emit_records(&o, o.json_section ? section.p : NULL, out, out_name);
 		if (cli_close_out(out, out_name) && !rc)

@@ -32,7 +32,8 @@ static int decode_record(void *vctx, const cli_rec *r)
 		c->status = CLI_INVALID;
 	switch (c->format) {
 	case FMT_JSON:
-		cli_out_str(o, c->nrecords ? ",\n" : "[\n");
+		/* The pretty writer starts each record on a new line itself. */
+		cli_out_str(o, c->nrecords ? (c->pretty ? "," : ",\n") : (c->pretty ? "[" : "[\n"));
 		whea_record_to_json(&rec, o, c->pretty ? WHEA_JSON_PRETTY : 0);
 		break;
 	case FMT_JSONL:
@@ -72,7 +73,7 @@ int cmd_decode(int argc, char **argv)
 		else if (strcmp(a, "--") == 0)
 			only_files = true;
 		else if (cli_flag(a, "--help", "-h"))
-			return cli_show_usage("decode"), CLI_OK;
+			return free(files), cli_show_usage("decode"), CLI_OK;
 		else if (cli_flag(a, "--json", NULL))
 			c.format = FMT_JSON;
 		else if (cli_flag(a, "--jsonl", NULL))
@@ -86,7 +87,7 @@ int cmd_decode(int argc, char **argv)
 		else if (cli_flag(a, "--tolerant", NULL))
 			tolerant = true;
 		else
-			return cli_usage_error("decode", "unknown option '%s'", a);
+			return free(files), cli_usage_error("decode", "unknown option '%s'", a);
 	}
 	if (nfiles == 0)
 		files[nfiles++] = "-";

@@ -119,8 +119,8 @@ static bool zero_bytes(const uint8_t *p, size_t n)
 }
 
 /* Skips skip_first bytes, then up to the next "CPER" (or the end of the input), reporting what was
- * skipped unless it was all zero (padding). */
-static void resync(cli_scan *s, window *w, const char *file, size_t skip_first)
+ * skipped unless it was all zero (padding). why: the reason the first bytes are skipped, or NULL. */
+static void resync(cli_scan *s, window *w, const char *file, size_t skip_first, const char *why)
 {
 	uint64_t start = win_offset(w);
 	bool zero = zero_bytes(win_ptr(w), skip_first);
@@ -142,8 +142,9 @@ static void resync(cli_scan *s, window *w, const char *file, size_t skip_first)
 		win_need(w, keep + 1); /* more input, or the end (then the next round takes the rest) */
 	}
 	uint64_t n = win_offset(w) - start;
-	if (n && !zero)
-		problem(s, file, start, "%llu bytes that are no CPER record skipped%s", (unsigned long long)n,
+	if (n && (!zero || why))
+		problem(s, file, start, "%s%s%llu bytes that are no CPER record skipped%s", why ? why : "", why ? ": " : "",
+			(unsigned long long)n,
 			win_avail(w) ? " (resynchronized at the next \"CPER\" signature)" : " (up to the end of the input)");
 }
 
@@ -153,17 +154,17 @@ static void scan_cper(cli_scan *s, window *w, const char *file)
 	while (!s->stopped && win_need(w, 1)) {
 		win_need(w, 4);
 		if (win_avail(w) < 4 || memcmp(win_ptr(w), "CPER", 4) != 0) {
-			resync(s, w, file, 0);
+			resync(s, w, file, 0, NULL);
 			continue;
 		}
 		win_need(w, WHEA_RECORD_HEADER_SIZE);
 		if (win_avail(w) >= 24) {
 			uint32_t rl = whea_le32(win_ptr(w) + 20);
 			if (rl < WHEA_RECORD_HEADER_SIZE || rl > CLI_RECORD_MAX) {
-				problem(s, file, win_offset(w), "record length %u is %s; skipping this \"CPER\" signature", rl,
-					rl < WHEA_RECORD_HEADER_SIZE ? "smaller than the 128-byte header"
-								     : "over the 16 MiB limit");
-				resync(s, w, file, 4);
+				char why[120];
+				snprintf(why, sizeof why, "record length %u is %s", rl,
+					 rl < WHEA_RECORD_HEADER_SIZE ? "smaller than the 128-byte header" : "over the 16 MiB limit");
+				resync(s, w, file, 4, why);
 				continue;
 			}
 			win_need(w, rl);
@@ -218,7 +219,8 @@ static size_t convert_block(cli_scan *s, window *w, const char *file, unsigned *
 	}
 	if (rc) {
 		char msg[400];
-		problem(s, file, off, "Generic Error Status Block cannot be converted: %s", cli_lib_error(msg, sizeof msg, 0));
+		problem(s, file, off, "Generic Error Status Block cannot be converted: %s",
+			cli_lib_error(msg, sizeof msg, (int64_t)off));
 		return consumed;
 	}
 	if (deliver(s, file, index, off, WHEA_INPUT_GESB, rb->p, outlen))
@@ -268,9 +270,8 @@ static int scan_text(cli_scan *s, window *w, const char *file, int kind)
 	size_t cap = text.len / 4 * 3 + 4, n = 0;
 	uint8_t *bytes = cli_xmalloc(cap);
 	if (whea_text_decode(kind, text.p, text.len, bytes, cap, &n)) {
-		char msg[400];
 		const whea_error *e = whea_error_last();
-		problem(s, file, e->offset >= 0 ? (uint64_t)e->offset : 0, "%s", cli_lib_error(msg, sizeof msg, 0));
+		problem(s, file, e->offset >= 0 ? (uint64_t)e->offset : 0, "%s", e->message);
 	} else {
 		window mem = {NULL, bytes, cap, n, 0, 0, true, 0, false};
 		int inner = s->force_kind ? s->force_kind : whea_input_detect(bytes, n);
