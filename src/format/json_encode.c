@@ -730,21 +730,68 @@ static int ensure_arena(size_t len)
 	return 0;
 }
 
-int whea_json_to_record(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
+static _Thread_local uint8_t *scratch;
+static _Thread_local size_t scratch_cap;
+
+/* One encoding pass into buf. Hooks read back what earlier rows wrote, so the pass needs a buffer
+ * as large as the record. */
+static int encode_once(const char *json, size_t jsonlen, uint8_t *buf, size_t cap, size_t *need)
 {
 	whea_jdoc doc;
-	int rc = ensure_arena(jsonlen);
-	if (!rc)
-		rc = whea_json_parse(&doc, json, jsonlen, arena_nodes, arena_cap, arena_str, arena_strcap);
+	int rc = whea_json_parse(&doc, json, jsonlen, arena_nodes, arena_cap, arena_str, arena_strcap);
 	if (rc)
 		return rc;
-	enc e = {&doc, out, cap, 0, 0};
+	enc e = {&doc, buf, cap, 0, 0};
 	if (cap)
-		memset(out, 0, cap);
+		memset(buf, 0, cap);
 	rc = enc_record(&e, 0);
-	if (outlen)
-		*outlen = e.need;
-	if (!rc && e.need > cap)
-		return whea_error_set(WHEA_ENOSPACE, -1, NULL, "the record needs %zu bytes, the buffer has %zu", e.need, cap);
+	*need = e.need;
 	return rc;
+}
+
+static int grow_scratch(size_t n)
+{
+	if (n <= scratch_cap)
+		return 0;
+	uint8_t *p = realloc(scratch, n);
+	if (!p)
+		return whea_error_set(WHEA_ENOMEM, -1, NULL, "out of memory for a %zu-byte record", n);
+	scratch = p, scratch_cap = n;
+	return 0;
+}
+
+int whea_json_to_record(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
+{
+	size_t need = 0;
+	int rc = ensure_arena(jsonlen);
+	if (rc)
+		return rc;
+	/* Straight into the caller's buffer when it is big enough; otherwise into scratch space to
+	 * learn the size (the caller gets WHEA_ENOSPACE and the size it needs). */
+	uint8_t *buf = out;
+	size_t bcap = cap;
+	if (cap < 65536) {
+		if ((rc = grow_scratch(65536)))
+			return rc;
+		buf = scratch, bcap = scratch_cap;
+	}
+	for (int pass = 0; pass < 3; pass++) {
+		rc = encode_once(json, jsonlen, buf, bcap, &need);
+		if (need <= bcap) /* errors past the buffer's end may come from missing bytes: retry */
+			break;
+		if (need > (size_t)UINT32_MAX)
+			return whea_error_set(WHEA_ELIMIT, -1, NULL, "record of %zu bytes is larger than 4 GiB", need);
+		if ((rc = grow_scratch(need)))
+			return rc;
+		buf = scratch, bcap = scratch_cap;
+	}
+	if (outlen)
+		*outlen = need;
+	if (rc)
+		return rc;
+	if (need > cap)
+		return whea_error_set(WHEA_ENOSPACE, -1, NULL, "the record needs %zu bytes, the buffer has %zu", need, cap);
+	if (buf != out)
+		memcpy(out, buf, need);
+	return 0;
 }

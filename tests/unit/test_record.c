@@ -523,6 +523,10 @@ static void test_json_errors(void)
 	CHECK(rc == 0, "minimal JSON: %s at %s", whea_error_last()->message, whea_error_last()->path);
 	whea_record r;
 	CHECK(rc == 0 && whea_record_parse(&r, out, n, WHEA_PARSE_SECTIONS, NULL, NULL) == 0, "minimal record invalid");
+	/* Asking for the size with no buffer gives WHEA_ENOSPACE and the exact size, also for
+	 * layouts chosen by earlier fields (x86 check info by its GUID). */
+	size_t need = 0;
+	CHECK(whea_json_to_record(ok, strlen(ok), NULL, 0, &need) == WHEA_ENOSPACE && need == n, "size query gave %zu", need);
 	if (rc == 0) {
 		CHECK_EQ_U(n, 128 + 72 + 80, "minimal record length");
 		CHECK_EQ_U(whea_record_id(&r), 18446744073709551614ull, "64-bit record id kept exactly");
