@@ -85,6 +85,7 @@ static const whea_name header_flag_names[] = {
 
 static const whea_field header_fields[] = {
 	{.key = "revision", .off = 4, .size = 2, .kind = WHEA_K_UINT, .fmt = WHEA_FMT_BCDREV},
+	{.key = "signatureEnd", .off = 6, .size = 4, .kind = WHEA_K_UINT, .fmt = WHEA_FMT_HEX},
 	{.key = "sectionCount", .off = 10, .size = 2, .kind = WHEA_K_UINT},
 	{.key = "severity", .off = 12, .size = 4, .kind = WHEA_K_ENUM, .fmt = WHEA_FMT_CODE, .names = severity_names},
 	{.key = "validationBits", .off = 16, .size = 4, .kind = WHEA_K_VALIDBITS},

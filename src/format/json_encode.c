@@ -671,7 +671,8 @@ static int enc_record(enc *e, uint32_t root)
 	if ((rc = enc_def(e, &whea_def_record_header, hdr, 0, WHEA_RECORD_HEADER_SIZE, &ext)))
 		return rc;
 	put_bytes(e, 0, "CPER", 4);
-	put_int(e, 6, 0xffffffffu, 4);
+	if (!whea_json_get(d, hdr, "signatureEnd"))
+		put_int(e, 6, 0xffffffffu, 4);
 	if (!whea_json_get(d, hdr, "sectionCount"))
 		put_int(e, 10, n, 2);
 	if (!whea_json_get(d, hdr, "severity"))

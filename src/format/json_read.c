@@ -5,9 +5,12 @@
  * container's first child is always the next node, and the sibling chain is kept with one "last child"
  * slot per open container. Strings are scanned eight bytes at a time (SWAR) until a quote, backslash,
  * control character or non-ASCII byte shows up; only strings with escapes are copied (decoded) into
- * the caller's string buffer. Duplicate keys are checked when an object closes: pairwise for small
- * objects, and for large ones by a merge sort of the members linked through their (temporarily
- * borrowed) parent fields, so a hostile object with a million keys still costs O(n log n) and no memory.
+ * the caller's string buffer. Duplicate keys: each of an object's first 32 members is checked as it is
+ * added (a 64-bit filter of key hashes, then a scan only on a filter hit); a larger object is checked
+ * when it closes by a merge sort of its members linked through their (temporarily borrowed) parent
+ * fields, so a hostile object with a million keys still costs O(n log n) and no memory. When an arena
+ * runs out, the rest of the text is still checked (jr_skim) so that WHEA_ENOSPACE is only ever
+ * reported for valid JSON, with the exact sizes needed.
  *
  * Freestanding: only <stdarg.h>, <stdbool.h>, <stddef.h>, <stdint.h>; messages are formatted by a small
  * printf subset here, and handed to whea_error_set() as "%s". */
@@ -148,9 +151,7 @@ static inline uint16_t jr_hash(const char *k, size_t n)
 	} else {
 		a = b = 0;
 	}
-	uint64_t h = (a ^ (uint64_t)n) * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ull;
+	uint64_t h = (a ^ (b << 29 | b >> 35) ^ ((uint64_t)n << 56)) * 0x9E3779B97F4A7C15ull;
 	return (uint16_t)(h >> 48);
 }
 
@@ -573,6 +574,7 @@ typedef struct jr {
 	uint64_t need_nodes;                /* nodes the whole document needs (set when nodes run out) */
 	uint32_t cont[WHEA_JSON_MAX_DEPTH]; /* open containers, outermost first */
 	uint32_t last[WHEA_JSON_MAX_DEPTH]; /* their last child so far */
+	uint64_t keys[WHEA_JSON_MAX_DEPTH]; /* open objects: bit (khash & 63) of each member key so far */
 } jr;
 
 /* Records code at byte `at` with the path of node `node` (+ tail). With linecol, the message starts
@@ -942,34 +944,40 @@ static JR_COLD int jr_dup_error(jr *s, uint32_t first, uint32_t dup)
 		      (unsigned long)s->nodes[first].off);
 }
 
-/* Rejects an object with two members of the same key; reports the earliest second occurrence. */
+/* Members up to this many are checked as they are added (a 64-bit filter of their key hashes per open
+ * object, and a scan of the earlier members only when the filter hits); larger objects are checked
+ * once more, in full, when they close. */
+#define JR_DUP_EAGER 32
+
+/* Member idx (just linked as the last member of obj) against the earlier members. */
+static JR_NOINLINE int jr_dup_scan(jr *s, uint32_t obj, uint32_t idx)
+{
+	whea_jnode *nd = s->nodes;
+	for (uint32_t a = nd[obj].child; a != idx; a = nd[a].next)
+		if (jr_samekey(&nd[a], &nd[idx]))
+			return jr_dup_error(s, a, idx);
+	return 0;
+}
+
+/* Rejects an object (of more than JR_DUP_EAGER members) with two members of the same key; reports
+ * the earliest second occurrence. */
 static int jr_dups(jr *s, uint32_t obj)
 {
 	whea_jnode *nd = s->nodes;
 	uint32_t dup = 0, first = 0;
-	if (nd[obj].count <= 16) {
-		for (uint32_t b = nd[nd[obj].child].next; b && !dup; b = nd[b].next)
-			for (uint32_t a = nd[obj].child; a != b; a = nd[a].next)
-				if (jr_samekey(&nd[a], &nd[b])) {
-					dup = b;
-					first = a;
-					break;
-				}
-	} else {
-		for (uint32_t m = nd[obj].child; m; m = nd[m].next)
-			nd[m].parent = nd[m].next;
-		uint32_t list = jr_msort(nd, nd[obj].child);
-		/* Equal keys are now adjacent and in document order. */
-		for (uint32_t a = list; nd[a].parent; a = nd[a].parent) {
-			uint32_t b = nd[a].parent;
-			if (jr_samekey(&nd[a], &nd[b]) && (!dup || b < dup)) {
-				dup = b;
-				first = a;
-			}
+	for (uint32_t m = nd[obj].child; m; m = nd[m].next)
+		nd[m].parent = nd[m].next;
+	uint32_t list = jr_msort(nd, nd[obj].child);
+	/* Equal keys are now adjacent and in document order. */
+	for (uint32_t a = list; nd[a].parent; a = nd[a].parent) {
+		uint32_t b = nd[a].parent;
+		if (jr_samekey(&nd[a], &nd[b]) && (!dup || b < dup)) {
+			dup = b;
+			first = a;
 		}
-		for (uint32_t m = nd[obj].child; m; m = nd[m].next)
-			nd[m].parent = obj;
 	}
+	for (uint32_t m = nd[obj].child; m; m = nd[m].next)
+		nd[m].parent = obj;
 	return dup ? jr_dup_error(s, first, dup) : 0;
 }
 
@@ -1240,18 +1248,30 @@ value:
 			nd->index = nodes[par].count;
 			nd->khash = 0;
 		}
-		if (nodes[par].count++ == 0)
+		uint32_t before = nodes[par].count++;
+		if (before == 0)
 			nodes[par].child = idx;
 		else
 			nodes[s->last[depth - 1]].next = idx;
 		s->last[depth - 1] = idx;
+		s->nn = nn;
+		/* (keys are placeholders once the string buffer ran out: the parse ends in WHEA_ENOSPACE) */
+		if (in_obj && before < JR_DUP_EAGER && !s->str_over) {
+			uint64_t bit = (uint64_t)1 << (kh & 63);
+			if (JR_UNLIKELY(s->keys[depth - 1] & bit)) {
+				rc = jr_dup_scan(s, par, idx);
+				if (rc)
+					return rc;
+			}
+			s->keys[depth - 1] |= bit;
+		}
 	} else {
 		nd->parent = UINT32_MAX;
 		nd->key = NULL;
 		nd->index = 0;
 		nd->khash = 0;
+		s->nn = nn;
 	}
-	s->nn = nn;
 	c = *p;
 	switch (c) {
 	case '"':
@@ -1267,6 +1287,7 @@ value:
 		if (JR_UNLIKELY(depth == WHEA_JSON_MAX_DEPTH))
 			return jr_err(s, WHEA_ELIMIT, p, idx, NULL, true,
 				      "JSON nested deeper than %d arrays/objects", WHEA_JSON_MAX_DEPTH);
+		s->keys[depth] = 0;
 		s->cont[depth++] = idx;
 		in_obj = c == '{';
 		p++;
@@ -1345,8 +1366,7 @@ close: /* p is just past the closing bracket of the innermost open container */
 	idx = s->cont[depth - 1];
 	nodes[idx].str = (const char *)text + nodes[idx].off;
 	nodes[idx].len = (uint32_t)(p - text) - nodes[idx].off;
-	/* (keys are placeholders once the string buffer ran out: the parse ends in WHEA_ENOSPACE) */
-	if (in_obj && nodes[idx].count > 1 && !s->str_over) {
+	if (in_obj && nodes[idx].count > JR_DUP_EAGER && !s->str_over) {
 		rc = jr_dups(s, idx);
 		if (rc)
 			return rc;
