@@ -49,6 +49,8 @@ static int want(enc *e, uint32_t n, int type, const char *what)
 
 static void put_bytes(enc *e, size_t off, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (off + n > e->need)
 		e->need = off + n;
 	if (off < e->cap)

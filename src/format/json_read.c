@@ -25,13 +25,20 @@
 #define JR_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define JR_COLD __attribute__((cold, noinline))
 #define JR_NOINLINE __attribute__((noinline))
+#define JR_INLINE inline __attribute__((always_inline))
 #define JR_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define JR_SWAR 1
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define JR_LITTLE_ENDIAN 1
+#else
+#define JR_LITTLE_ENDIAN 0
+#endif
 #else
 #define JR_LIKELY(x) (x)
 #define JR_UNLIKELY(x) (x)
 #define JR_COLD
 #define JR_NOINLINE
+#define JR_INLINE inline
 #define JR_PRINTF(f, a)
 #define JR_SWAR 0
 #endif
@@ -59,6 +66,29 @@ static const uint8_t jr_plain[256] = {
 	/* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	/* 0x80..0xFF: 0 (validated as UTF-8) */
 };
+
+/* First byte at or after p that is not JSON whitespace (or end). Runs of spaces (indentation) are
+ * skipped eight bytes at a time. */
+static JR_INLINE const uint8_t *jr_skip_ws(const uint8_t *p, const uint8_t *end)
+{
+	for (;;) {
+		if (p == end || !jr_ws[*p])
+			return p;
+		p++;
+#if JR_SWAR && JR_LITTLE_ENDIAN
+		while (end - p >= 8) {
+			uint64_t w;
+			__builtin_memcpy(&w, p, 8);
+			w ^= 0x2020202020202020ull;
+			if (w) {
+				p += __builtin_ctzll(w) >> 3;
+				break;
+			}
+			p += 8;
+		}
+#endif
+	}
+}
 
 static inline bool jr_digit(uint8_t c) { return (unsigned)(c - '0') < 10u; }
 
@@ -832,25 +862,40 @@ static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *
 
 /* Scans a string whose opening quote is just before *pp. Without escapes the result points into the
  * input; otherwise it is decoded into the string buffer. On success *pp is past the closing quote. */
-static inline int jr_string(jr *s, const uint8_t **pp, uint32_t node, bool key, const char **out,
+static JR_INLINE int jr_string(jr *s, const uint8_t **pp, uint32_t node, bool key, const char **out,
 			    uint32_t *outlen)
 {
 	const uint8_t *p = *pp, *const end = s->end, *const start = p;
 	for (;;) {
 #if JR_SWAR
-		while (end - p >= 8) {
+		/* Eight bytes at a time: flag bytes that are '"', '\\', < 0x20 or >= 0x80. The lowest flag
+		 * is exact (borrows only run upwards), so on little-endian it locates the byte. */
+		for (;;) {
+			if (end - p < 8) {
+				while (p < end && jr_plain[*p])
+					p++;
+				break;
+			}
 			const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 			uint64_t w;
 			__builtin_memcpy(&w, p, 8);
 			uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-			uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
-			if (special & high)
+			uint64_t special = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
+			if (special) {
+#if JR_LITTLE_ENDIAN
+				p += __builtin_ctzll(special) >> 3;
+#else
+				while (jr_plain[*p])
+					p++;
+#endif
 				break;
+			}
 			p += 8;
 		}
-#endif
+#else
 		while (p < end && jr_plain[*p])
 			p++;
+#endif
 		if (JR_UNLIKELY(p == end))
 			return jr_unterminated(s, start - 1, node, key);
 		uint8_t c = *p;
@@ -985,7 +1030,7 @@ static int jr_dups(jr *s, uint32_t obj)
 /* The parser                                                                                     */
 
 /* Validates the number token at *pp (first byte '-' or a digit) and moves past it. */
-static inline int jr_number(jr *s, const uint8_t **pp, uint32_t node)
+static JR_INLINE int jr_number(jr *s, const uint8_t **pp, uint32_t node)
 {
 	const uint8_t *p = *pp, *const end = s->end, *const s0 = p;
 	if (*p == '-') {
@@ -1064,8 +1109,7 @@ static JR_NOINLINE int jr_skim(jr *s, const uint8_t *p, unsigned depth, bool pre
 #define JR_IN_OBJ (depth && ((objs >> (depth - 1)) & 1))
 
 value:
-	while (p < end && jr_ws[*p])
-		p++;
+	p = jr_skip_ws(p, end);
 	if (p == end)
 		return jr_expected(s, p, ctx, NULL, depth ? "a value" : "a JSON value");
 	extra++;
@@ -1088,8 +1132,7 @@ value:
 			objs &= ~((uint64_t)1 << depth);
 		depth++;
 		p++;
-		while (p < end && jr_ws[*p])
-			p++;
+		p = jr_skip_ws(p, end);
 		if (p < end && *p == (c == '{' ? '}' : ']')) {
 			p++;
 			goto close;
@@ -1129,15 +1172,13 @@ badvalue:
 after:
 	if (depth == 0)
 		goto done;
-	while (p < end && jr_ws[*p])
-		p++;
+	p = jr_skip_ws(p, end);
 	if (p == end)
 		goto badsep;
 	c = *p;
 	if (c == ',') {
 		comma = p++;
-		while (p < end && jr_ws[*p])
-			p++;
+		p = jr_skip_ws(p, end);
 		if (JR_IN_OBJ)
 			goto key;
 		if (p < end && *p == ']')
@@ -1171,8 +1212,7 @@ key:
 	rc = jr_string(s, &p, ctx, true, &str, &len);
 	if (rc)
 		return rc;
-	while (p < end && jr_ws[*p])
-		p++;
+	p = jr_skip_ws(p, end);
 	if (p == end || *p != ':')
 		return jr_expected(s, p, ctx, NULL, "':' after the key");
 	p++;
@@ -1180,8 +1220,7 @@ key:
 
 done:
 	if (!prefix) {
-		while (p < end && jr_ws[*p])
-			p++;
+		p = jr_skip_ws(p, end);
 		if (p != end)
 			return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
 	}
@@ -1207,8 +1246,7 @@ static int jr_run(jr *s, bool prefix, size_t *consumed)
 	uint8_t c;
 
 value:
-	while (p < end && jr_ws[*p])
-		p++;
+	p = jr_skip_ws(p, end);
 	if (JR_UNLIKELY(p == end)) {
 		s->nn = nn;
 		if (prefix && nn == 0) {
@@ -1291,8 +1329,7 @@ value:
 		s->cont[depth++] = idx;
 		in_obj = c == '{';
 		p++;
-		while (p < end && jr_ws[*p])
-			p++;
+		p = jr_skip_ws(p, end);
 		if (p < end && *p == (in_obj ? '}' : ']')) {
 			p++;
 			goto close;
@@ -1339,15 +1376,13 @@ badvalue:
 after: /* a value just ended */
 	if (JR_UNLIKELY(depth == 0))
 		goto done;
-	while (p < end && jr_ws[*p])
-		p++;
+	p = jr_skip_ws(p, end);
 	if (JR_UNLIKELY(p == end))
 		goto badsep;
 	c = *p;
 	if (c == ',') {
 		comma = p++;
-		while (p < end && jr_ws[*p])
-			p++;
+		p = jr_skip_ws(p, end);
 		if (in_obj)
 			goto key;
 		if (JR_UNLIKELY(p < end && *p == ']'))
@@ -1387,8 +1422,7 @@ key: /* in an object, at the place of a member's key (whitespace skipped) */
 	if (JR_UNLIKELY(rc))
 		return rc;
 	kh = jr_hash(kp, kl);
-	while (p < end && jr_ws[*p])
-		p++;
+	p = jr_skip_ws(p, end);
 	if (JR_UNLIKELY(p == end || *p != ':')) {
 		jr_seg t = {kp, kl, 0};
 		return jr_expected(s, p, s->cont[depth - 1], &t, "':' after the key");
@@ -1398,8 +1432,7 @@ key: /* in an object, at the place of a member's key (whitespace skipped) */
 
 done:
 	if (!prefix) {
-		while (p < end && jr_ws[*p])
-			p++;
+		p = jr_skip_ws(p, end);
 		if (JR_UNLIKELY(p != end))
 			return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
 	}
