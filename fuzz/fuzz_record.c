@@ -22,8 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (whea_record_to_json(&r, &o, 0))
 		return 0; /* larger than the buffer: nothing to compare */
 	size_t want = r.record_length > r.len ? r.record_length : r.len;
-	if (want > (1u << 24))
+	/* A length field below the header's size leaves no record to rebuild: the encoder refuses
+	 * it with a clear error instead (checked below: it must not crash). */
+	if (want > (1u << 24) || r.record_length < WHEA_RECORD_HEADER_SIZE) {
+		uint8_t tmp[256];
+		size_t n;
+		whea_json_to_record(outbuf, o.len, tmp, sizeof tmp, &n);
 		return 0;
+	}
 	uint8_t *back = malloc(want + 1);
 	size_t n = 0;
 	int rc = whea_json_to_record(outbuf, o.len, back, want + 1, &n);
