@@ -80,7 +80,7 @@ void whea_interp_record(const whea_sink *s, const whea_record *r)
 			avail = d.length;
 		if (avail == d.length)
 			whea_interp_section(s, d.known, r->data + d.offset, avail, d.offset, hint);
-		else if (avail) /* its layout cannot be trusted; keep the bytes */
+		else /* cut short or missing: its layout cannot be trusted; keep the bytes there are */
 			s->bytes(s->ctx, "truncatedData", "Truncated section data", r->data + d.offset, avail);
 		s->end(s->ctx, false);
 		s->end(s->ctx, false);

@@ -12,6 +12,8 @@
 #include "whea/format.h"
 
 #define ENC_MAX_DEPTH 16
+/* Largest record the encoder builds (real records are kilobytes; ERST regions a few hundred KB). */
+#define WHEA_JSON_RECORD_MAX (16u << 20)
 
 typedef struct enc {
 	whea_jdoc *d;
@@ -782,8 +784,9 @@ int whea_json_to_record(const char *json, size_t jsonlen, uint8_t *out, size_t c
 		rc = encode_once(json, jsonlen, buf, bcap, &need);
 		if (need <= bcap) /* errors past the buffer's end may come from missing bytes: retry */
 			break;
-		if (need > (size_t)UINT32_MAX)
-			return whea_error_set(WHEA_ELIMIT, -1, NULL, "record of %zu bytes is larger than 4 GiB", need);
+		if (need > WHEA_JSON_RECORD_MAX)
+			return whea_error_set(WHEA_ELIMIT, -1, NULL, "a record of %zu bytes is larger than the %u MiB this encoder builds",
+					      need, WHEA_JSON_RECORD_MAX >> 20);
 		if ((rc = grow_scratch(need)))
 			return rc;
 		buf = scratch, bcap = scratch_cap;

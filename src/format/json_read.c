@@ -27,7 +27,11 @@
 #define JR_NOINLINE __attribute__((noinline))
 #define JR_INLINE inline __attribute__((always_inline))
 #define JR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#ifdef WHEA_JSON_NO_SWAR /* byte-at-a-time scanning only (to test the portable path) */
+#define JR_SWAR 0
+#else
 #define JR_SWAR 1
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define JR_LITTLE_ENDIAN 1
 #else
@@ -41,6 +45,7 @@
 #define JR_INLINE inline
 #define JR_PRINTF(f, a)
 #define JR_SWAR 0
+#define JR_LITTLE_ENDIAN 0
 #endif
 
 #define JR_MSGCAP sizeof(((whea_error *)0)->message)

@@ -107,7 +107,8 @@ int whea_json_parse_prefix(whea_jdoc *doc, const char *text, size_t len, size_t 
 			   uint32_t max_nodes, char *strbuf, size_t strcap);
 
 /* Index of the member of object obj whose key is the NUL-terminated key, or 0 when there is none or obj
- * is not an object (0 is never a member: it is the root). */
+ * is not an object (0 is never a member: it is the root). Test for 0 before passing the result on:
+ * whea_json_u64(d, 0, ...) would read the root. */
 uint32_t whea_json_get(const whea_jdoc *d, uint32_t obj, const char *key);
 /* Same with an explicit key length (keys may contain NUL). */
 uint32_t whea_json_getn(const whea_jdoc *d, uint32_t obj, const char *key, size_t keylen);

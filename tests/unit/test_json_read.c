@@ -522,6 +522,35 @@ static void test_reject_details(void)
 	EXPECT_CONTAINS(whea_error_last()->message, "duplicate key \"key17\"");
 	t_end();
 
+	t_begin("reject_duplicate_eager_and_at_close");
+	/* the first 32 members are checked as they come: a duplicate wins over a later syntax error */
+	rc = parse("{\"a\":1,\"a\":2,]");
+	EXPECT_INT(rc, WHEA_EJSON);
+	EXPECT_INT(whea_error_last()->offset, 11);
+	/* the 33rd member and later are checked when the object closes */
+	n = 0;
+	n += (size_t)sprintf(buf + n, "{");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)sprintf(buf + n, "%s\"k%d\":%d", i ? "," : "", i == 32 ? 0 : i == 36 ? 5 : i, i);
+	n += (size_t)sprintf(buf + n, "}");
+	rc = parse(buf);
+	EXPECT_INT(rc, WHEA_EJSON);
+	EXPECT_STR(whea_error_last()->path, "$.k0");
+	EXPECT_INT(whea_error_last()->offset, (int64_t)(strstr(buf, "\"k0\":32") - buf) + 5);
+	EXPECT_CONTAINS(whea_error_last()->message, "first at byte 6");
+	for (int keep = 31; keep <= 33; keep++) { /* a duplicate right at the boundary */
+		n = 0;
+		n += (size_t)sprintf(buf + n, "{");
+		for (int i = 0; i < keep; i++)
+			n += (size_t)sprintf(buf + n, "%s\"k%d\":%d", i ? "," : "", i, i);
+		n += (size_t)sprintf(buf + n, ",\"k7\":0}");
+		rc = parse(buf);
+		EXPECT_INT(rc, WHEA_EJSON);
+		EXPECT_STR(whea_error_last()->path, "$.k7");
+		EXPECT_INT(whea_error_last()->offset, (int64_t)n - 2);
+	}
+	t_end();
+
 	t_begin("reject_duplicate_many_keys");
 	/* 60000 members with one duplicate at the very end: must be fast (O(n log n)). */
 	static char big[1 << 20];
@@ -615,6 +644,8 @@ static void test_arena(void)
 	EXPECT_INT(whea_error_last()->offset, 5);
 	EXPECT_INT(whea_json_parse(&d, "[1,2,3]", 7, nd, WHEA_JSON_NODES_FOR(7), sb, sizeof sb), 0);
 	EXPECT_INT(d.nnodes, 4);
+	EXPECT_INT(d.need_nodes, 4);
+	EXPECT_INT(d.need_strbuf, 0);
 	EXPECT_INT(whea_json_parse(&d, "1", 1, NULL, 0, NULL, 0), WHEA_ENOSPACE);
 	EXPECT_INT(d.need_nodes, 1);
 	EXPECT_INT(whea_json_parse(&d, "{\"a\":{\"b\":[]}}", 14, nd, 2, sb, sizeof sb), WHEA_ENOSPACE);
@@ -1001,7 +1032,7 @@ static void test_fail_format(void)
 	FMT_CASE("[%.0d|%#.0o|%#o|%#x|%.5x|%.0u]", 0, 0u, 0u, 0u, 0xabu, 0u);
 	FMT_CASE("%ld %lu %lld %llu", LONG_MIN, ULONG_MAX, LLONG_MIN, ULLONG_MAX);
 	FMT_CASE("%zu %zx %jd %ju %td", SIZE_MAX, (size_t)4096, INTMAX_MIN, UINTMAX_MAX, (ptrdiff_t)-3);
-	FMT_CASE("%hhu %hhd %hu %hd", 300, 200, 70000, 40000);
+	FMT_CASE("%hhu %hhd %hu %hd", (unsigned char)200, (signed char)-56, (unsigned short)65000, (short)-30000);
 	FMT_CASE("%c[%3c][%-3c]", 'A', 'x', 'y');
 	FMT_CASE("%s|%.2s|%10s|%-10s|%.*s|%*s|%-*s|", "abc", "abcdef", "r", "l", 3, "abcdef", 4, "w", 4, "w");
 	FMT_CASE("%*d|%-*d|%*d|%%|100%%", 6, 1, 6, 1, -6, 1);
