@@ -67,7 +67,7 @@ const whea_def *whea_row_sub(const whea_field *f, const uint8_t *st, size_t len)
 	return f->select ? f->select(st, len) : f->sub;
 }
 
-static const whea_field *validbits_row(const whea_def *d)
+const whea_field *whea_def_validbits_row(const whea_def *d)
 {
 	for (uint16_t i = 0; i < d->nfields; i++)
 		if (d->fields[i].kind == WHEA_K_VALIDBITS)
@@ -77,7 +77,7 @@ static const whea_field *validbits_row(const whea_def *d)
 
 const char *whea_validbit_name(const whea_def *def, unsigned bit)
 {
-	const whea_field *vb = validbits_row(def);
+	const whea_field *vb = whea_def_validbits_row(def);
 	for (uint16_t i = 0; i < def->nfields; i++)
 		if (def->fields[i].valid == bit + 1)
 			return def->fields[i].key;
@@ -87,7 +87,7 @@ const char *whea_validbit_name(const whea_def *def, unsigned bit)
 uint64_t whea_validbits_known(const whea_def *def)
 {
 	uint64_t m = 0;
-	const whea_field *vb = validbits_row(def);
+	const whea_field *vb = whea_def_validbits_row(def);
 	for (uint16_t i = 0; i < def->nfields; i++)
 		if (def->fields[i].valid && def->fields[i].valid <= 64)
 			m |= 1ull << (def->fields[i].valid - 1);
@@ -321,7 +321,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		return len;
 	}
 	w->depth++;
-	const whea_field *vbrow = validbits_row(d);
+	const whea_field *vbrow = whea_def_validbits_row(d);
 	uint64_t vb = 0;
 	bool have_vb = vbrow && vbrow->off + vbrow->size <= len;
 	if (have_vb) {

@@ -48,6 +48,8 @@ void whea_interp_record(const whea_sink *s, const whea_record *r);
 
 /* Name of bit `bit` of a VALIDBITS row of def (derived from the rows it gates, or its names). */
 const char *whea_validbit_name(const whea_def *def, unsigned bit);
+/* The def's WHEA_K_VALIDBITS row, or NULL. */
+const whea_field *whea_def_validbits_row(const whea_def *d);
 /* Mask of the validation bits def defines. */
 uint64_t whea_validbits_known(const whea_def *def);
 /* Name for value v in names, or NULL. */

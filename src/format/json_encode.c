@@ -221,19 +221,23 @@ static int read_b64(enc *e, uint32_t n, uint8_t *out, size_t cap, size_t *len)
 	return 0;
 }
 
+/* The companion keys of a timestamp row: key + "Raw", "IsPrecise", "Encoding". */
+static const char *suffixed(char k[64], const char *key, const char *suffix)
+{
+	size_t kl = strlen(key), sl = strlen(suffix);
+	if (kl + sl >= 64)
+		kl = 63 - sl;
+	memcpy(k, key, kl);
+	memcpy(k + kl, suffix, sl + 1);
+	return k;
+}
+
 static int read_time(enc *e, uint32_t obj, const char *key, uint8_t raw[8], bool *present)
 {
 	char k[64];
-	size_t kl = strlen(key);
-	if (kl > 40)
-		return WHEA_EINVAL;
-	memcpy(k, key, kl);
-	strcpy(k + kl, "Raw");
-	uint32_t r = take(e, obj, k);
-	strcpy(k + kl, "IsPrecise");
-	uint32_t pr = take(e, obj, k);
-	strcpy(k + kl, "Encoding");
-	uint32_t en = take(e, obj, k);
+	uint32_t r = take(e, obj, suffixed(k, key, "Raw"));
+	uint32_t pr = take(e, obj, suffixed(k, key, "IsPrecise"));
+	uint32_t en = take(e, obj, suffixed(k, key, "Encoding"));
 	uint32_t ts = take(e, obj, key);
 	*present = r || ts;
 	if (r) {
@@ -366,6 +370,13 @@ static int enc_bytes_row(enc *e, const whea_field *f, uint32_t n, size_t at, siz
 	return rc;
 }
 
+/* An open-ended base64 blob (section data, trailing bytes, extra bytes) at `at`. */
+static int enc_blob(enc *e, uint32_t n, size_t at, size_t room, size_t *used)
+{
+	static const whea_field blob = {.kind = WHEA_K_BYTES};
+	return enc_bytes_row(e, &blob, n, at, 0, room, used);
+}
+
 /* Encodes one row from JSON node n; *size = bytes the row covers. */
 static int enc_row(enc *e, const whea_field *f, uint32_t obj, uint32_t n, size_t base, size_t off, size_t len,
 		   size_t *size)
@@ -422,22 +433,7 @@ static int enc_row(enc *e, const whea_field *f, uint32_t obj, uint32_t n, size_t
 static bool has_time(enc *e, uint32_t obj, const char *key)
 {
 	char k[64];
-	size_t kl = strlen(key);
-	if (whea_json_get(e->d, obj, key))
-		return true;
-	if (kl > 40)
-		return false;
-	memcpy(k, key, kl);
-	strcpy(k + kl, "Raw");
-	return whea_json_get(e->d, obj, k) != 0;
-}
-
-static const whea_field *validbits_row(const whea_def *d)
-{
-	for (uint16_t i = 0; i < d->nfields; i++)
-		if (d->fields[i].kind == WHEA_K_VALIDBITS)
-			return &d->fields[i];
-	return NULL;
+	return whea_json_get(e->d, obj, key) || whea_json_get(e->d, obj, suffixed(k, key, "Raw"));
 }
 
 /* Rows of one layout, in order; gated rows may come from "notValid". */
@@ -446,7 +442,7 @@ static int enc_rows(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t
 	uint32_t inval = take(e, obj, "notValid");
 	if (inval && want(e, inval, WHEA_JOBJECT, "an object"))
 		return WHEA_EJSON;
-	const whea_field *vbrow = validbits_row(d);
+	const whea_field *vbrow = whea_def_validbits_row(d);
 	uint64_t derived = 0;
 	size_t cursor = 0, end = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
@@ -502,7 +498,7 @@ static int enc_def(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t 
 		uint32_t data = take(e, obj, "data");
 		rc = unknown_keys(e, obj);
 		if (!rc)
-			rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, data, base, 0, len, extent);
+			rc = enc_blob(e, data, base, len, extent);
 	} else if (d->select && d->variants) {
 		/* A union: try each layout and keep the one select() agrees with. */
 		rc = whea_json_fail(e->d, obj, "matches none of the layouts of %s", d->name);
@@ -522,7 +518,7 @@ static int enc_def(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t 
 		uint32_t data = take(e, obj, "data");
 		rc = unknown_keys(e, obj);
 		if (!rc && data)
-			rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, data, base, 0, len, extent);
+			rc = enc_blob(e, data, base, len, extent);
 	} else {
 		rc = enc_rows(e, d, obj, base, len, extent);
 		if (!rc)
@@ -578,7 +574,7 @@ static int enc_section(enc *e, const whea_section_type *t, uint32_t body, size_t
 	if (cut) { /* a section the record's end cut short: its bytes as they were */
 		rc = unknown_keys(e, body);
 		if (!rc)
-			rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, cut, off, 0, len, &extent);
+			rc = enc_blob(e, cut, off, len, &extent);
 		trailing = 0;
 	} else if (d) {
 		rc = enc_def(e, d, body, off, len, &extent);
@@ -589,11 +585,11 @@ static int enc_section(enc *e, const whea_section_type *t, uint32_t body, size_t
 		uint32_t data = take(e, body, "data");
 		rc = unknown_keys(e, body);
 		if (!rc && data)
-			rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, data, off, 0, len, &extent);
+			rc = enc_blob(e, data, off, len, &extent);
 	}
 	if (!rc && trailing) {
 		size_t n = 0;
-		rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, trailing, off + extent, 0, len - extent, &n);
+		rc = enc_blob(e, trailing, off + extent, len - extent, &n);
 		extent += n;
 	}
 	*used = extent;
@@ -693,7 +689,7 @@ static int enc_record(enc *e, uint32_t root)
 			return rc ? rc : whea_json_fail(d, c, "extraBytes entries need \"offset\" and \"data\"");
 		if (at > UINT32_MAX)
 			return whea_json_fail(d, o, "offset beyond 4 GiB");
-		if ((rc = enc_bytes_row(e, &(whea_field){.kind = WHEA_K_BYTES}, data, (size_t)at, 0, SIZE_MAX - at, &got)))
+		if ((rc = enc_blob(e, data, (size_t)at, SIZE_MAX - at, &got)))
 			return rc;
 		if (at + got > pos)
 			pos = at + got;
