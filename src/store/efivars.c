@@ -12,12 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/backend.h"
 #include "util/fmt.h"
 #include "util/le.h"
 #include "whea/record.h"
-#include "whea/store.h"
-
-extern const whea_store_backend whea_store_backend_efivars;
 
 #define EFI_DEFAULT_DIR "/sys/firmware/efi/efivars"
 #define EFI_DEFAULT_CAPACITY (64u * 1024u)
@@ -133,15 +131,14 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Maps an OS failure (-errno) to a WHEA code and records what was being done to which file. */
+/* Maps an OS failure (-errno) to a WHEA code and records what was being done to which file; a full
+ * variable store gets its own message (on efivarfs it is the firmware's NVRAM that is full). */
 static int os_fail(int rc, const char *path, const char *what)
 {
 	if (rc == -ENOSPC)
 		return whea_error_set(WHEA_EFULL, -1, path, "%s %s: no space left in the variable store (firmware NVRAM or disk full)",
 				      what, base_name(path));
-	if (rc == -ENOMEM)
-		return whea_error_set(WHEA_ENOMEM, -1, path, "%s %s: out of memory", what, base_name(path));
-	return whea_error_set(WHEA_EIO, -1, path, "%s %s: %s", what, base_name(path), strerror(-rc));
+	return whea_store_oserr(rc, what, path, -1);
 }
 
 static int no_memory(const char *path) { return whea_error_set(WHEA_ENOMEM, -1, path, "efivars: out of memory"); }
@@ -524,6 +521,18 @@ static void lock_dir(efivars *e, int how)
 
 /* ---- the backend functions -------------------------------------------------------------- */
 
+/* Whether the handle may change the store: not read-only, not poisoned by a failed sync (reads
+ * stay allowed: every variable read is checked afresh). */
+static int writable(const efivars *e)
+{
+	if (e->flags & WHEA_STORE_READONLY)
+		return whea_error_set(WHEA_EUNSUCCESSFUL, -1, e->dir, "the efivars store at %s is open read-only", e->dir);
+	if (e->poisoned)
+		return whea_error_set(WHEA_EPOISONED, -1, e->dir, "efivars store %s: an earlier sync failed; close and reopen the store",
+				      e->dir);
+	return 0;
+}
+
 static void efi_close(void *ctx)
 {
 	efivars *e = ctx;
@@ -539,7 +548,7 @@ static void efi_close(void *ctx)
 	e->os->free(e->os->ctx, e);
 }
 
-/* Checks the location is a directory, creating it (one level) when allowed. */
+/* Checks the location is a directory, creating it when allowed. */
 static int check_location(const whea_store_os *os, const char *dir, uint32_t flags)
 {
 	whea_os_stat st;
@@ -549,9 +558,8 @@ static int check_location(const whea_store_os *os, const char *dir, uint32_t fla
 	if (rc == -ENOENT && (flags & (WHEA_STORE_NOCREATE | WHEA_STORE_READONLY)))
 		return whea_error_set(WHEA_ENOTFOUND, -1, dir, "no efivars store at %s", dir);
 	if (rc == -ENOENT) {
-		rc = os->mkdir(os->ctx, dir);
-		if (rc < 0 && rc != -EEXIST)
-			return os_fail(rc, dir, "cannot create the efivars directory");
+		if ((rc = whea_store_mkdirs(os, dir)) != 0)
+			return rc;
 		rc = os->stat(os->ctx, dir, &st);
 	}
 	if (rc < 0)
@@ -772,12 +780,11 @@ static int write_locked(efivars *e, const whea_store_item *items, const uint64_t
 static int efi_write(void *ctx, const whea_store_item *items, const uint64_t *ids, size_t count)
 {
 	efivars *e = ctx;
-	if (e->flags & WHEA_STORE_READONLY)
-		return whea_error_set(WHEA_EUNSUPPORTED, -1, e->dir, "the efivars store at %s is open read-only", e->dir);
-	if (e->poisoned)
-		return whea_error_set(WHEA_EPOISONED, -1, e->dir, "an earlier sync failed: reopen the store");
+	int ur = writable(e);
+	if (ur < 0)
+		return ur;
 	if (count == 0)
-		return 0;
+		return refresh(e, 0, NULL); /* the dummy write: the variables can still be listed */
 	uint8_t *skip = mem_alloc(e, count);
 	uint16_t *made = mem_alloc(e, count * sizeof *made);
 	int rc = skip && made ? 0 : no_memory(e->dir);
@@ -848,10 +855,9 @@ static int efi_read(void *ctx, uint64_t id, uint64_t *next_id, uint32_t *length,
 static int efi_clear(void *ctx, uint64_t id)
 {
 	efivars *e = ctx;
-	if (e->flags & WHEA_STORE_READONLY)
-		return whea_error_set(WHEA_EUNSUPPORTED, -1, e->dir, "the efivars store at %s is open read-only", e->dir);
-	if (e->poisoned)
-		return whea_error_set(WHEA_EPOISONED, -1, e->dir, "an earlier sync failed: reopen the store");
+	int ur = writable(e);
+	if (ur < 0)
+		return ur;
 	lock_dir(e, WHEA_OS_LOCK_EX);
 	int rc = refresh(e, 0, NULL), removed = 0;
 	/* Every variable holding the id goes, stale duplicates included, so none resurfaces. */
@@ -933,10 +939,9 @@ static int efi_verify(void *ctx, whea_store_problem_fn fn, void *fnctx)
 static int efi_compact(void *ctx)
 {
 	efivars *e = ctx;
-	if (e->flags & WHEA_STORE_READONLY)
-		return whea_error_set(WHEA_EUNSUPPORTED, -1, e->dir, "the efivars store at %s is open read-only", e->dir);
-	if (e->poisoned)
-		return whea_error_set(WHEA_EPOISONED, -1, e->dir, "an earlier sync failed: reopen the store");
+	int ur = writable(e);
+	if (ur < 0)
+		return ur;
 	lock_dir(e, WHEA_OS_LOCK_EX);
 	int rc = refresh(e, 0, NULL);
 	if (rc == 0)
