@@ -39,7 +39,6 @@ typedef struct efi_var {
 	uint32_t reclen;  /* VAR_OK/VAR_DUP: the record's length */
 	uint64_t id;      /* VAR_OK/VAR_DUP: the record's id */
 	uint64_t size;    /* bytes of content */
-	uint64_t st_size, ino, dev; /* identity as stat saw it: reloaded when any of them changes */
 } efi_var;
 
 /* A position in the by-id index. */
@@ -319,9 +318,6 @@ static int load(efivars *e, unsigned num, efi_var *v, var_problem *p, uint8_t **
 	if (rc == WHEA_ENOMEM)
 		return no_memory(path);
 	v->size = n > 0 ? (uint64_t)n : st.size;
-	v->st_size = st.size;
-	v->ino = st.ino;
-	v->dev = st.dev;
 	if (keep && v->kind == VAR_OK)
 		*keep = b;
 	else
@@ -401,8 +397,21 @@ static void report(reporter *rep, const char *path, const var_problem *p)
 	}
 }
 
-/* Lists the directory and brings the index up to date: variables whose size or inode number changed
- * (or all of them, with force) are read again. With rep, every damaged variable is reported. */
+/* Whether the listing just taken shows exactly the variables of the index. */
+static int listing_unchanged(const efivars *e, size_t n)
+{
+	if (n != e->nvars)
+		return 0;
+	for (size_t i = 0; i < e->nvars; i++)
+		if (!seen_has(e, e->vars[i].num))
+			return 0;
+	return 1;
+}
+
+/* Lists the directory and brings the index up to date: new variables are read, vanished ones
+ * dropped; with force every variable is read again (and, with rep, every damaged one reported).
+ * Without force a variable keeps what it was read as: efivarfs cannot rewrite a file in place, and
+ * whatever is read or deleted later is checked afresh (fetch, remove_record). */
 static int refresh(efivars *e, int force, reporter *rep)
 {
 	memset(e->seen, 0, EFI_SEEN_WORDS * sizeof *e->seen);
@@ -412,6 +421,8 @@ static int refresh(efivars *e, int force, reporter *rep)
 	size_t n = 0;
 	for (unsigned w = 0; w < EFI_SEEN_WORDS; w++)
 		n += (size_t)__builtin_popcountll(e->seen[w]);
+	if (!force && e->byid && listing_unchanged(e, n))
+		return 0;
 	efi_var *nv = mem_alloc(e, n * sizeof *nv);
 	if (!nv)
 		return no_memory(e->dir);
@@ -419,20 +430,10 @@ static int refresh(efivars *e, int force, reporter *rep)
 	for (unsigned num = 0; num < EFI_NUMS && k < n; num++) {
 		if (!seen_has(e, num))
 			continue;
-		const char *path = var_path(e, num);
-		whea_os_stat st;
-		rc = e->os->stat(e->os->ctx, path, &st);
-		if (rc == -ENOENT)
-			continue;
-		if (rc < 0) {
-			mem_free(e, nv);
-			return os_fail(rc, path, "cannot stat");
-		}
 		while (j < e->nvars && e->vars[j].num < num)
 			j++;
-		const efi_var *old = j < e->nvars && e->vars[j].num == num ? &e->vars[j] : NULL;
-		if (!force && old && old->st_size == st.size && old->ino == st.ino && old->dev == st.dev) {
-			nv[k++] = *old;
+		if (!force && j < e->nvars && e->vars[j].num == num) {
+			nv[k++] = e->vars[j];
 			continue;
 		}
 		var_problem p;
@@ -495,6 +496,21 @@ static int remove_var(efivars *e, unsigned num)
 	return 0;
 }
 
+/* Deletes variable num if it still holds record id (the index may be older than the directory).
+ * Returns 1 when deleted, 0 when it holds something else or is gone, or an error. */
+static int remove_record(efivars *e, unsigned num, uint64_t id)
+{
+	efi_var v;
+	var_problem p;
+	int rc = load(e, num, &v, &p, NULL);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	if (v.kind == VAR_BAD || v.id != id)
+		return 0;
+	rc = remove_var(e, num);
+	return rc < 0 ? rc : 1;
+}
+
 /* Deletes the stale duplicates (the lower-numbered copies of a record id) found by the last scan. */
 static int remove_duplicates(efivars *e)
 {
@@ -502,10 +518,10 @@ static int remove_duplicates(efivars *e)
 	for (size_t i = 0; i < e->nvars; i++) {
 		if (e->vars[i].kind != VAR_DUP)
 			continue;
-		int rc = remove_var(e, e->vars[i].num);
+		int rc = remove_record(e, e->vars[i].num, e->vars[i].id);
 		if (rc < 0)
 			return rc;
-		removed++;
+		removed += rc;
 	}
 	if (!removed)
 		return 0;
@@ -714,10 +730,10 @@ static int remove_replaced(efivars *e, const uint64_t *ids, const uint8_t *skip,
 		for (size_t j = 0; j < count; j++) {
 			if (skip[j] || ids[j] != v->id)
 				continue;
-			int rc = remove_var(e, v->num);
+			int rc = remove_record(e, v->num, v->id);
 			if (rc < 0)
 				return rc;
-			removed++;
+			removed += rc;
 			break;
 		}
 	}
@@ -852,24 +868,43 @@ static int efi_read(void *ctx, uint64_t id, uint64_t *next_id, uint32_t *length,
 	return whea_error_set(WHEA_EIO, -1, e->dir, "the variables in %s keep changing while being read", e->dir);
 }
 
+/* Deletes every variable holding id, stale duplicates included, so none resurfaces. Returns the
+ * number deleted, or an error; *stale is set when the index named a variable that holds something
+ * else by now. */
+static int clear_locked(efivars *e, uint64_t id, int *stale)
+{
+	int removed = 0;
+	for (size_t i = 0; i < e->nvars; i++) {
+		if (e->vars[i].kind == VAR_BAD || e->vars[i].id != id)
+			continue;
+		int rc = remove_record(e, e->vars[i].num, id);
+		if (rc < 0)
+			return rc;
+		removed += rc;
+		*stale |= rc == 0;
+	}
+	return removed;
+}
+
 static int efi_clear(void *ctx, uint64_t id)
 {
 	efivars *e = ctx;
-	int ur = writable(e);
-	if (ur < 0)
-		return ur;
+	int rc = writable(e), stale = 0;
+	if (rc < 0)
+		return rc;
 	lock_dir(e, WHEA_OS_LOCK_EX);
-	int rc = refresh(e, 0, NULL), removed = 0;
-	/* Every variable holding the id goes, stale duplicates included, so none resurfaces. */
-	for (size_t i = 0; rc == 0 && i < e->nvars; i++) {
-		if (e->vars[i].kind != VAR_BAD && e->vars[i].id == id) {
-			rc = remove_var(e, e->vars[i].num);
-			removed++;
-		}
+	rc = refresh(e, 0, NULL);
+	if (rc == 0)
+		rc = clear_locked(e, id, &stale);
+	if (rc >= 0 && stale) { /* the index was out of date: read every variable again */
+		int more = refresh(e, 1, NULL);
+		if (more == 0)
+			more = clear_locked(e, id, &stale);
+		rc = more < 0 ? more : rc + more;
 	}
-	if (rc == 0 && !removed)
+	if (rc == 0)
 		rc = whea_error_set(WHEA_ENOTFOUND, -1, e->dir, "no record with id 0x%llx in %s", (unsigned long long)id, e->dir);
-	else if (rc == 0)
+	else if (rc > 0)
 		rc = sync_dir(e);
 	lock_dir(e, WHEA_OS_UNLOCK);
 	return rc;

@@ -620,6 +620,43 @@ static void test_batch_and_sync(void)
 	B->close(s);
 }
 
+/* Two handles on one store, and a variable rewritten behind the index's back (same name, other
+ * content): reads and deletions check the variable afresh and never act on a stale index. */
+static void test_shared_and_stale(void)
+{
+	const char *dir = fresh_dir("shared");
+	int rc;
+	void *a = open_dir(dir, 0, 0, &rc), *b = open_dir(dir, 0, 0, &rc);
+	if (!a || !b)
+		return;
+	uint8_t r1[512], r2[512], buf[512];
+	uint32_t l1 = make_record(r1, sizeof r1, 0x61, 8, 1), l2 = make_record(r2, sizeof r2, 0x62, 40, 2);
+	CHECK(put1(a, r1, l1) == 0, "a writes 0x61");
+	uint64_t next;
+	uint32_t l = sizeof buf;
+	CHECK(B->read(b, 0x61, &next, &l, buf) == 0 && l == l1, "b reads what a wrote");
+	CHECK(B->clear(b, 0x61) == 0, "b clears it");
+	l = sizeof buf;
+	CHECK_EQ_U(B->read(a, 0x61, &next, &l, buf), (uint64_t)WHEA_EEMPTY, "a sees it gone");
+	CHECK(put1(a, r1, l1) == 0, "a writes 0x61 again (HwErrRec0000)");
+	l = sizeof buf;
+	CHECK(B->read(b, 0, &next, &l, buf) == 0, "b indexes it");
+	/* Another writer replaced HwErrRec0000 by a record with another id under the same name. */
+	put_var(dir, 0, 0x0F, r2, l2);
+	CHECK_EQ_U(B->clear(b, 0x61), (uint64_t)WHEA_ENOTFOUND, "clear of the stale id deletes nothing");
+	CHECK(exists(var_file(dir, 0)), "the variable holding 0x62 survives");
+	put_var(dir, 0, 0x0F, r1, l1);
+	l = sizeof buf;
+	CHECK(B->read(a, 0, &next, &l, buf) == 0 && l == l1, "a indexes 0x61");
+	put_var(dir, 0, 0x0F, r2, l2);
+	l = sizeof buf;
+	CHECK_EQ_U(B->read(a, 0x61, &next, &l, buf), (uint64_t)WHEA_ENOTFOUND, "a stale id is not read");
+	l = sizeof buf;
+	CHECK(B->read(a, 0x62, &next, &l, buf) == 0 && l == l2 && memcmp(buf, r2, l2) == 0, "the new content is");
+	B->close(a);
+	B->close(b);
+}
+
 /* Allocation failure at every call of open, write, read, clear: a clean WHEA_ENOMEM, no leak
  * (ASan), and the store unchanged by the failed call. */
 static void test_enomem(void)
@@ -752,6 +789,7 @@ int main(void)
 	test_numbering();
 	test_capacity();
 	test_batch_and_sync();
+	test_shared_and_stale();
 	test_enomem();
 	test_default_location();
 	test_not_a_directory();
