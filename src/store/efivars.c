@@ -36,6 +36,7 @@ enum var_kind { VAR_OK, VAR_DUP, VAR_BAD };
 typedef struct efi_var {
 	uint16_t num;     /* the #### */
 	uint8_t kind;     /* var_kind */
+	uint8_t retry;    /* VAR_BAD because it could not be read: read again at every refresh */
 	uint32_t reclen;  /* VAR_OK/VAR_DUP: the record's length */
 	uint64_t id;      /* VAR_OK/VAR_DUP: the record's id */
 	uint64_t size;    /* bytes of content */
@@ -295,6 +296,7 @@ static int load(efivars *e, unsigned num, efi_var *v, var_problem *p, uint8_t **
 		return no_memory(path);
 	if (rc < 0) {
 		set_problem(p, WHEA_EIO, 0, 0, "cannot open: %s", strerror(-rc));
+		v->retry = 1;
 		return 0;
 	}
 	whea_os_stat st = {0};
@@ -317,6 +319,7 @@ static int load(efivars *e, unsigned num, efi_var *v, var_problem *p, uint8_t **
 	e->os->close(e->os->ctx, fd);
 	if (rc == WHEA_ENOMEM)
 		return no_memory(path);
+	v->retry = p->code == WHEA_EIO;
 	v->size = n > 0 ? (uint64_t)n : st.size;
 	if (keep && v->kind == VAR_OK)
 		*keep = b;
@@ -403,7 +406,7 @@ static int listing_unchanged(const efivars *e, size_t n)
 	if (n != e->nvars)
 		return 0;
 	for (size_t i = 0; i < e->nvars; i++)
-		if (!seen_has(e, e->vars[i].num))
+		if (!seen_has(e, e->vars[i].num) || e->vars[i].retry)
 			return 0;
 	return 1;
 }
@@ -432,7 +435,7 @@ static int refresh(efivars *e, int force, reporter *rep)
 			continue;
 		while (j < e->nvars && e->vars[j].num < num)
 			j++;
-		if (!force && j < e->nvars && e->vars[j].num == num) {
+		if (!force && j < e->nvars && e->vars[j].num == num && !e->vars[j].retry) {
 			nv[k++] = e->vars[j];
 			continue;
 		}

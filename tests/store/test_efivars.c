@@ -26,6 +26,7 @@ static char root[256];
 
 typedef struct faults {
 	int pwrite_errno;      /* pwrite fails with -this (0: no) */
+	int pread_fails;       /* the next this many preads fail with -EIO */
 	int sync_errno;        /* sync of a file fails with -this */
 	long alloc_fail_at;    /* the n-th alloc/realloc fails (1-based; 0: never) */
 	long allocs;
@@ -47,6 +48,14 @@ static int64_t f_pwrite(void *ctx, int fd, const void *buf, size_t n, uint64_t o
 		return -F.pwrite_errno;
 	return whea_store_os_default()->pwrite(ctx, fd, buf, n, off);
 }
+static int64_t f_pread(void *ctx, int fd, void *buf, size_t n, uint64_t off)
+{
+	if (F.pread_fails > 0) {
+		F.pread_fails--;
+		return -EIO;
+	}
+	return whea_store_os_default()->pread(ctx, fd, buf, n, off);
+}
 static int f_sync(void *ctx, int fd)
 {
 	int d = is_dir_fd(fd);
@@ -63,6 +72,7 @@ static void faults_init(void)
 {
 	tos = *whea_store_os_default();
 	tos.pwrite = f_pwrite;
+	tos.pread = f_pread;
 	tos.sync = f_sync;
 	tos.alloc = f_alloc;
 	tos.realloc = f_realloc;
@@ -653,6 +663,21 @@ static void test_shared_and_stale(void)
 	CHECK_EQ_U(B->read(a, 0x61, &next, &l, buf), (uint64_t)WHEA_ENOTFOUND, "a stale id is not read");
 	l = sizeof buf;
 	CHECK(B->read(a, 0x62, &next, &l, buf) == 0 && l == l2 && memcmp(buf, r2, l2) == 0, "the new content is");
+	B->close(a);
+	/* A variable that could not be read (EIO) is read again by the next operation. */
+	F.pread_fails = 1;
+	l = sizeof buf;
+	rc = B->read(b, 0x62, &next, &l, buf);
+	CHECK(rc == 0 && l == l2, "a failed read of a variable is retried: %s", whea_error_name(rc));
+	F.pread_fails = 0;
+	a = open_dir(dir, 0, WHEA_STORE_READONLY, &rc);
+	F.pread_fails = 1;
+	problems P = {0};
+	CHECK_EQ_U(B->verify(a, on_problem, &P), 1, "verify reports the unreadable variable");
+	CHECK(P.n == 1 && P.code[0] == WHEA_EIO && strstr(P.msg[0], "cannot read"), "as an I/O error: %s", P.msg[0]);
+	F.pread_fails = 0;
+	l = sizeof buf;
+	CHECK(B->read(a, 0x62, &next, &l, buf) == 0 && l == l2, "and is found once it reads again");
 	B->close(a);
 	B->close(b);
 }
