@@ -265,6 +265,9 @@ static void timestamp_deps(sw *w, const whea_def *d)
 
 /* ---- rows -------------------------------------------------------------------------------- */
 
+/* Enums differ in JSON only by "code" (WHEA_FMT_CODE) versus "value". */
+static int enum_fmt(int fmt) { return fmt == WHEA_FMT_CODE ? WHEA_FMT_CODE : WHEA_FMT_DEC; }
+
 /* An integer with a bitfield layout: {"value", fields...}; fields gated by a bit of the same
  * integer may be absent, the others are always there. */
 static void bits_object(sw *w, const char *key, const whea_field *f, const whea_def *layout)
@@ -277,7 +280,7 @@ static void bits_object(sw *w, const char *key, const whea_field *f, const whea_
 		const whea_bitfield *b = &layout->bits[i];
 		switch (b->kind) {
 		case WHEA_K_BOOL: m_type(w, b->key, "boolean"); break;
-		case WHEA_K_ENUM: m_ref(w, b->key, REF_ENUM, b->names, b->fmt, b->width); break;
+		case WHEA_K_ENUM: m_ref(w, b->key, REF_ENUM, b->names, enum_fmt(b->fmt), b->width); break;
 		case WHEA_K_FLAGS: m_ref(w, b->key, REF_FLAGS, b->names, 0, b->width); break;
 		default: m_num(w, b->key, b->fmt, b->width); break;
 		}
@@ -351,7 +354,7 @@ static void row_props(sw *w, const whea_field *f)
 		else
 			m_num(w, key, f->fmt, f->size * 8u);
 		break;
-	case WHEA_K_ENUM: m_ref(w, key, REF_ENUM, f->names, f->fmt, f->size * 8u); break;
+	case WHEA_K_ENUM: m_ref(w, key, REF_ENUM, f->names, enum_fmt(f->fmt), f->size * 8u); break;
 	case WHEA_K_FLAGS: m_ref(w, key, REF_FLAGS, f->names, 0, f->size * 8u); break;
 	case WHEA_K_VALIDBITS: m_num(w, key, WHEA_FMT_DEC, f->size * 8u); break;
 	case WHEA_K_BOOL: m_type(w, key, "boolean"); break;
