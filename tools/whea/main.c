@@ -78,6 +78,15 @@ static const command commands[] = {
 	 "Usage: whea sections [--json]\n"
 	 "\n"
 	 "Lists every section type the library knows: GUID, JSON key and name.\n"},
+	{"schema", cmd_schema, "print the JSON Schema of the JSON records",
+	 "Usage: whea schema [--compact]\n"
+	 "\n"
+	 "Prints the JSON Schema (draft 2020-12) of one record as 'whea decode --json' writes\n"
+	 "it, generated from the library's section tables, built-in and registered: key names,\n"
+	 "types, enum values and names, bit names, validation-bit gated fields and the section\n"
+	 "body of each section type. docs/schema/whea-record.schema.json is its output.\n"
+	 "\n"
+	 "  --compact    one line instead of indented JSON\n"},
 	{"examples", cmd_examples, "write example records as files",
 	 "Usage: whea examples [-o DIR]\n"
 	 "\n"
