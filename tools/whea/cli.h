@@ -135,5 +135,6 @@ int cmd_build(int argc, char **argv);
 int cmd_sections(int argc, char **argv);
 int cmd_examples(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 #endif
