@@ -4,7 +4,7 @@
 # stores (a flipped byte, a torn tail), a directory of garbage, a read-only directory, a small
 # capacity, --dummy and --batch. Prints "store_cli: N passed, N failed".
 set -u
-whea=$1 vec=$2
+whea=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") vec=$2
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 pass=0 fail=0

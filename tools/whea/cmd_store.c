@@ -336,13 +336,20 @@ static int emit_raw(const store_ctx *c, const recbuf *b)
 	return rc ? rc : rc2;
 }
 
-static int sub_read(store_ctx *c)
+static int check_read(const store_ctx *c)
 {
-	uint64_t id, next;
+	uint64_t id;
 	if (!parse_id(c->args[0], &id))
 		return cli_usage_error("store read", "'%s' is no record id (decimal, 0x hex, or first)", c->args[0]);
 	if ((c->opts & (O_TEXT | O_JSON)) && c->output)
 		return cli_usage_error("store read", "-o writes the raw record; --text and --json print to standard output");
+	return 0;
+}
+
+static int sub_read(store_ctx *c)
+{
+	uint64_t id, next;
+	parse_id(c->args[0], &id);
 	recbuf b = {NULL, 0, 0};
 	int rc = read_into(c->s, id, &next, &b);
 	if (rc)
@@ -501,9 +508,8 @@ static int clear_one(store_ctx *c, uint64_t id)
 	return CLI_OK;
 }
 
-static int sub_clear(store_ctx *c)
+static int check_clear(const store_ctx *c)
 {
-	int status = CLI_OK;
 	if ((c->opts & O_ALL) && c->nargs)
 		return cli_usage_error("store clear", "give record ids or --all, not both");
 	if (!(c->opts & O_ALL) && !c->nargs)
@@ -513,6 +519,12 @@ static int sub_clear(store_ctx *c)
 		if (!parse_id(c->args[i], &id) || id == WHEA_STORE_ID_FIRST)
 			return cli_usage_error("store clear", "'%s' is no record id (decimal or 0x hex, not 0)", c->args[i]);
 	}
+	return 0;
+}
+
+static int sub_clear(store_ctx *c)
+{
+	int status = CLI_OK;
 	for (int i = 0; i < c->nargs; i++) {
 		uint64_t id;
 		parse_id(c->args[i], &id);
@@ -559,6 +571,20 @@ static uint64_t stat_value(const whea_store_stat *st, const stat_row *r)
 	return v;
 }
 
+/* " bytes", and the size in KiB, MiB, ... when it is at least 1 KiB. */
+static void human_size(cli_buf *b, uint64_t v)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+	double d = (double)v;
+	size_t u = 0;
+	cli_buf_str(b, " bytes");
+	if (v < 1024)
+		return;
+	for (d /= 1024.0; d >= 1024.0 && u + 1 < sizeof units / sizeof units[0]; u++)
+		d /= 1024.0;
+	cli_buf_printf(b, " (%.1f %s)", d, units[u]);
+}
+
 static int sub_stat(store_ctx *c)
 {
 	whea_store_stat st;
@@ -580,7 +606,7 @@ static int sub_stat(store_ctx *c)
 			cli_buf_printf(&b, "%s:%*s%llu", stat_rows[i].label, (int)(16 - strlen(stat_rows[i].label)), "",
 				       (unsigned long long)v);
 			if (stat_rows[i].bytes)
-				cli_buf_printf(&b, " bytes (%.1f KiB)", (double)v / 1024.0);
+				human_size(&b, v);
 			cli_buf_str(&b, "\n");
 		}
 	}
@@ -599,6 +625,16 @@ static void on_problem(void *vctx, const whea_store_problem *p)
 	printf("%s%s%s: offset %llu: %llu bytes: %s [%s]\n", rel ? c->location : "", rel ? "/" : "", file,
 	       (unsigned long long)p->offset, (unsigned long long)p->length, p->msg ? p->msg : whea_strerror(p->code),
 	       whea_error_name(p->code));
+}
+
+/* verify on a store that cannot be opened because its files are damaged: one problem. */
+static int verify_unopenable(const store_ctx *c, int rc)
+{
+	const whea_error *e = whea_error_last();
+	whea_store_problem p = {e->path, e->offset >= 0 ? (uint64_t)e->offset : 0, 0, rc, e->message};
+	on_problem((void *)c, &p);
+	printf("%s: cannot be opened: damaged\n", c->location);
+	return cli_close_out(stdout, "standard output") ? CLI_IO : CLI_INVALID;
 }
 
 static int sub_verify(store_ctx *c)
@@ -643,6 +679,7 @@ static int sub_compact(store_ctx *c)
 typedef struct subcmd {
 	const char *name;
 	int (*run)(store_ctx *c);
+	int (*check)(const store_ctx *c); /* checks the arguments before the store is opened, or NULL */
 	unsigned opts;         /* O_* accepted */
 	int min_args, max_args; /* positional arguments; -1 = any number */
 	bool readonly;         /* open read-only */
@@ -651,7 +688,7 @@ typedef struct subcmd {
 } subcmd;
 
 static const subcmd subcmds[] = {
-	{"write", sub_write, O_BATCH | O_DUMMY, 0, -1, false, true,
+	{"write", sub_write, NULL, O_BATCH | O_DUMMY, 0, -1, false, true,
 	 "Usage: whea store write [--batch] [--dummy] [FILE...]\n"
 	 "\n"
 	 "Writes every record of every FILE (standard input when none) to the store and prints\n"
@@ -665,7 +702,7 @@ static const subcmd subcmds[] = {
 	 "\n"
 	 "Exit status: 0 all written, 1 a record was refused or the store is full (\"not enough\n"
 	 "space\"; records written before stay), 2 usage or I/O error.\n" COMMON_HELP},
-	{"read", sub_read, O_TEXT | O_JSON | O_PRETTY | O_HEXDUMP | O_OUTPUT, 1, 1, true, false,
+	{"read", sub_read, check_read, O_TEXT | O_JSON | O_PRETTY | O_HEXDUMP | O_OUTPUT, 1, 1, true, false,
 	 "Usage: whea store read [--text|--json [--pretty]|-o FILE] ID\n"
 	 "\n"
 	 "Writes the stored record ID (decimal, 0x hex, or first / 0 for the first record) as\n"
@@ -676,7 +713,7 @@ static const subcmd subcmds[] = {
 	 "  --json              decode it as one JSON object (--pretty indents it)\n"
 	 "\n"
 	 "Exit status: 0 ok, 1 no such record, 2 usage or I/O error.\n" COMMON_HELP},
-	{"ls", sub_ls, O_JSON, 0, 0, true, false,
+	{"ls", sub_ls, NULL, O_JSON, 0, 0, true, false,
 	 "Usage: whea store ls [--json]\n"
 	 "\n"
 	 "Lists the stored records along the next-id chain, one per line: record id in hex and\n"
@@ -684,7 +721,7 @@ static const subcmd subcmds[] = {
 	 "\n"
 	 "  --json   JSON Lines: id, idDecimal, length, severity, severityCode, timestamp,\n"
 	 "           sections\n" COMMON_HELP},
-	{"clear", sub_clear, O_ALL, 0, -1, false, false,
+	{"clear", sub_clear, check_clear, O_ALL, 0, -1, false, false,
 	 "Usage: whea store clear ID... | --all\n"
 	 "\n"
 	 "Deletes the records durably and prints each id cleared.\n"
@@ -692,19 +729,19 @@ static const subcmd subcmds[] = {
 	 "  -a, --all   clear every record\n"
 	 "\n"
 	 "Exit status: 0 ok, 1 a record was not found, 2 usage or I/O error.\n" COMMON_HELP},
-	{"stat", sub_stat, O_JSON, 0, 0, true, false,
+	{"stat", sub_stat, NULL, O_JSON, 0, 0, true, false,
 	 "Usage: whea store stat [--json]\n"
 	 "\n"
 	 "Prints the record count, capacity, bytes used and free (with the backend's overhead),\n"
 	 "bytes the files take and the damaged regions skipped when the store was opened.\n" COMMON_HELP},
-	{"verify", sub_verify, 0, 0, 0, true, false,
+	{"verify", sub_verify, NULL, 0, 0, 0, true, false,
 	 "Usage: whea store verify\n"
 	 "\n"
 	 "Reads every byte of the store, checks every frame's checksum and every record, and prints\n"
 	 "each problem as 'FILE: offset N: L bytes: what [CODE]', then a summary line.\n"
 	 "\n"
 	 "Exit status: 0 no problem, 1 problems found, 2 usage or I/O error.\n" COMMON_HELP},
-	{"compact", sub_compact, 0, 0, 0, false, false,
+	{"compact", sub_compact, NULL, 0, 0, 0, false, false,
 	 "Usage: whea store compact\n"
 	 "\n"
 	 "Rewrites the store without dead space (crash-safe).\n" COMMON_HELP},
@@ -761,6 +798,7 @@ static void store_usage(void)
 static int parse_args(store_ctx *c, const subcmd **sc, int argc, char **argv)
 {
 	bool only_args = false;
+	int rc;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int r;
@@ -794,7 +832,9 @@ static int parse_args(store_ctx *c, const subcmd **sc, int argc, char **argv)
 				       c->nargs < (*sc)->min_args ? "missing argument" : "too many arguments");
 	if ((c->opts & O_TEXT) && (c->opts & O_JSON))
 		return cli_usage_error("store", "%s: --text or --json, not both", (*sc)->name);
-	return -1;
+	if (c->backend && !whea_store_backend_find(c->backend))
+		return cli_usage_error("store", "no store backend named '%s' (built in: file, efivars, mem)", c->backend);
+	return (*sc)->check && (rc = (*sc)->check(c)) != 0 ? rc : -1;
 }
 
 /* The store location: --store, else the backend's usual place. */
@@ -834,6 +874,8 @@ static int open_store(store_ctx *c, const subcmd *sc)
 			c->location, cli_lib_error(msg, sizeof msg, 0));
 		return CLI_INVALID;
 	}
+	if ((rc == WHEA_EFORMAT || rc == WHEA_ETRUNC) && sc->run == sub_verify)
+		return verify_unopenable(c, rc);
 	if (rc)
 		return store_err(c, rc, o.flags & WHEA_STORE_READONLY ? "cannot open (read-only)" : "cannot open");
 	whea_store_stat st;
