@@ -876,8 +876,8 @@ static int open_store(store_ctx *c, const subcmd *sc)
 	}
 	if ((rc == WHEA_EFORMAT || rc == WHEA_ETRUNC) && sc->run == sub_verify)
 		return verify_unopenable(c, rc);
-	if (rc)
-		return store_err(c, rc, o.flags & WHEA_STORE_READONLY ? "cannot open (read-only)" : "cannot open");
+	if (rc) /* not the operation's answer: the store is unusable (or the options are wrong) */
+		return store_err(c, rc, o.flags & WHEA_STORE_READONLY ? "cannot open (read-only)" : "cannot open"), CLI_IO;
 	whea_store_stat st;
 	if (c->capacity && whea_store_stat_get(c->s, &st) == 0 && st.capacity != c->capacity)
 		cli_err("store %s: note: the store exists with a capacity of %llu bytes; --capacity %llu is ignored",
