@@ -73,7 +73,7 @@ cp "$tmp/out" "$tmp/ex_ids"
 expect_rc 0 S ls --store "$st"
 [ "$(wc -l <"$tmp/out")" = 4 ] && ok || bad "ls shows $(wc -l <"$tmp/out") records, expected 4"
 for id in $(cat "$tmp/ex_ids"); do grep -q "^$id " "$tmp/out" && ok || bad "ls lacks $id"; done
-expect_rc 0 S ls --json --store "$st"
+expect_rc 0 S --json --store "$st" ls # options before the subcommand
 [ "$(grep -c '^{"id":"0x' "$tmp/out")" = 4 ] && ok || bad "ls --json: $(head -c 300 "$tmp/out")"
 # read first = the first line of ls; "0" is the same
 first=$(S ls --store "$st" | head -1 | cut -d' ' -f1)

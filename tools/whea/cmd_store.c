@@ -35,7 +35,7 @@ static const flag_opt flag_opts[] = {
 #define NFLAG_OPTS (sizeof flag_opts / sizeof flag_opts[0])
 
 typedef struct store_ctx {
-	const char *sub;         /* subcommand name, for messages */
+	char cmd[32];            /* "store SUBCOMMAND", for usage messages */
 	const char *location;    /* --store, $WHEA_STORE_DIR or the default */
 	const char *backend;     /* --backend, NULL = file */
 	uint64_t capacity;       /* --capacity, 0 = the backend's default */
@@ -327,7 +327,7 @@ static int emit_decoded(const store_ctx *c, const recbuf *b)
 
 static int emit_raw(const store_ctx *c, const recbuf *b)
 {
-	FILE *f = cli_open_binary_out("store", c->output);
+	FILE *f = cli_open_binary_out(c->cmd, c->output);
 	if (!f)
 		return CLI_IO;
 	const char *name = c->output && strcmp(c->output, "-") ? c->output : "standard output";
@@ -340,9 +340,9 @@ static int check_read(const store_ctx *c)
 {
 	uint64_t id;
 	if (!parse_id(c->args[0], &id))
-		return cli_usage_error("store read", "'%s' is no record id (decimal, 0x hex, or first)", c->args[0]);
+		return cli_usage_error(c->cmd, "'%s' is no record id (decimal, 0x hex, or first)", c->args[0]);
 	if ((c->opts & (O_TEXT | O_JSON)) && c->output)
-		return cli_usage_error("store read", "-o writes the raw record; --text and --json print to standard output");
+		return cli_usage_error(c->cmd, "-o writes the raw record; --text and --json print to standard output");
 	return 0;
 }
 
@@ -511,13 +511,13 @@ static int clear_one(store_ctx *c, uint64_t id)
 static int check_clear(const store_ctx *c)
 {
 	if ((c->opts & O_ALL) && c->nargs)
-		return cli_usage_error("store clear", "give record ids or --all, not both");
+		return cli_usage_error(c->cmd, "give record ids or --all, not both");
 	if (!(c->opts & O_ALL) && !c->nargs)
-		return cli_usage_error("store clear", "no record id given (or --all)");
+		return cli_usage_error(c->cmd, "no record id given (or --all)");
 	for (int i = 0; i < c->nargs; i++) {
 		uint64_t id;
 		if (!parse_id(c->args[i], &id) || id == WHEA_STORE_ID_FIRST)
-			return cli_usage_error("store clear", "'%s' is no record id (decimal or 0x hex, not 0)", c->args[i]);
+			return cli_usage_error(c->cmd, "'%s' is no record id (decimal or 0x hex, not 0)", c->args[i]);
 	}
 	return 0;
 }
@@ -761,13 +761,13 @@ static int common_opt(store_ctx *c, int argc, char **argv, int *i)
 {
 	const char *v;
 	int r;
-	if ((r = cli_opt("store", argc, argv, i, "--store", NULL, &v)) != 0)
+	if ((r = cli_opt(c->cmd, argc, argv, i, "--store", NULL, &v)) != 0)
 		return r < 0 ? r : (c->location = v, 1);
-	if ((r = cli_opt("store", argc, argv, i, "--backend", NULL, &v)) != 0)
+	if ((r = cli_opt(c->cmd, argc, argv, i, "--backend", NULL, &v)) != 0)
 		return r < 0 ? r : (c->backend = v, 1);
-	if ((r = cli_opt("store", argc, argv, i, "--capacity", NULL, &v)) != 0) {
+	if ((r = cli_opt(c->cmd, argc, argv, i, "--capacity", NULL, &v)) != 0) {
 		if (r > 0 && (!parse_size(v, &c->capacity) || c->capacity == 0))
-			return cli_usage_error("store", "--capacity '%s' is no size (bytes, or with K, M or G)", v), -1;
+			return cli_usage_error(c->cmd, "--capacity '%s' is no size (bytes, or with K, M or G)", v), -1;
 		return r;
 	}
 	if (cli_flag(argv[*i], "--readonly", NULL))
@@ -779,7 +779,7 @@ static int common_opt(store_ctx *c, int argc, char **argv, int *i)
 static int sub_opt(store_ctx *c, const subcmd *sc, int argc, char **argv, int *i)
 {
 	if (sc && (sc->opts & O_OUTPUT)) {
-		int r = cli_opt("store", argc, argv, i, "--output", "-o", &c->output);
+		int r = cli_opt(c->cmd, argc, argv, i, "--output", "-o", &c->output);
 		if (r)
 			return r;
 	}
@@ -794,22 +794,45 @@ static void store_usage(void)
 	cli_show_usage("store");
 }
 
-/* Parses everything after "store". Returns -1 to go on, or an exit status (help, usage error). */
+/* Options that take a separate value, so the subcommand can be found before the options. */
+static bool takes_value(const char *a)
+{
+	static const char *const names[] = {"--store", "--backend", "--capacity", "--output", "-o"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(a, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Index of the subcommand: the first argument that is no option or option value; 0 if none. */
+static int find_sub_index(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? i + 1 : 0;
+		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
+			return i;
+		if (takes_value(argv[i]))
+			i++;
+	}
+	return 0;
+}
+
+/* Parses everything after "store"; options may come before or after the subcommand. Returns -1
+ * to go on, or an exit status (help, usage error). */
 static int parse_args(store_ctx *c, const subcmd **sc, int argc, char **argv)
 {
+	int at = find_sub_index(argc, argv), rc;
 	bool only_args = false;
-	int rc;
+	if (at && !(*sc = find_sub(argv[at])))
+		return cli_usage_error("store", "unknown subcommand '%s'", argv[at]);
+	snprintf(c->cmd, sizeof c->cmd, "store%s%s", *sc ? " " : "", *sc ? (*sc)->name : "");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int r;
+		if (i == at)
+			continue;
 		if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
-			if (!*sc && !only_args) {
-				if (!(*sc = find_sub(a)))
-					return cli_usage_error("store", "unknown subcommand '%s'", a);
-				c->sub = (*sc)->name;
-			} else {
-				c->args[c->nargs++] = a;
-			}
+			c->args[c->nargs++] = a;
 		} else if (strcmp(a, "--") == 0) {
 			only_args = true;
 		} else if (cli_flag(a, "--help", "-h")) {
@@ -818,22 +841,20 @@ static int parse_args(store_ctx *c, const subcmd **sc, int argc, char **argv)
 			else
 				store_usage();
 			return cli_close_out(stdout, "standard output");
-		} else if ((r = common_opt(c, argc, argv, &i)) != 0 || (r = sub_opt(c, *sc, argc, argv, &i)) != 0) {
-			if (r < 0)
-				return CLI_USAGE;
-		} else {
-			return cli_usage_error("store", "%s%sunknown option '%s'", *sc ? (*sc)->name : "", *sc ? ": " : "", a);
+		} else if ((rc = common_opt(c, argc, argv, &i)) == 0 && (rc = sub_opt(c, *sc, argc, argv, &i)) == 0) {
+			return cli_usage_error(c->cmd, "unknown option '%s'", a);
+		} else if (rc < 0) {
+			return CLI_USAGE;
 		}
 	}
 	if (!*sc)
 		return cli_usage_error("store", "no subcommand given (write, read, ls, clear, stat, verify, compact)");
 	if (c->nargs < (*sc)->min_args || ((*sc)->max_args >= 0 && c->nargs > (*sc)->max_args))
-		return cli_usage_error("store", "%s: %s", (*sc)->name,
-				       c->nargs < (*sc)->min_args ? "missing argument" : "too many arguments");
+		return cli_usage_error(c->cmd, "%s", c->nargs < (*sc)->min_args ? "missing argument" : "too many arguments");
 	if ((c->opts & O_TEXT) && (c->opts & O_JSON))
-		return cli_usage_error("store", "%s: --text or --json, not both", (*sc)->name);
+		return cli_usage_error(c->cmd, "--text or --json, not both");
 	if (c->backend && !whea_store_backend_find(c->backend))
-		return cli_usage_error("store", "no store backend named '%s' (built in: file, efivars, mem)", c->backend);
+		return cli_usage_error(c->cmd, "no store backend named '%s' (built in: file, efivars, mem)", c->backend);
 	return (*sc)->check && (rc = (*sc)->check(c)) != 0 ? rc : -1;
 }
 
