@@ -153,6 +153,10 @@ if [ -d "$vec" ]; then
 	uniq_ids=$(sort -u "$tmp/vec_ids" | wc -l)
 	S stat --json --store "$tmp/v" | grep -q "\"count\":$uniq_ids[,}]" && ok || bad "stat count is not $uniq_ids"
 	[ "$(S ls --store "$tmp/v" | wc -l)" = "$uniq_ids" ] && ok || bad "ls does not list $uniq_ids records"
+	[ -z "$(S ls --store "$tmp/v" | cut -d' ' -f1 | sort | uniq -d)" ] && ok || bad "ls (the next-id chain) shows a record twice"
+	for id in $(sort -u "$tmp/vec_ids"); do
+		S read --store "$tmp/v" --text "$id" >/dev/null && S read --store "$tmp/v" --json "$id" >/dev/null && ok || bad "read --text/--json $id"
+	done
 	# The id-0 record is refused with a clear message.
 	expect_rc 1 S write --store "$tmp/v" "$vec/win_dwr_boot_rev0101.bin"
 	err_has 'record id 0 is reserved'

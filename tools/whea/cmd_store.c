@@ -322,7 +322,7 @@ static int emit_decoded(const store_ctx *c, const recbuf *b)
 	} else {
 		whea_record_to_text(&rec, o, c->opts & O_HEXDUMP ? WHEA_TEXT_HEXDUMP : 0);
 	}
-	return cli_stdout_finish() ? CLI_IO : rec.errors ? CLI_INVALID : CLI_OK;
+	return cli_stdout_finish() ? CLI_IO : CLI_OK; /* diagnostics are part of the output */
 }
 
 static int emit_raw(const store_ctx *c, const recbuf *b)
@@ -436,23 +436,45 @@ static void ls_line(cli_buf *line, uint64_t id, const summary *sm, bool json)
 	cli_buf_printf(line, ",\"sections\":%s}\n", sm->sections.p);
 }
 
+/* The record's own id (id 0 reads the first record, whose id the header holds). */
+static uint64_t own_id(const recbuf *b, uint64_t id)
+{
+	whea_record rec;
+	if (id == WHEA_STORE_ID_FIRST && whea_record_parse(&rec, b->p, b->len, WHEA_PARSE_TOLERANT, NULL, NULL) == 0)
+		return whea_record_id(&rec);
+	return id;
+}
+
+typedef struct ls_state {
+	bool json;
+	recbuf rec;
+	summary sm;
+	cli_buf line;
+} ls_state;
+
+/* Prints the record in l->rec; returns 0 or CLI_IO. */
+static int ls_show(ls_state *l, uint64_t id)
+{
+	summarize(&l->rec, l->json, &l->sm);
+	l->line.len = 0;
+	ls_line(&l->line, id, &l->sm, l->json);
+	return cli_write(stdout, "standard output", l->line.p, l->line.len);
+}
+
 static int sub_ls(store_ctx *c)
 {
-	bool json = c->opts & O_JSON;
 	whea_store_stat st;
-	int rc = whea_store_stat_get(c->s, &st);
+	int rc = whea_store_stat_get(c->s, &st), status = CLI_OK;
 	if (rc)
 		return store_err(c, rc, "cannot get the record count");
 	/* The chain visits each record once; a limit keeps a broken chain from looping forever
 	 * (records written meanwhile by another process are allowed for). */
-	uint64_t limit = st.count * 2 + 1024, n = 0;
-	uint64_t id = WHEA_STORE_ID_FIRST, next = 0;
-	recbuf b = {NULL, 0, 0};
-	summary sm = {0};
-	cli_buf line = {0};
-	int status = CLI_OK;
+	uint64_t limit = st.count * 2 + 1024, n = 0, id = WHEA_STORE_ID_FIRST, next = 0;
+	ls_state l;
+	memset(&l, 0, sizeof l);
+	l.json = c->opts & O_JSON;
 	for (;; id = next) {
-		rc = read_into(c->s, id, &next, &b);
+		rc = read_into(c->s, id, &next, &l.rec);
 		if (rc == WHEA_EEMPTY && id == WHEA_STORE_ID_FIRST)
 			break;
 		if (rc) {
@@ -461,20 +483,8 @@ static int sub_ls(store_ctx *c)
 			status = store_err(c, rc, what);
 			break;
 		}
-		uint64_t shown = id == WHEA_STORE_ID_FIRST ? 0 : id;
-		if (shown == 0) { /* id 0 read the first record: show its own id */
-			whea_record rec;
-			if (whea_record_parse(&rec, b.p, b.len, WHEA_PARSE_TOLERANT, NULL, NULL) == 0)
-				shown = whea_record_id(&rec);
-		}
-		summarize(&b, json, &sm);
-		line.len = 0;
-		ls_line(&line, shown, &sm, json);
-		if (cli_write(stdout, "standard output", line.p, line.len)) {
-			status = CLI_IO;
-			break;
-		}
-		if (next == shown || next == id)
+		id = own_id(&l.rec, id);
+		if ((status = ls_show(&l, id)) != 0 || next == id)
 			break;
 		if (++n > limit) {
 			cli_err("store %s: the next-id chain does not end after %llu records (%llu stored)", c->location,
@@ -483,9 +493,9 @@ static int sub_ls(store_ctx *c)
 			break;
 		}
 	}
-	free(b.p);
-	cli_buf_free(&sm.sections);
-	cli_buf_free(&line);
+	free(l.rec.p);
+	cli_buf_free(&l.sm.sections);
+	cli_buf_free(&l.line);
 	if (cli_close_out(stdout, "standard output"))
 		return CLI_IO;
 	return status;
