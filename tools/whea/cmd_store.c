@@ -169,7 +169,6 @@ typedef struct write_ctx {
 	bool stop;                 /* the store is full or failed: write nothing more */
 	whea_store_item *items;    /* --batch: copies of the records */
 	size_t nitems, capitems;
-	unsigned written;
 } write_ctx;
 
 /* Checks what the store requires before writing: a valid record, RecordLength = the bytes there,
@@ -248,7 +247,7 @@ static int write_record(void *vctx, const cli_rec *r)
 		return w->stop;
 	}
 	if (!flags)
-		print_written(id), w->written++;
+		print_written(id);
 	return 0;
 }
 
@@ -271,14 +270,14 @@ static int write_batch(write_ctx *w)
 	for (size_t i = 0; i < w->nitems && !flags; i++) {
 		whea_record rec;
 		if (whea_record_parse(&rec, w->items[i].record, w->items[i].length, WHEA_PARSE_TOLERANT, NULL, NULL) == 0)
-			print_written(whea_record_id(&rec)), w->written++;
+			print_written(whea_record_id(&rec));
 	}
 	return w->status;
 }
 
 static int sub_write(store_ctx *c)
 {
-	write_ctx w = {c, CLI_OK, false, NULL, 0, 0, 0};
+	write_ctx w = {c, CLI_OK, false, NULL, 0, 0};
 	if ((c->opts & O_DUMMY) && c->nargs == 0) { /* the bare dummy write: is the store usable? */
 		int rc = whea_store_write(c->s, WHEA_STORE_WRITE_DUMMY, 0, NULL);
 		return rc ? store_err(c, rc, "dummy write failed") : CLI_OK;
