@@ -136,5 +136,6 @@ int cmd_sections(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_examples(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 #endif
