@@ -766,6 +766,9 @@ static int open_store(fstore *f, const whea_store_opts *o)
 		r = whea_store_oserr(r, "cannot stat", f->log_path, -1);
 	} else if (!f->readonly) {
 		f->os->unlink(f->os->ctx, f->tmp_path); /* a compaction that did not finish */
+		/* A rename whose directory sync failed before (the handle that did it was poisoned)
+		 * is made durable now, before anything new is acknowledged on top of it. */
+		r = sync_dir(f);
 	}
 	if (!r && !(r = open_log(f)) && !(r = full_scan(f)) && !f->readonly && f->file_size > f->end) {
 		/* Cut the torn tail now, so the next frame follows the last good one. */
