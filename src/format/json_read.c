@@ -200,6 +200,22 @@ static inline uint16_t jr_hash(const char *k, size_t n)
 	return (uint16_t)(h >> 48);
 }
 
+/* Are the 8 bytes of c (first byte lowest) all ASCII digits? */
+static inline bool jr_digits8(uint64_t c)
+{
+	return (c & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
+	       ((c + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull;
+}
+
+/* The value of 8 ASCII digits (first byte lowest, most significant), combined pairwise. */
+static inline uint64_t jr_value8(uint64_t c)
+{
+	uint64_t t = c - 0x3030303030303030ull;
+	t = t * 10 + (t >> 8);
+	return (((t & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+		(((t >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+}
+
 static inline bool jr_memeq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1624,14 +1640,23 @@ int whea_json_u64(const whea_jdoc *d, uint32_t n, uint64_t *out)
 		if (sp[0] == '-')
 			return whea_json_fail(d, n, "expected an unsigned integer, got the negative number %.*s%s",
 					      JR_SHOWN(nd));
-		for (uint32_t i = 0; i < len; i++) {
+		uint32_t i = 0;
+#if JR_SWAR && JR_LITTLE_ENDIAN
+		for (; i + 8 <= len && i + 8 <= 16; i += 8) { /* 16 digits cannot overflow */
+			uint64_t c = jr_load64(sp + i);
+			if (!jr_digits8(c))
+				break;
+			v = v * 100000000u + jr_value8(c);
+		}
+#endif
+		for (; i < len; i++) {
 			if (!jr_digit((uint8_t)sp[i]))
 				return whea_json_fail(d, n,
 						      "expected an unsigned integer, got %.*s%s (no fraction or "
 						      "exponent allowed)",
 						      JR_SHOWN(nd));
 			unsigned dg = (unsigned)(sp[i] - '0');
-			if (v > (UINT64_MAX - dg) / 10)
+			if (i >= 19 && v > (UINT64_MAX - dg) / 10) /* 19 digits always fit */
 				return whea_json_fail(d, n, "%.*s%s does not fit in 64 bits", JR_SHOWN(nd));
 			v = v * 10 + dg;
 		}
