@@ -891,6 +891,55 @@ static JR_NOINLINE int jr_string_slow(jr *s, const uint8_t **pp, const uint8_t *
 	}
 }
 
+/* First byte at or after p that is not a plain string byte (jr_plain), or end. */
+static JR_INLINE const uint8_t *jr_plain_run(const uint8_t *p, const uint8_t *end)
+{
+#if JR_SSE2
+	/* Sixteen bytes at a time: one signed compare flags both < 0x20 and >= 0x80. */
+	while (end - p >= 16) {
+		jr_v16 v;
+		__builtin_memcpy(&v, p, 16);
+		jr_v16 sp = (v == (jr_v16){'"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"'}) |
+			    (v == (jr_v16){'\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\'}) |
+			    (v < (jr_v16){32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32});
+		unsigned m = (unsigned)__builtin_ia32_pmovmskb128((jr_v16c)sp);
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+#if JR_SWAR
+	/* Eight bytes at a time: flag bytes that are '"', '\\', < 0x20 or >= 0x80. The lowest flag
+	 * is exact (borrows only run upwards), so on little-endian it locates the byte. */
+	for (;;) {
+		if (end - p < 8) {
+			while (p < end && jr_plain[*p])
+				p++;
+			return p;
+		}
+		const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+		uint64_t w;
+		__builtin_memcpy(&w, p, 8);
+		uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+		uint64_t special = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
+		if (special) {
+#if JR_LITTLE_ENDIAN
+			return p + (__builtin_ctzll(special) >> 3);
+#else
+			while (jr_plain[*p])
+				p++;
+			return p;
+#endif
+		}
+		p += 8;
+	}
+#else
+	while (p < end && jr_plain[*p])
+		p++;
+	return p;
+#endif
+}
+
 /* Scans a string whose opening quote is just before *pp. Without escapes the result points into the
  * input; otherwise it is decoded into the string buffer. On success *pp is past the closing quote. */
 static JR_INLINE int jr_string(jr *s, const uint8_t **pp, uint32_t node, bool key, const char **out,
@@ -898,54 +947,7 @@ static JR_INLINE int jr_string(jr *s, const uint8_t **pp, uint32_t node, bool ke
 {
 	const uint8_t *p = *pp, *const end = s->end, *const start = p;
 	for (;;) {
-#if JR_SSE2
-		/* Sixteen bytes at a time: one signed compare flags both < 0x20 and >= 0x80. */
-		while (end - p >= 16) {
-			jr_v16 v;
-			__builtin_memcpy(&v, p, 16);
-			jr_v16 sp = (v == (jr_v16){'"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"', '"'}) |
-				    (v == (jr_v16){'\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\', '\\'}) |
-				    (v < (jr_v16){32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32});
-			unsigned m = (unsigned)__builtin_ia32_pmovmskb128((jr_v16c)sp);
-			if (m) {
-				p += __builtin_ctz(m);
-				goto special;
-			}
-			p += 16;
-		}
-#endif
-#if JR_SWAR
-		/* Eight bytes at a time: flag bytes that are '"', '\\', < 0x20 or >= 0x80. The lowest flag
-		 * is exact (borrows only run upwards), so on little-endian it locates the byte. */
-		for (;;) {
-			if (end - p < 8) {
-				while (p < end && jr_plain[*p])
-					p++;
-				break;
-			}
-			const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-			uint64_t w;
-			__builtin_memcpy(&w, p, 8);
-			uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-			uint64_t special = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
-			if (special) {
-#if JR_LITTLE_ENDIAN
-				p += __builtin_ctzll(special) >> 3;
-#else
-				while (jr_plain[*p])
-					p++;
-#endif
-				break;
-			}
-			p += 8;
-		}
-#else
-		while (p < end && jr_plain[*p])
-			p++;
-#endif
-#if JR_SSE2
-	special:
-#endif
+		p = jr_plain_run(p, end);
 		if (JR_UNLIKELY(p == end))
 			return jr_unterminated(s, start - 1, node, key);
 		uint8_t c = *p;
@@ -1495,6 +1497,232 @@ done:
 	return 0;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* The fast path                                                                                  */
+
+/* jr_string for jr_fast: the same result for a valid string; non-zero for anything else (for most
+ * of it without recording an error: jr_run reports it). */
+static JR_INLINE int jr_fstring(jr *s, const uint8_t **pp, uint32_t node, bool key, const char **out,
+				uint32_t *outlen)
+{
+	const uint8_t *p = *pp, *const end = s->end, *const start = p;
+	for (;;) {
+		p = jr_plain_run(p, end);
+		if (JR_UNLIKELY(p == end))
+			return 1;
+		uint8_t c = *p;
+		if (JR_LIKELY(c == '"')) {
+			*out = (const char *)start;
+			*outlen = (uint32_t)(p - start);
+			*pp = p + 1;
+			return 0;
+		}
+		if (c == '\\')
+			return jr_string_slow(s, pp, p, node, key, out, outlen) || s->str_over;
+		unsigned n = c < 0x80 ? 0 : jr_utf8(p, end);
+		if (!n)
+			return 1;
+		p += n;
+	}
+}
+
+/* Past the JSON number at p (or p itself when the token is not one jr_number accepts). */
+static JR_INLINE const uint8_t *jr_fnumber(const uint8_t *p, const uint8_t *end)
+{
+	const uint8_t *const s0 = p;
+	if (*p == '-')
+		p++;
+	if (p == end || !jr_digit(*p))
+		return s0;
+	if (*p == '0') {
+		p++;
+		if (p < end && jr_digit(*p))
+			return s0;
+	} else {
+		while (++p < end && jr_digit(*p))
+			;
+	}
+	if (p < end && *p == '.') {
+		if (++p == end || !jr_digit(*p))
+			return s0;
+		while (++p < end && jr_digit(*p))
+			;
+	}
+	if (p < end && (*p | 0x20) == 'e') {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || !jr_digit(*p))
+			return s0;
+		while (++p < end && jr_digit(*p))
+			;
+	}
+	return p;
+}
+
+#define JR_FAST_WS(p)                                     \
+	do {                                              \
+		while (JR_UNLIKELY(p < end && jr_ws[*p])) \
+			p++;                              \
+	} while (0)
+
+/* The whole document the common way: valid JSON that fits the arenas. Builds exactly the tree
+ * jr_run builds and returns 0, or returns 1 at the first thing out of the ordinary (a syntax
+ * error, a full arena, a duplicate key, too deep nesting), leaving the work to jr_run, which starts
+ * over and reports it. Small and free of error reporting, so the compiler keeps its state in
+ * registers. Whole documents only (no prefix mode). */
+static JR_NOINLINE int jr_fast(jr *s)
+{
+	const uint8_t *const text = s->text, *const end = s->end;
+	const uint8_t *p = text;
+	whea_jnode *const nodes = s->nodes;
+	const uint32_t maxn = s->maxn;
+	uint32_t cont[WHEA_JSON_MAX_DEPTH], last[WHEA_JSON_MAX_DEPTH];
+	uint64_t keys[WHEA_JSON_MAX_DEPTH];
+	uint32_t nn = 0, idx, par = 0;
+	unsigned depth = 0;
+	bool in_obj = false;
+	const char *kp = NULL;
+	uint32_t kl = 0;
+	uint16_t kh = 0;
+	whea_jnode *nd;
+	uint8_t c;
+
+	JR_FAST_WS(p);
+value: /* whitespace skipped */
+	if (JR_UNLIKELY(p == end || nn == maxn))
+		return 1;
+	idx = nn++;
+	nd = &nodes[idx];
+	nd->reserved = 0;
+	nd->off = (uint32_t)(p - text);
+	nd->next = 0;
+	nd->child = 0;
+	nd->count = 0;
+	if (JR_LIKELY(depth)) {
+		nd->parent = par;
+		uint32_t before = nodes[par].count++;
+		if (before == 0)
+			nodes[par].child = idx;
+		else
+			nodes[last[depth - 1]].next = idx;
+		last[depth - 1] = idx;
+		if (in_obj) {
+			nd->key = kp;
+			nd->keylen = kl;
+			nd->khash = kh;
+			if (before < JR_DUP_EAGER) {
+				uint64_t bit = (uint64_t)1 << (kh & 63);
+				if (JR_UNLIKELY(keys[depth - 1] & bit) && jr_dup_scan(s, par, idx))
+					return 1;
+				keys[depth - 1] |= bit;
+			}
+		} else {
+			nd->key = NULL;
+			nd->index = before;
+			nd->khash = 0;
+		}
+	} else {
+		nd->parent = UINT32_MAX;
+		nd->key = NULL;
+		nd->index = 0;
+		nd->khash = 0;
+	}
+	c = *p;
+	switch (c) {
+	case '"':
+		p++;
+		if (jr_fstring(s, &p, idx, false, &nd->str, &nd->len))
+			return 1;
+		nd->type = WHEA_JSTRING;
+		goto after;
+	case '{':
+	case '[':
+		if (JR_UNLIKELY(depth == WHEA_JSON_MAX_DEPTH))
+			return 1;
+		nd->type = c == '{' ? WHEA_JOBJECT : WHEA_JARRAY;
+		nd->str = NULL;
+		nd->len = 0;
+		keys[depth] = 0;
+		cont[depth++] = par = idx;
+		in_obj = c == '{';
+		p++;
+		JR_FAST_WS(p);
+		if (p < end && *p == (in_obj ? '}' : ']')) {
+			p++;
+			goto close;
+		}
+		if (in_obj)
+			goto key;
+		goto value;
+	case 't':
+	case 'f':
+	case 'n':
+		nd->len = jr_literal(p, end, &nd->type);
+		if (!nd->len)
+			return 1;
+		nd->str = (const char *)p;
+		p += nd->len;
+		goto after;
+	default: {
+		const uint8_t *q = jr_fnumber(p, end);
+		if (q == p)
+			return 1;
+		nd->type = WHEA_JNUMBER;
+		nd->str = (const char *)p;
+		nd->len = (uint32_t)(q - p);
+		p = q;
+		goto after;
+	}
+	}
+
+after: /* a value just ended */
+	if (JR_UNLIKELY(depth == 0)) {
+		JR_FAST_WS(p);
+		if (p != end)
+			return 1;
+		s->nn = nn;
+		return 0;
+	}
+	JR_FAST_WS(p);
+	if (JR_UNLIKELY(p == end))
+		return 1;
+	c = *p++;
+	if (c == ',') {
+		JR_FAST_WS(p);
+		if (in_obj)
+			goto key;
+		goto value; /* (a ']' there is no value: the node check fails) */
+	}
+	if (JR_UNLIKELY(c != (in_obj ? '}' : ']')))
+		return 1;
+close: /* p is just past the closing bracket of the innermost open container, par */
+	nodes[par].str = (const char *)text + nodes[par].off;
+	nodes[par].len = (uint32_t)(p - text) - nodes[par].off;
+	if (in_obj && nodes[par].count > JR_DUP_EAGER && jr_dups(s, par))
+		return 1;
+	depth--;
+	if (depth) {
+		par = cont[depth - 1];
+		in_obj = nodes[par].type == WHEA_JOBJECT;
+	}
+	goto after;
+
+key: /* in an object, at the place of a member's key (whitespace skipped) */
+	if (JR_UNLIKELY(p == end || *p != '"'))
+		return 1;
+	p++;
+	if (jr_fstring(s, &p, par, true, &kp, &kl))
+		return 1;
+	kh = jr_hash(kp, kl);
+	JR_FAST_WS(p);
+	if (JR_UNLIKELY(p == end || *p != ':'))
+		return 1;
+	p++;
+	JR_FAST_WS(p);
+	goto value;
+}
+
 static int jr_parse(whea_jdoc *doc, const char *text, size_t len, bool prefix, size_t *consumed,
 		    whea_jnode *nodes, uint32_t max_nodes, char *strbuf, size_t strcap)
 {
@@ -1533,7 +1761,17 @@ static int jr_parse(whea_jdoc *doc, const char *text, size_t len, bool prefix, s
 	s.nospace_at = NULL;
 	s.nospace_node = 0;
 	s.need_nodes = 0;
-	int rc = jr_run(&s, prefix, consumed);
+	int rc;
+	if (prefix || jr_fast(&s) != 0) {
+		s.nn = 0; /* start over: jr_run reports what is wrong */
+		s.sused = 0;
+		s.str_over = false;
+		s.nospace_at = NULL;
+		s.nospace_node = 0;
+		rc = jr_run(&s, prefix, consumed);
+	} else {
+		rc = 0;
+	}
 	doc->nnodes = s.nn;
 	doc->strused = s.sused < s.scap ? s.sused : s.scap;
 	if (rc == 0) {
