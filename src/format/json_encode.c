@@ -188,6 +188,14 @@ static void put_bytes(enc *e, size_t off, const void *p, size_t n)
 
 static void put_int(enc *e, size_t off, uint64_t v, unsigned size)
 {
+	if (off <= e->zeroed && size && size <= e->cap && off <= e->cap - size) { /* the common case, in place */
+		whea_stN(e->out + off, v, size);
+		if (off + size > e->need)
+			e->need = off + size;
+		if (off + size > e->zeroed)
+			e->zeroed = off + size;
+		return;
+	}
 	uint8_t b[8];
 	whea_stN(b, v, size);
 	put_bytes(e, off, b, size);
