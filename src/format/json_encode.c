@@ -1,7 +1,11 @@
 /* format/json_encode.c — JSON -> CPER: the table interpreter's reverse walk. Reads the JSON that
  * json_write.c produces (docs/JSON.md) and writes the exact bytes: the same tables drive both
  * directions, so decode and encode cannot disagree. Every error names its JSON path and offset;
- * unknown keys and wrong types are errors. */
+ * unknown keys and wrong types are errors.
+ *
+ * Speed: member lookups try the member after the one found last before scanning (JSON in table
+ * order finds nearly every key there), and the output buffer is not cleared up front: only the
+ * parts written, read back by hooks or left as gaps are zeroed. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +116,7 @@ static uint32_t find2(enc *e, uint32_t obj, const char *key, const char *suffix)
 	return 0;
 }
 
-/* whea_json_get(obj, key) that looks at the hint first. */
+/* whea_json_get(obj, key) that tries guess() before scanning the members. */
 static uint32_t find(enc *e, uint32_t obj, const char *key)
 {
 	const whea_jnode *nd = e->d->nodes;
@@ -209,7 +213,6 @@ static size_t avail_at(const enc *e, size_t off, size_t len)
 	return len < e->cap - off ? len : e->cap - off;
 }
 
-/* The bytes at off for a hook to read: *avail = avail_at(off, len), all of them current. */
 /* Zeros out[off..off+n) (n within capacity): only what is below `zeroed` needs clearing. */
 static void clear(enc *e, size_t off, size_t n)
 {
@@ -223,6 +226,7 @@ static void clear(enc *e, size_t off, size_t n)
 	}
 }
 
+/* The bytes at off for a hook to read: *avail = avail_at(off, len), all of them current. */
 static const uint8_t *view(enc *e, size_t off, size_t len, size_t *avail)
 {
 	*avail = avail_at(e, off, len);

@@ -3,9 +3,9 @@
  * One pass over the input with an explicit stack (no recursion): a goto-driven state machine with the
  * states "value", "key", "after a value" and "close". Nodes are appended in document order, so a
  * container's first child is always the next node, and the sibling chain is kept with one "last child"
- * slot per open container. Strings are scanned eight bytes at a time (SWAR) until a quote, backslash,
- * control character or non-ASCII byte shows up; only strings with escapes are copied (decoded) into
- * the caller's string buffer. Duplicate keys: each of an object's first 32 members is checked as it is
+ * slot per open container. Strings are scanned sixteen bytes at a time (SSE2 on x86) or eight (SWAR)
+ * until a quote, backslash, control character or non-ASCII byte shows up; only strings with escapes are
+ * copied (decoded) into the caller's string buffer. Numbers are read eight digits at a time. Duplicate keys: each of an object's first 32 members is checked as it is
  * added (a 64-bit filter of key hashes, then a scan only on a filter hit); a larger object is checked
  * when it closes by a merge sort of its members linked through their (temporarily borrowed) parent
  * fields, so a hostile object with a million keys still costs O(n log n) and no memory. When an arena
