@@ -1,7 +1,11 @@
 /* format/json_encode.c — JSON -> CPER: the table interpreter's reverse walk. Reads the JSON that
  * json_write.c produces (docs/JSON.md) and writes the exact bytes: the same tables drive both
  * directions, so decode and encode cannot disagree. Every error names its JSON path and offset;
- * unknown keys and wrong types are errors. */
+ * unknown keys and wrong types are errors.
+ *
+ * Speed: member lookups try the member after the one found last before scanning (JSON in table
+ * order finds nearly every key there), and the output buffer is not cleared up front: only the
+ * parts written, read back by hooks or left as gaps are zeroed. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,15 +24,126 @@ typedef struct enc {
 	uint8_t *out;
 	size_t cap;    /* bytes of out we may write */
 	size_t need;   /* highest offset written or wanted */
+	/* out[0..zeroed) holds what was written, zeros elsewhere; bytes past it are stale until
+	 * zero_to() clears them (only the parts that are written or read back get cleared, not the
+	 * whole buffer). */
+	size_t zeroed;
+	/* The last member found (see guess()). */
+	uint32_t last;
 	int depth;
 } enc;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-/* Member lookup that marks the member as used (for the unknown-key check). */
+/* a[0..n) == b[0..n), for short keys (inline: cheaper than a call to memcmp). */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8), memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	if (n >= 4) {
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4), memcpy(&q, b, 4), memcpy(&r, a + n - 4, 4), memcpy(&t, b + n - 4, 4);
+		return p == q && r == t;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return false;
+	return true;
+}
+
+/* Does member m have the key key[0..kl), or key[0..kl) + suffix[0..sl)? */
+static inline bool key_is(const whea_jnode *m, const char *key, size_t kl)
+{
+	return m->keylen == kl && same(m->key, key, kl);
+}
+
+static inline bool key_is2(const whea_jnode *m, const char *key, size_t kl, const char *suffix, size_t sl)
+{
+	return m->keylen == kl + sl && same(m->key, key, kl) && same(m->key + kl, suffix, sl);
+}
+
+/* The companion keys of a timestamp row: key + "Raw", "IsPrecise", "Encoding". */
+static const char *suffixed(char k[64], const char *key, const char *suffix)
+{
+	size_t kl = strlen(key), sl = strlen(suffix);
+	if (kl + sl >= 64)
+		kl = 63 - sl;
+	memcpy(k, key, kl);
+	memcpy(k + kl, suffix, sl + 1);
+	return k;
+}
+
+static uint32_t find(enc *e, uint32_t obj, const char *key);
+
+/* The member of obj most likely looked for next: JSON written by json_write.c has its keys in
+ * table order, so it is the one after the member last found in obj (found again by walking up
+ * from the last member found anywhere, which may lie inside that member's value). 0 = no guess. */
+static inline uint32_t guess(const enc *e, uint32_t obj)
+{
+	const whea_jnode *nd = e->d->nodes;
+	uint32_t c = e->last;
+	if (c <= obj) /* not inside obj (nodes are numbered in document order) */
+		return 0;
+	while (nd[c].parent != obj) {
+		c = nd[c].parent;
+		if (c <= obj)
+			return 0;
+	}
+	return nd[c].next;
+}
+
+/* find(obj, key + suffix) without building the key (up to 63 bytes of it, like suffixed()). */
+static uint32_t find2(enc *e, uint32_t obj, const char *key, const char *suffix)
+{
+	const whea_jnode *nd = e->d->nodes;
+	if (nd[obj].type != WHEA_JOBJECT)
+		return 0;
+	size_t kl = strlen(key), sl = strlen(suffix);
+	if (kl + sl >= 64) {
+		char k[64];
+		return find(e, obj, suffixed(k, key, suffix));
+	}
+	uint32_t h = guess(e, obj);
+	if (h && key_is2(&nd[h], key, kl, suffix, sl))
+		return e->last = h;
+	for (uint32_t m = nd[obj].child; m; m = nd[m].next)
+		if (key_is2(&nd[m], key, kl, suffix, sl))
+			return e->last = m;
+	return 0;
+}
+
+/* whea_json_get(obj, key) that tries guess() before scanning the members. */
+static uint32_t find(enc *e, uint32_t obj, const char *key)
+{
+	const whea_jnode *nd = e->d->nodes;
+	if (nd[obj].type != WHEA_JOBJECT)
+		return 0;
+	size_t kl = strlen(key);
+	uint32_t h = guess(e, obj);
+	if (h && key_is(&nd[h], key, kl))
+		return e->last = h;
+	for (uint32_t m = nd[obj].child; m; m = nd[m].next)
+		if (key_is(&nd[m], key, kl))
+			return e->last = m;
+	return 0;
+}
+
+/* Member lookups that mark the member as used (for the unknown-key check). */
+static uint32_t take2(enc *e, uint32_t obj, const char *key, const char *suffix)
+{
+	uint32_t n = find2(e, obj, key, suffix);
+	if (n)
+		e->d->nodes[n].reserved = 1;
+	return n;
+}
+
 static uint32_t take(enc *e, uint32_t obj, const char *key)
 {
-	uint32_t n = whea_json_get(e->d, obj, key);
+	uint32_t n = find(e, obj, key);
 	if (n)
 		e->d->nodes[n].reserved = 1;
 	return n;
@@ -49,18 +164,42 @@ static int want(enc *e, uint32_t n, int type, const char *what)
 	return 0;
 }
 
+/* Clears the stale bytes of out below upto (bounded by the capacity). */
+static void zero_to(enc *e, size_t upto)
+{
+	if (upto > e->cap)
+		upto = e->cap;
+	if (upto > e->zeroed) {
+		memset(e->out + e->zeroed, 0, upto - e->zeroed);
+		e->zeroed = upto;
+	}
+}
+
 static void put_bytes(enc *e, size_t off, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
 	if (off + n > e->need)
 		e->need = off + n;
-	if (off < e->cap)
-		memcpy(e->out + off, p, n <= e->cap - off ? n : e->cap - off);
+	if (off < e->cap) {
+		size_t k = n <= e->cap - off ? n : e->cap - off;
+		zero_to(e, off);
+		memcpy(e->out + off, p, k);
+		if (off + k > e->zeroed)
+			e->zeroed = off + k;
+	}
 }
 
 static void put_int(enc *e, size_t off, uint64_t v, unsigned size)
 {
+	if (off <= e->zeroed && size && size <= e->cap && off <= e->cap - size) { /* the common case, in place */
+		whea_stN(e->out + off, v, size);
+		if (off + size > e->need)
+			e->need = off + size;
+		if (off + size > e->zeroed)
+			e->zeroed = off + size;
+		return;
+	}
 	uint8_t b[8];
 	whea_stN(b, v, size);
 	put_bytes(e, off, b, size);
@@ -72,6 +211,46 @@ static size_t avail_at(const enc *e, size_t off, size_t len)
 	if (off >= e->cap)
 		return 0;
 	return len < e->cap - off ? len : e->cap - off;
+}
+
+/* Zeros out[off..off+n) (n within capacity): only what is below `zeroed` needs clearing. */
+static void clear(enc *e, size_t off, size_t n)
+{
+	if (off >= e->zeroed)
+		return;
+	if (off + n >= e->zeroed) {
+		memset(e->out + off, 0, e->zeroed - off);
+		e->zeroed = off;
+	} else {
+		memset(e->out + off, 0, n);
+	}
+}
+
+/* The bytes at off for a hook to read: *avail = avail_at(off, len), all of them current. */
+static const uint8_t *view(enc *e, size_t off, size_t len, size_t *avail)
+{
+	*avail = avail_at(e, off, len);
+	zero_to(e, off + *avail);
+	return e->out + off;
+}
+
+/* whea_row_sub and whea_def_resolve on what has been written at base. */
+static const whea_def *row_sub(enc *e, const whea_field *f, size_t base, size_t len)
+{
+	if (!f->select)
+		return f->sub;
+	size_t a;
+	const uint8_t *p = view(e, base, len, &a);
+	return f->select(p, a);
+}
+
+static const whea_def *resolve(enc *e, const whea_def *d, size_t base, size_t len)
+{
+	if (!d || !d->select)
+		return d;
+	size_t a;
+	const uint8_t *p = view(e, base, len, &a);
+	return whea_def_resolve(d, p, a);
 }
 
 static bool fits(unsigned size, uint64_t v) { return size >= 8 || v < (1ull << (8 * size)); }
@@ -221,23 +400,11 @@ static int read_b64(enc *e, uint32_t n, uint8_t *out, size_t cap, size_t *len)
 	return 0;
 }
 
-/* The companion keys of a timestamp row: key + "Raw", "IsPrecise", "Encoding". */
-static const char *suffixed(char k[64], const char *key, const char *suffix)
-{
-	size_t kl = strlen(key), sl = strlen(suffix);
-	if (kl + sl >= 64)
-		kl = 63 - sl;
-	memcpy(k, key, kl);
-	memcpy(k + kl, suffix, sl + 1);
-	return k;
-}
-
 static int read_time(enc *e, uint32_t obj, const char *key, uint8_t raw[8], bool *present)
 {
-	char k[64];
-	uint32_t r = take(e, obj, suffixed(k, key, "Raw"));
-	uint32_t pr = take(e, obj, suffixed(k, key, "IsPrecise"));
-	uint32_t en = take(e, obj, suffixed(k, key, "Encoding"));
+	uint32_t r = take2(e, obj, key, "Raw");
+	uint32_t pr = take2(e, obj, key, "IsPrecise");
+	uint32_t en = take2(e, obj, key, "Encoding");
 	uint32_t ts = take(e, obj, key);
 	*present = r || ts;
 	if (r) {
@@ -289,7 +456,7 @@ static int enc_integer(enc *e, const whea_field *f, uint32_t n, size_t base, siz
 {
 	uint64_t v = 0;
 	int rc;
-	const whea_def *layout = f->kind == WHEA_K_UINT ? whea_row_sub(f, e->out + base, avail_at(e, base, len)) : NULL;
+	const whea_def *layout = f->kind == WHEA_K_UINT ? row_sub(e, f, base, len) : NULL;
 	if (f->kind == WHEA_K_ENUM)
 		rc = read_enum(e, n, f->names, &v);
 	else if (f->kind == WHEA_K_FLAGS)
@@ -337,8 +504,9 @@ static int enc_array(enc *e, const whea_field *f, uint32_t n, size_t base, size_
 			if ((rc = want(e, c, WHEA_JOBJECT, "an object")) || (rc = enc_def(e, f->sub, c, base + pos, f->elem_size ? room : es, &ext)))
 				return rc;
 			if (f->elem_size) {
-				size_t a = avail_at(e, base + pos, room);
-				es = a ? f->elem_size(e->out + base + pos, a) : ext;
+				size_t a;
+				const uint8_t *ep = view(e, base + pos, room, &a);
+				es = a ? f->elem_size(ep, a) : ext;
 				if (es == 0 || es < ext)
 					es = ext;
 			}
@@ -409,7 +577,7 @@ static int enc_row(enc *e, const whea_field *f, uint32_t obj, uint32_t n, size_t
 		if (rc)
 			return rc;
 		size_t sz = f->size ? f->size : room;
-		const whea_def *sub = whea_row_sub(f, e->out + base, avail_at(e, base, len));
+		const whea_def *sub = row_sub(e, f, base, len);
 		size_t ext = 0;
 		if (sub) {
 			rc = enc_def(e, sub, n, base + off, sz, &ext);
@@ -432,8 +600,7 @@ static int enc_row(enc *e, const whea_field *f, uint32_t obj, uint32_t n, size_t
 /* A timestamp row is present when its key or its "Raw" twin is. */
 static bool has_time(enc *e, uint32_t obj, const char *key)
 {
-	char k[64];
-	return whea_json_get(e->d, obj, key) || whea_json_get(e->d, obj, suffixed(k, key, "Raw"));
+	return find(e, obj, key) || find2(e, obj, key, "Raw");
 }
 
 /* Rows of one layout, in order; gated rows may come from "notValid". */
@@ -481,7 +648,7 @@ static int enc_rows(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t
 			end = cursor;
 	}
 	/* Validation bits: as given, or derived from which fields are present. */
-	if (vbrow && vbrow->off + vbrow->size <= len && !whea_json_get(e->d, obj, vbrow->key))
+	if (vbrow && vbrow->off + vbrow->size <= len && !find(e, obj, vbrow->key))
 		put_int(e, base + vbrow->off, derived, vbrow->size);
 	if (inval && unknown_keys(e, inval))
 		return WHEA_EJSON;
@@ -494,7 +661,7 @@ static int enc_def(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t 
 	if (++e->depth > ENC_MAX_DEPTH)
 		return whea_json_fail(e->d, obj, "nested too deep");
 	int rc;
-	if (d->select && d->variants && whea_json_get(e->d, obj, "data")) {
+	if (d->select && d->variants && find(e, obj, "data")) {
 		uint32_t data = take(e, obj, "data");
 		rc = unknown_keys(e, obj);
 		if (!rc)
@@ -505,10 +672,9 @@ static int enc_def(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t 
 		for (const whea_def *const *v = d->variants; *v; v++) {
 			for (uint32_t c = e->d->nodes[obj].child; c; c = e->d->nodes[c].next)
 				e->d->nodes[c].reserved = 0;
-			if (base < e->cap)
-				memset(e->out + base, 0, avail_at(e, base, len));
+			clear(e, base, avail_at(e, base, len));
 			if (enc_rows(e, *v, obj, base, len, extent) == 0 && unknown_keys(e, obj) == 0 &&
-			    whea_def_resolve(d, e->out + base, avail_at(e, base, len)) == *v) {
+			    resolve(e, d, base, len) == *v) {
 				whea_error_clear();
 				rc = 0;
 				break;
@@ -554,7 +720,7 @@ static int section_type_of(enc *e, uint32_t desc, uint32_t sec, const whea_secti
 	*t = (b->keylen == 7 && memcmp(b->key, "Unknown", 7) == 0) ? NULL : whea_section_by_key(b->key, b->keylen);
 	if (!*t && !(b->keylen == 7 && memcmp(b->key, "Unknown", 7) == 0))
 		return whea_json_fail(e->d, *body, "unknown section type key \"%.*s\"", (int)b->keylen, b->key);
-	uint32_t st = whea_json_get(e->d, desc, "sectionType");
+	uint32_t st = find(e, desc, "sectionType");
 	if (st)
 		return read_guid(e, st, g);
 	if (!*t)
@@ -578,7 +744,7 @@ static int enc_section(enc *e, const whea_section_type *t, uint32_t body, size_t
 		trailing = 0;
 	} else if (d) {
 		rc = enc_def(e, d, body, off, len, &extent);
-		const whea_def *r = whea_def_resolve(d, e->out + off, avail_at(e, off, len));
+		const whea_def *r = resolve(e, d, off, len);
 		if (!rc && r && len == SIZE_MAX && extent < r->size)
 			extent = r->size;
 	} else {
@@ -598,7 +764,7 @@ static int enc_section(enc *e, const whea_section_type *t, uint32_t body, size_t
 
 static int get_u32(enc *e, uint32_t obj, const char *key, uint64_t *v, bool *has)
 {
-	uint32_t n = whea_json_get(e->d, obj, key);
+	uint32_t n = find(e, obj, key);
 	*has = n != 0;
 	if (!n)
 		return 0;
@@ -659,9 +825,11 @@ static int enc_record(enc *e, uint32_t root)
 		put_int(e, dpos, off, 4);
 		put_int(e, dpos + 4, len, 4);
 		put_bytes(e, dpos + 16, g.b, 16);
-		uint32_t sv = whea_json_get(d, dn, "severity");
-		if (sv && avail_at(e, dpos + 48, 4) == 4)
-			sev = whea_le32(e->out + dpos + 48), has_sev = true;
+		uint32_t sv = find(e, dn, "severity");
+		size_t a;
+		const uint8_t *sp = sv ? view(e, dpos + 48, 4, &a) : NULL;
+		if (sv && a == 4)
+			sev = whea_le32(sp), has_sev = true;
 		if (has_sev && whea_severity_rank((uint32_t)sev) > whea_severity_rank(max_sev))
 			max_sev = (uint32_t)sev;
 		if (off + len > pos)
@@ -671,11 +839,11 @@ static int enc_record(enc *e, uint32_t root)
 	if ((rc = enc_def(e, &whea_def_record_header, hdr, 0, WHEA_RECORD_HEADER_SIZE, &ext)))
 		return rc;
 	put_bytes(e, 0, "CPER", 4);
-	if (!whea_json_get(d, hdr, "signatureEnd"))
+	if (!find(e, hdr, "signatureEnd"))
 		put_int(e, 6, 0xffffffffu, 4);
-	if (!whea_json_get(d, hdr, "sectionCount"))
+	if (!find(e, hdr, "sectionCount"))
 		put_int(e, 10, n, 2);
-	if (!whea_json_get(d, hdr, "severity"))
+	if (!find(e, hdr, "severity"))
 		put_int(e, 12, max_sev, 4);
 	uint64_t reclen;
 	bool has_reclen;
@@ -697,7 +865,7 @@ static int enc_record(enc *e, uint32_t root)
 	if (!has_reclen)
 		reclen = pos;
 	else if (reclen < e->need)
-		return whea_json_fail(d, whea_json_get(d, hdr, "recordLength"), "recordLength %llu is smaller than the %zu bytes the content needs",
+		return whea_json_fail(d, find(e, hdr, "recordLength"), "recordLength %llu is smaller than the %zu bytes the content needs",
 				      (unsigned long long)reclen, e->need);
 	put_int(e, 20, reclen, 4);
 	e->need = reclen;
@@ -742,10 +910,9 @@ static int encode_once(const char *json, size_t jsonlen, uint8_t *buf, size_t ca
 	int rc = whea_json_parse(&doc, json, jsonlen, arena_nodes, arena_cap, arena_str, arena_strcap);
 	if (rc)
 		return rc;
-	enc e = {&doc, buf, cap, 0, 0};
-	if (cap)
-		memset(buf, 0, cap);
+	enc e = {&doc, buf, cap, 0, 0, 0, 0};
 	rc = enc_record(&e, 0);
+	zero_to(&e, e.need); /* gaps and a tail the content does not reach are zero */
 	*need = e.need;
 	return rc;
 }
