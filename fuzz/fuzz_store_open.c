@@ -1,0 +1,148 @@
+/* fuzz/fuzz_store_open.c — opens a file store whose store.log holds the fuzz input. Whatever the
+ * bytes, opening either fails cleanly and leaves the file untouched, or succeeds having at most cut
+ * a torn tail; then the next-id chain visits exactly `count` records, each valid CPER carrying the
+ * id it is stored under; verify runs; a new record can be written, and after reopening it is there
+ * with everything that was there before. Uses a directory in /dev/shm (or TMPDIR) per process. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "whea/record.h"
+#include "whea/store.h"
+
+static char dir[256], logp[300];
+static uint8_t scratch[WHEA_STORE_MAX_RECORD];
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "fuzz_store_open: %s (%s)\n", what, whea_error_last()->message);
+	abort();
+}
+
+static void cleanup(void)
+{
+	char p[320];
+	const char *names[] = {"store.log", "store.lock", "store.log.tmp"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+static void setup(void)
+{
+	if (dir[0])
+		return;
+	atexit(cleanup);
+	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(dir, sizeof dir, "%s/whea-fuzz-store-%d", base, (int)getpid());
+	mkdir(dir, 0755);
+	snprintf(logp, sizeof logp, "%s/store.log", dir);
+}
+
+static size_t file_bytes(uint8_t *out, size_t cap)
+{
+	int fd = open(logp, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, out, cap);
+	close(fd);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Walks the chain; returns the number of records, aborting on any inconsistency. */
+static uint64_t walk(whea_store *s, uint64_t expect)
+{
+	uint64_t id = 0, next, n = 0;
+	for (;;) {
+		uint32_t len = sizeof scratch;
+		int r = whea_store_read(s, 0, id, &next, &len, scratch);
+		if (r == WHEA_EEMPTY && n == 0)
+			break;
+		if (r)
+			fail("a record in the chain cannot be read");
+		whea_record rec;
+		if (whea_record_parse(&rec, scratch, len, 0, NULL, NULL) || rec.record_length != len)
+			fail("the store returned a record that is not valid CPER");
+		uint64_t got = whea_record_id(&rec);
+		if (id && got != id)
+			fail("read returned a record with another id");
+		if (++n > expect)
+			fail("the chain is longer than the record count");
+		if (next == got)
+			break;
+		id = next;
+	}
+	if (n != expect)
+		fail("the chain is shorter than the record count");
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t after[1 << 20];
+	if (size > sizeof after)
+		return 0;
+	setup();
+	int fd = open(logp, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+		abort();
+	close(fd);
+
+	whea_store *s = NULL;
+	int r = whea_store_open(&s, dir, NULL);
+	size_t n = file_bytes(after, sizeof after);
+	if (r) {
+		if (r != WHEA_EFORMAT && r != WHEA_ENOMEM)
+			fail("unexpected error code from open");
+		if (!whea_error_last()->message[0])
+			fail("open failed without a message");
+		if (n != size || memcmp(after, data, size))
+			fail("a failed open changed store.log");
+		return 0;
+	}
+	if (n > size || memcmp(after, data, n))
+		fail("open changed store.log other than cutting its tail");
+	whea_store_stat st;
+	if (whea_store_stat_get(s, &st))
+		fail("stat");
+	walk(s, st.count);
+	if (whea_store_verify(s, NULL, NULL) < 0)
+		fail("verify");
+
+	/* A new record goes in and survives reopening. */
+	whea_builder b;
+	whea_record_init init;
+	memset(&init, 0, sizeof init);
+	init.size = sizeof init;
+	init.version = 1;
+	init.severity = WHEA_SEV_FATAL;
+	init.record_id = 0x0123456789abcdefull;
+	static const whea_guid g = WHEA_GUID(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+	uint8_t rec[512];
+	if (whea_builder_init(&b, rec, sizeof rec, 1, &init) || whea_builder_add_section(&b, &g, 40, 1, 0, NULL) < 0)
+		abort();
+	uint64_t next;
+	uint32_t len = sizeof scratch;
+	int existed = whea_store_read(s, 0, init.record_id, &next, &len, scratch) == 0;
+	if (whea_store_write(s, 0, (uint32_t)whea_builder_length(&b), rec))
+		fail("write into an opened store");
+	whea_store_close(s);
+	if (whea_store_open(&s, dir, NULL))
+		fail("reopen");
+	whea_store_stat st2;
+	if (whea_store_stat_get(s, &st2) || st2.count != st.count + !existed)
+		fail("the record count changed across reopen");
+	walk(s, st2.count);
+	len = sizeof scratch;
+	if (whea_store_read(s, 0, init.record_id, &next, &len, scratch) || len != whea_builder_length(&b) ||
+	    memcmp(scratch, rec, len))
+		fail("the new record did not survive reopening");
+	whea_store_close(s);
+	return 0;
+}
