@@ -7,8 +7,8 @@
  * the interrupted operation's records absent or whole, the next-id chain visiting every record
  * once, verify clean, one more write working. Some crash points crash again during recovery.
  *
- *   test_crash              the normal tier (CI): the normal script, every sync point, 10 seeds
- *                           each, a double crash at every 7th point, and a store that creates
+ *   test_crash              the normal tier (CI): the normal script, every sync point, 12 seeds
+ *                           each, a double crash at every 5th point, and a store that creates
  *                           its own directory.
  *   test_crash --long [N]   the long tier: the normal script with 64 seeds per point and double
  *                           crashes everywhere, then N (default 30) random scripts with 12 seeds
@@ -22,6 +22,7 @@
 #include "../check.h"
 #include "memfs.h"
 #include "workload.h"
+#include "whea/record.h"
 
 #define STORE_PARENT "/var/lib/openwhea"
 #define STORE_DIR STORE_PARENT "/store"
@@ -217,7 +218,7 @@ int main(int argc, char **argv)
 			sweep(&p, 12, 5);
 		}
 	} else {
-		sweep(&p, 10, 7);
+		sweep(&p, 12, 5);
 		point m = {script_mkdir, "small script", NORMAL_CAPACITY, 0, 0, 0, true};
 		sweep(&m, 10, 3);
 	}
