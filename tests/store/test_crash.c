@@ -14,8 +14,8 @@
  *                           crashes everywhere, then N (default 30) random scripts with 12 seeds
  *                           per point. E.g. build/tests/test_crash --long 100
  *   test_crash --point SCRIPT AT SEED [RECOVER_AT]
- *                           one crash point, verbose (SCRIPT: "normal" or a random script's
- *                           number) — to reproduce a failure the sweep printed. */
+ *                           one crash point, verbose (SCRIPT: "normal", "small" or a random
+ *                           script's number) — to reproduce a failure the sweep printed. */
 #include <stdlib.h>
 #include <time.h>
 
@@ -198,7 +198,9 @@ int main(int argc, char **argv)
 	static char name[64];
 	if (argc >= 5 && !strcmp(argv[1], "--point")) {
 		verbose = true;
-		if (strcmp(argv[2], "normal")) {
+		if (!strcmp(argv[2], "small")) {
+			p = (point){script_mkdir, "small script", NORMAL_CAPACITY, 0, 0, 0, true};
+		} else if (strcmp(argv[2], "normal")) {
 			random_script(rs, 60, strtoull(argv[2], NULL, 0), &p);
 			snprintf(name, sizeof name, "random script %s", argv[2]);
 			p.name = name;

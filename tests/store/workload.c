@@ -52,7 +52,7 @@ static uint64_t xorshift(uint64_t *s)
 
 /* A valid CPER record of exactly size bytes for slot: a memory error section and a vendor
  * section of bytes unique to this version. Kept in the pool until wl_free. */
-static const uint8_t *make_record(wl *w, unsigned slot, uint32_t size, unsigned sev)
+const uint8_t *wl_make_record(wl *w, unsigned slot, uint32_t size, unsigned sev)
 {
 	const uint32_t fixed = WHEA_RECORD_HEADER_SIZE + 2 * WHEA_SECTION_DESC_SIZE + 80;
 	if (size < fixed + 16)
@@ -96,8 +96,9 @@ static void model_ack(wl *w, unsigned slot, wl_state st)
 	w->slots[slot].n = 1;
 }
 
-static void model_maybe(wl *w, unsigned slot, wl_state st)
+void wl_model_maybe(wl *w, unsigned slot, const uint8_t *bytes, uint32_t len)
 {
+	wl_state st = {bytes, len};
 	wl_slot *m = &w->slots[slot];
 	for (unsigned i = 0; i < m->n; i++)
 		if (m->allowed[i].bytes == st.bytes)
@@ -159,8 +160,10 @@ int wl_open(wl *w, const whea_store_os *os)
 	WCHECK(w, r == 0 || (!s && wl_code_ok(r) && whea_error_last()->message[0]),
 	       "open %s returned %d (%s) with handle %p and message '%s'", w->dir, r, whea_error_name(r), (void *)s,
 	       whea_error_last()->message);
-	if (!r)
+	if (!r) {
 		w->s = s;
+		w->opens++;
+	}
 	return r;
 }
 
@@ -209,7 +212,7 @@ static void write_slots(wl *w, const wl_step *st, unsigned first, unsigned count
 	for (unsigned i = 0; i < count; i++) {
 		/* Sizes vary inside a batch: size, size + 333, size + 666, ... */
 		uint32_t size = st->size + (batch ? (i % 4) * 333 : 0);
-		items[i].record = make_record(w, first + i, size, st->sev);
+		items[i].record = wl_make_record(w, first + i, size, st->sev);
 		items[i].length = size < 368 ? 368 : size;
 	}
 	int r = batch ? whea_store_write_batch(w->s, 0, items, count)
@@ -219,7 +222,7 @@ static void write_slots(wl *w, const wl_step *st, unsigned first, unsigned count
 		if (r == 0)
 			model_ack(w, first + i, target);
 		else
-			model_maybe(w, first + i, target);
+			wl_model_maybe(w, first + i, target.bytes, target.len);
 	}
 	result(w, batch ? "write_batch" : "write", first, r, 0, 0);
 }
@@ -232,7 +235,7 @@ static void clear_slot(wl *w, unsigned slot)
 	if (r == 0)
 		model_ack(w, slot, (wl_state){NULL, 0});
 	else
-		model_maybe(w, slot, (wl_state){NULL, 0});
+		wl_model_maybe(w, slot, NULL, 0);
 	if (!w->strict && !stopped(w)) {
 		WCHECK(w, r != WHEA_ENOTFOUND || !definite || !present, "clear of acknowledged slot %u says not found", slot);
 		WCHECK(w, r != 0 || !definite || present, "clear of slot %u succeeds though it was not there", slot);
@@ -248,14 +251,14 @@ static void fill(wl *w, const wl_step *st)
 {
 	for (unsigned i = 0; i < st->count && w->s && !stopped(w); i++) {
 		unsigned slot = st->slot + i;
-		const uint8_t *rec = make_record(w, slot, st->size, st->sev);
+		const uint8_t *rec = wl_make_record(w, slot, st->size, st->sev);
 		uint32_t len = whea_le32(rec + 20);
 		int r = whea_store_write(w->s, 0, len, rec);
 		if (r == 0) {
 			model_ack(w, slot, (wl_state){rec, len});
 			continue;
 		}
-		model_maybe(w, slot, (wl_state){rec, len});
+		wl_model_maybe(w, slot, rec, len);
 		if (r == WHEA_EFULL && !stopped(w)) {
 			if (w->strict) {
 				/* Nothing was stored. */
@@ -331,6 +334,8 @@ unsigned wl_run(wl *w, const wl_step *script)
 			}
 		}
 		run_step(w, &script[w->step]);
+		if (w->after_step && !stopped(w))
+			w->after_step(w, w->ctx);
 	}
 	return w->problems - before;
 }
@@ -461,8 +466,8 @@ unsigned wl_check(wl *w, whea_store *s, const char *when)
 unsigned wl_write_one_more(wl *w, whea_store *s, const char *when)
 {
 	unsigned before = w->problems;
-	const uint8_t *rec = make_record(w, SPARE_SLOT, 400, WHEA_SEV_FATAL);
-	model_maybe(w, SPARE_SLOT, (wl_state){rec, 400});
+	const uint8_t *rec = wl_make_record(w, SPARE_SLOT, 400, WHEA_SEV_FATAL);
+	wl_model_maybe(w, SPARE_SLOT, rec, 400);
 	int r = whea_store_write(s, 0, 400, rec);
 	if (w->stop && w->stop(w->ctx))
 		return 0; /* crashed meanwhile */

@@ -64,6 +64,8 @@ typedef struct wl {
 	/* Called when a store call failed (r < 0) in a non-strict run; true closes the handle (the
 	 * next step opens it again). */
 	bool (*on_error)(wl *w, const char *what, int r, void *ctx);
+	/* Called after every step (not after a stop). */
+	void (*after_step)(wl *w, void *ctx);
 	void *ctx;
 	const char *label;     /* printed with every failure ("crash point 12 seed 3") */
 
@@ -73,6 +75,7 @@ typedef struct wl {
 	uint8_t **pool;        /* every record made, freed by wl_free */
 	size_t npool, cappool;
 	unsigned version;
+	unsigned opens;        /* successful opens so far (tells handles apart) */
 	size_t step;           /* the step running */
 	unsigned problems;     /* failures reported (also counted by CHECK) */
 	bool stopped;
@@ -94,6 +97,11 @@ unsigned wl_check(wl *w, whea_store *s, const char *when);
 
 /* Writes one new record to a free slot through s and reads it back; returns problems found. */
 unsigned wl_write_one_more(wl *w, whea_store *s, const char *when);
+
+/* A new version of slot's record (a valid CPER record of size bytes, at least 368), owned by w;
+ * and telling the model that slot may now also hold it (NULL: may be absent). */
+const uint8_t *wl_make_record(wl *w, unsigned slot, uint32_t size, unsigned sev);
+void wl_model_maybe(wl *w, unsigned slot, const uint8_t *bytes, uint32_t len);
 
 /* The record id of a slot, and the slot of an id (-1 when none). */
 uint64_t wl_slot_id(unsigned slot);
