@@ -57,6 +57,7 @@ typedef struct faultos {
 	uint64_t calls;         /* calls of the kind so far */
 	bool fired;
 	wl *w;                  /* the workload, to note where the fault fired */
+	memfs *fs;              /* the memfs under it, or NULL for the real OS */
 	size_t fired_step;
 	unsigned fired_gen;     /* w->opens when it fired, 0 if no handle was open */
 	bool poison_due;        /* a sync failed on an open handle: it must now be poisoned */
@@ -321,6 +322,24 @@ static void after_step(wl *w, void *ctx)
 	}
 }
 
+/* The whole file, from memfs or the real file system. */
+static int read_file(void *ctx, const char *path, uint8_t **data, size_t *len)
+{
+	faultos *f = ctx;
+	if (f->fs)
+		return memfs_get(f->fs, path, data, len);
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return -errno;
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	*data = malloc(n > 0 ? (size_t)n : 1);
+	*len = *data ? fread(*data, 1, (size_t)n, fp) : 0;
+	fclose(fp);
+	return *data ? 0 : -ENOMEM;
+}
+
 /* ---- runs ------------------------------------------------------------------------------------ */
 
 /* Capacity 48 KiB, so the fill and the rewrites force compaction. No WL_CHECK steps: checking
@@ -417,9 +436,12 @@ static bool run_one(env *e, const struct kind *k, uint64_t n, unsigned run, unsi
 	w.on_error = on_error;
 	w.after_step = after_step;
 	w.ctx = &f;
+	w.read_file = read_file;
+	w.verbose = verbose;
 	w.label = label;
 	w.strict = n == 0; /* without a fault, everything goes as scripted */
 	f.w = &w;
+	f.fs = e->fs;
 	wl_run(&w, script);
 	wl_close(&w);
 	CHECK(f.live_allocs == 0 && f.open_fds == 0, "[%s] after close: %ld blocks and %ld descriptors left", label,

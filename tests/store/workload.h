@@ -64,6 +64,9 @@ typedef struct wl {
 	/* Called when a store call failed (r < 0) in a non-strict run; true closes the handle (the
 	 * next step opens it again). */
 	bool (*on_error)(wl *w, const char *what, int r, void *ctx);
+	/* Reads a whole file (malloc'd) for judging what verify reports; NULL: any report fails. */
+	int (*read_file)(void *ctx, const char *path, uint8_t **data, size_t *len);
+	bool verbose;          /* print what verify reports */
 	/* Called after every step (not after a stop). */
 	void (*after_step)(wl *w, void *ctx);
 	void *ctx;
@@ -78,6 +81,7 @@ typedef struct wl {
 	unsigned opens;        /* successful opens so far (tells handles apart) */
 	size_t step;           /* the step running */
 	unsigned problems;     /* failures reported (also counted by CHECK) */
+	unsigned tolerated;    /* verify reports about bytes of interrupted operations only */
 	bool stopped;
 } wl;
 
