@@ -205,7 +205,21 @@ static void result(wl *w, const char *what, unsigned slot, int r, int want, int 
 		wl_close(w);
 }
 
-static void write_slots(wl *w, const wl_step *st, unsigned first, unsigned count, bool batch)
+/* Whether the store shows slot in a state the model allows. */
+static bool slot_matches(wl *w, unsigned slot)
+{
+	static uint8_t buf[READ_CAP];
+	uint64_t next;
+	uint32_t len = sizeof buf;
+	int r = whea_store_read(w->s, 0, wl_slot_id(slot), &next, &len, buf);
+	if (r == WHEA_ENOTFOUND || r == WHEA_EEMPTY)
+		return model_allows(w, slot, NULL, 0);
+	return r == 0 && model_allows(w, slot, buf, len);
+}
+
+/* Writes count records (one call, or one batch) to slots first...; returns the store's code. A
+ * refusal as full leaves the model as it was: strict runs check that nothing changed. */
+static int write_slots(wl *w, const wl_step *st, unsigned first, unsigned count, bool batch, bool full_ok)
 {
 	whea_store_item items[64];
 	if (count > 64)
@@ -218,14 +232,20 @@ static void write_slots(wl *w, const wl_step *st, unsigned first, unsigned count
 	}
 	int r = batch ? whea_store_write_batch(w->s, 0, items, count)
 		      : whea_store_write(w->s, 0, items[0].length, items[0].record);
-	for (unsigned i = 0; i < count; i++) {
-		wl_state target = {items[i].record, items[i].length};
-		if (r == 0)
-			model_ack(w, first + i, target);
-		else
-			wl_model_maybe(w, first + i, target.bytes, target.len);
+	if (r == WHEA_EFULL && w->strict && full_ok && !stopped(w)) {
+		for (unsigned i = 0; i < count; i++)
+			WCHECK(w, slot_matches(w, first + i), "a write refused as full changed slot %u", first + i);
+		return r;
 	}
-	result(w, batch ? "write_batch" : "write", first, r, 0, 0);
+	for (unsigned i = 0; i < count; i++) {
+		if (r == 0)
+			model_ack(w, first + i, (wl_state){items[i].record, items[i].length});
+		else
+			wl_model_maybe(w, first + i, items[i].record, items[i].length);
+	}
+	if (r != WHEA_EFULL || !full_ok)
+		result(w, batch ? "write_batch" : "write", first, r, 0, 0);
+	return r;
 }
 
 static void clear_slot(wl *w, unsigned slot)
@@ -250,32 +270,10 @@ static void clear_slot(wl *w, unsigned slot)
 /* Writes slots from st->slot on until the store is full. */
 static void fill(wl *w, const wl_step *st)
 {
-	for (unsigned i = 0; i < st->count && w->s && !stopped(w); i++) {
-		unsigned slot = st->slot + i;
-		const uint8_t *rec = wl_make_record(w, slot, st->size, st->sev);
-		uint32_t len = whea_le32(rec + 20);
-		int r = whea_store_write(w->s, 0, len, rec);
-		if (r == 0) {
-			model_ack(w, slot, (wl_state){rec, len});
-			continue;
-		}
-		wl_model_maybe(w, slot, rec, len);
-		if (r == WHEA_EFULL && !stopped(w)) {
-			if (w->strict) {
-				/* Nothing was stored. */
-				uint64_t next;
-				uint32_t n = 0;
-				int rr = whea_store_read(w->s, 0, wl_slot_id(slot), &next, &n, NULL);
-				WCHECK(w, rr == WHEA_ENOTFOUND,
-				       "a write refused as full left slot %u readable (%d)", slot, rr);
-				model_ack(w, slot, (wl_state){NULL, 0});
-			}
+	wl_step one = *st;
+	for (unsigned i = 0; i < st->count && w->s && !stopped(w); i++)
+		if (write_slots(w, &one, st->slot + i, 1, false, true) != 0)
 			return;
-		}
-		result(w, "write (fill)", slot, r, 0, 0);
-		return;
-	}
-	WCHECK(w, !w->strict || !w->s || w->stopped, "%u writes did not fill the store", st->count);
 }
 
 static void run_step(wl *w, const wl_step *st)
@@ -292,10 +290,10 @@ static void run_step(wl *w, const wl_step *st)
 			result(w, "reopen", 0, r, 0, 0);
 		break;
 	case WL_WRITE:
-		write_slots(w, st, st->slot, 1, false);
+		write_slots(w, st, st->slot, 1, false, w->full_ok);
 		break;
 	case WL_BATCH:
-		write_slots(w, st, st->slot, st->count ? st->count : 1, true);
+		write_slots(w, st, st->slot, st->count ? st->count : 1, true, w->full_ok);
 		break;
 	case WL_CLEAR:
 		for (unsigned i = 0; i < (st->count ? st->count : 1u) && w->s && !stopped(w); i++)

@@ -59,6 +59,7 @@ typedef struct wl {
 	const char *dir;
 	uint64_t capacity;
 	bool strict;           /* every operation must give exactly the scripted result */
+	bool full_ok;          /* ... except that any write may be refused as full (WL_FILL always may) */
 	/* Called after every store call that can touch the OS; true stops the run (a crash). */
 	bool (*stop)(void *ctx);
 	/* Called when a store call failed (r < 0) in a non-strict run; true closes the handle (the
