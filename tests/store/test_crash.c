@@ -198,6 +198,7 @@ static void random_script(wl_step *buf, size_t max, uint64_t n, point *p)
 int main(int argc, char **argv)
 {
 	time_t t0 = time(NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows while it runs */
 	point p = {wl_script_normal, "normal script", NORMAL_CAPACITY, 0, 0, 0, false};
 	static wl_step rs[400];
 	static char name[64];

@@ -490,6 +490,7 @@ int main(int argc, char **argv)
 {
 	verbose = argc > 1 && !strcmp(argv[1], "--verbose");
 	time_t t0 = time(NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows while it runs */
 	make_tmp_root();
 	env envs[] = {{"memfs", NULL, NULL, ""}, {"posix", NULL, NULL, ""}};
 	unsigned runs = 0, bad_runs = 0, run_id = 0;
