@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-files="src/util/*.c src/cper/*.c src/cper/sections/*.c src/format/json_write.c src/format/text_write.c"
+files="src/util/*.c src/cper/*.c src/cper/sections/*.c src/format/json_write.c src/format/text_write.c src/format/schema_write.c"
 [ -f src/format/input.c ] && files="$files src/format/input.c"
 for f in $files; do
 	cc -std=c11 -Wall -Wextra -Werror -ffreestanding -fno-builtin -Iinclude -Isrc -c "$f" -o "$out/$(echo "$f" | tr / _).o"

@@ -42,6 +42,13 @@ enum whea_text_flags {
 WHEA_API int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags);
 WHEA_API int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags);
 
+/* Writes the JSON Schema (draft 2020-12) of one record as whea_record_to_json writes it,
+ * generated from the header, descriptor and every registered section table (docs/JSON.md;
+ * docs/schema/whea-record.schema.json is its output for the built-in types). flags:
+ * WHEA_JSON_PRETTY. Uses about 13 KiB of stack. Returns 0, o->err, or WHEA_ELIMIT when the
+ * tables need more schema entries or nesting than the writer's fixed limits. */
+WHEA_API int whea_schema_write(whea_out *o, unsigned flags);
+
 /* JSON -> CPER. Parses one JSON record object (the format whea_record_to_json writes) and writes
  * the record into out (capacity cap); *outlen gets its length. If cap is too small returns
  * WHEA_ENOSPACE with *outlen = the needed size. Errors name the JSON path and byte offset

@@ -19,7 +19,7 @@
 
 #include "store/backend.h"
 #include "store/index.h"
-#include "util/crc32c.h"
+#include "store/crc32c.h"
 #include "util/le.h"
 
 #define LOG_NAME "store.log"

@@ -5,7 +5,7 @@
 
 #include "store/backend.h"
 #include "store/index.h"
-#include "util/crc32c.h"
+#include "store/crc32c.h"
 
 #define MEM_DEFAULT_CAPACITY (1u << 20)
 

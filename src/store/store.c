@@ -23,6 +23,7 @@ struct whea_store {
 static const whea_store_backend *const builtin[] = {
 	&whea_store_backend_file,
 	&whea_store_backend_mem,
+	&whea_store_backend_efivars,
 };
 static const whea_store_backend *registered[MAX_BACKENDS];
 static size_t nregistered;

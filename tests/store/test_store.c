@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../check.h"
+#include "store/crc32c.h"
 #include "whea/record.h"
 #include "whea/store.h"
 
@@ -422,6 +423,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char dir[512];
+	CHECK(whea_crc32c(0, "123456789", 9) == 0xE3069283u, "CRC-32C check value");
+	CHECK(whea_crc32c(whea_crc32c(0, "1234", 4), "56789", 5) == 0xE3069283u, "CRC-32C continues");
 	test_semantics("mem", NULL);
 	mkpath(dir, sizeof dir, "sem");
 	test_semantics("file", dir);

@@ -133,7 +133,9 @@ int cmd_validate(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_sections(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 int cmd_examples(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 #endif

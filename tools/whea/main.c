@@ -78,12 +78,44 @@ static const command commands[] = {
 	 "Usage: whea sections [--json]\n"
 	 "\n"
 	 "Lists every section type the library knows: GUID, JSON key and name.\n"},
+	{"schema", cmd_schema, "print the JSON Schema of the JSON records",
+	 "Usage: whea schema [--compact]\n"
+	 "\n"
+	 "Prints the JSON Schema (draft 2020-12) of one record as 'whea decode --json' writes\n"
+	 "it, generated from the library's section tables, built-in and registered: key names,\n"
+	 "types, enum values and names, bit names, validation-bit gated fields and the section\n"
+	 "body of each section type. docs/schema/whea-record.schema.json is its output.\n"
+	 "\n"
+	 "  --compact    one line instead of indented JSON\n"},
 	{"examples", cmd_examples, "write example records as files",
 	 "Usage: whea examples [-o DIR]\n"
 	 "\n"
 	 "Writes the built-in example records (made with openwhea's record builder) as\n"
 	 "DIR/NAME.cper (DIR defaults to the current directory): a corrected memory error, a\n"
 	 "fatal PCIe error, a recoverable x86 processor error and a generic processor error.\n"},
+	{"store", cmd_store, "write, read, list and clear records in the error record store",
+	 "Usage: whea store SUBCOMMAND [OPTIONS] [ARGS]\n"
+	 "\n"
+	 "The persistent error record store (PSHED semantics: records keyed by their record id,\n"
+	 "read along the next-id chain). Subcommands ('whea store SUBCOMMAND --help' for each):\n"
+	 "\n"
+	 "  write [--batch] [--dummy] [FILE...]   store records, print their ids\n"
+	 "  read [--text|--json|-o FILE] ID        one record, raw or decoded (ID 0 = first)\n"
+	 "  ls [--json]                            one line per record\n"
+	 "  clear ID... | --all                    delete records\n"
+	 "  stat [--json]                          count, capacity, used, free, damaged\n"
+	 "  verify                                 check every frame; list each problem\n"
+	 "  compact                                rewrite without dead space\n"
+	 "\n"
+	 "Common options (before or after the subcommand):\n"
+	 "  --store DIR        the store (default $WHEA_STORE_DIR, /var/lib/openwhea/store when\n"
+	 "                     writable, else ~/.local/state/openwhea/store)\n"
+	 "  --backend NAME     file (default), efivars or mem\n"
+	 "  --capacity BYTES   bytes the store may use when it is created (K, M, G suffixes)\n"
+	 "  --readonly         never write (implied by read, ls, stat and verify)\n"
+	 "\n"
+	 "Exit status: 0 ok, 1 the answer is no (a record refused or not found, the store full,\n"
+	 "problems found), 2 usage or I/O error.\n"},
 	{"demo", cmd_demo, "decode this machine's boot errors, or the examples",
 	 "Usage: whea demo [--bert PATH]\n"
 	 "\n"

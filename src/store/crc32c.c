@@ -1,7 +1,7 @@
-/* util/crc32c.c — CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): the SSE4.2 crc32
+/* store/crc32c.c — CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): the SSE4.2 crc32
  * instruction where the CPU has it (about 20 GB/s over three interleaved streams is not needed
  * here; one stream gives several GB/s), else slicing-by-8 tables built once. */
-#include "util/crc32c.h"
+#include "store/crc32c.h"
 
 #include <pthread.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-/* util/crc32c.h — CRC-32C (Castagnoli), the checksum of the store's frames. */
-#ifndef WHEA_UTIL_CRC32C_H
-#define WHEA_UTIL_CRC32C_H
+/* store/crc32c.h — CRC-32C (Castagnoli), the checksum of the store's frames. */
+#ifndef WHEA_STORE_CRC32C_H
+#define WHEA_STORE_CRC32C_H
 
 #include <stddef.h>
 #include <stdint.h>
