@@ -322,6 +322,7 @@ static void run_step(wl *w, const wl_step *st)
 unsigned wl_run(wl *w, const wl_step *script)
 {
 	unsigned before = w->problems;
+	w->script = script;
 	for (w->step = 0; script[w->step].op != WL_END; w->step++) {
 		if (!w->s) {
 			int r = wl_open(w, NULL);

@@ -80,6 +80,7 @@ typedef struct wl {
 	size_t npool, cappool;
 	unsigned version;
 	unsigned opens;        /* successful opens so far (tells handles apart) */
+	const wl_step *script; /* the script running */
 	size_t step;           /* the step running */
 	unsigned problems;     /* failures reported (also counted by CHECK) */
 	unsigned tolerated;    /* verify reports about bytes of interrupted operations only */
