@@ -76,6 +76,7 @@ struct memfs {
 	size_t nfds, capfds;
 	uint64_t next_ino;
 	uint64_t syncs, crash_at, crash_seed;
+	bool crash_is_kill;
 	bool dead;
 	long live_allocs;
 	unsigned misuse;
@@ -468,7 +469,10 @@ static int do_sync(memfs *fs, int fd)
 	if (fs->dead)
 		return -EIO;
 	if (fs->crash_at && fs->syncs == fs->crash_at) {
-		memfs_crash(fs, fs->crash_seed);
+		if (fs->crash_is_kill)
+			memfs_kill(fs);
+		else
+			memfs_crash(fs, fs->crash_seed);
 		return -EIO;
 	}
 	mfd *f = getfd(fs, fd, "sync on a bad descriptor");
@@ -865,6 +869,22 @@ void memfs_crash(memfs *fs, uint64_t seed)
 	fs->crash_at = 0;
 }
 
+/* The process dies; the machine (and every byte it was given) lives on. */
+void memfs_kill(memfs *fs)
+{
+	for (size_t i = 0; i < fs->nfds; i++)
+		if (fs->fds[i].node)
+			fs->fds[i].dead = true;
+	fs->dead = true;
+	fs->crash_at = 0;
+}
+
+void memfs_kill_at(memfs *fs, uint64_t at)
+{
+	fs->crash_at = at;
+	fs->crash_is_kill = true;
+}
+
 void memfs_reboot(memfs *fs) { fs->dead = false; }
 bool memfs_crashed(const memfs *fs) { return fs->dead; }
 uint64_t memfs_syncs(const memfs *fs) { return fs->syncs; }
@@ -873,6 +893,7 @@ void memfs_crash_at(memfs *fs, uint64_t at, uint64_t seed)
 {
 	fs->crash_at = at;
 	fs->crash_seed = seed;
+	fs->crash_is_kill = false;
 }
 
 void memfs_last_crash(const memfs *fs, memfs_crash_report *out) { *out = fs->report; }

@@ -24,7 +24,8 @@
  * After a crash the "process" is dead: every call but close, unmap and the memory calls returns
  * -EIO and changes nothing, so the dying store handle can be closed (and its memory freed)
  * without touching the post-crash state. memfs_reboot then makes calls work again on the
- * post-crash state; descriptors from before the crash stay dead (-EBADF). */
+ * post-crash state; descriptors from before the crash stay dead (-EBADF). memfs_kill models the
+ * death of the process alone: the same, except that nothing is lost. */
 #ifndef WHEA_TESTS_MEMFS_H
 #define WHEA_TESTS_MEMFS_H
 
@@ -53,6 +54,11 @@ uint64_t memfs_syncs(const memfs *fs);
 void memfs_crash(memfs *fs, uint64_t seed);
 bool memfs_crashed(const memfs *fs);
 void memfs_reboot(memfs *fs);
+/* The process dies instead (now, or replacing the at-th datasync/sync call): its descriptors
+ * die and its calls fail with -EIO as after a crash, but nothing is lost: what it wrote stays
+ * (pending, as before). memfs_crashed is true and memfs_reboot starts "the next process". */
+void memfs_kill(memfs *fs);
+void memfs_kill_at(memfs *fs, uint64_t at);
 
 /* What the last crash did. */
 typedef struct memfs_crash_report {

@@ -13,7 +13,7 @@
  *   test_crash --long [N]   the long tier: the normal script with 64 seeds per point and double
  *                           crashes everywhere, then N (default 30) random scripts with 12 seeds
  *                           per point. E.g. build/tests/test_crash --long 100
- *   test_crash --point SCRIPT AT SEED [RECOVER_AT]
+ *   test_crash --point SCRIPT AT SEED [RECOVER_AT [kill]]
  *                           one crash point, verbose (SCRIPT: "normal", "small" or a random
  *                           script's number) — to reproduce a failure the sweep printed. */
 #include <stdlib.h>
@@ -27,7 +27,7 @@
 #define STORE_PARENT "/var/lib/openwhea"
 #define STORE_DIR STORE_PARENT "/store"
 #define NORMAL_CAPACITY (128u * 1024u)
-#define MAX_FAILING_POINTS 25
+#define MAX_FAILING_POINTS 25 /* per script: then the sweep of that script stops */
 
 static unsigned points_run, points_failed, points_tolerated;
 static bool verbose;
@@ -50,6 +50,8 @@ typedef struct point {
 	uint64_t at, seed;     /* crash replacing sync `at` (0: crash after the script ends) */
 	uint64_t recover_at;   /* a second crash replacing this sync of the recovery (0: none) */
 	bool store_makes_dir;  /* the store directory does not exist yet */
+	bool kill;             /* at `at` the process dies instead; the next process opens the store,
+				  checks it and writes; then the machine crashes */
 } point;
 
 /* Closes the handle of a process that just died and checks it leaked nothing. */
@@ -113,14 +115,33 @@ static unsigned recover(wl *w, memfs *fs, const point *p, const char *label, uin
 	return bad;
 }
 
+/* After the process died: the next one opens the store (which must repair what the dead one left
+ * half done), checks it and writes one more record, and closes. */
+static unsigned next_process(wl *w, memfs *fs, const char *label)
+{
+	unsigned bad = 0;
+	if (!memfs_crashed(fs))
+		memfs_kill(fs);
+	memfs_reboot(fs);
+	int r = wl_open(w, NULL);
+	if (r) {
+		CHECK(0, "[%s] opening after the process died: %s: %s", label, whea_error_name(r), whea_error_last()->message);
+		return 1;
+	}
+	bad += wl_check(w, w->s, "after the process died");
+	bad += wl_write_one_more(w, w->s, "after the process died");
+	wl_close(w);
+	return bad;
+}
+
 /* Runs one crash point; returns the problems found. *syncs gets the syncs the workload made
  * (with at = 0: all of them), *recovery_syncs those of the recovery. */
 static unsigned run_point(const point *p, uint64_t *syncs, uint64_t *recovery_syncs)
 {
 	char label[160];
-	snprintf(label, sizeof label, "%s%s, crash at sync %llu, seed %llu, recovery crash %llu", p->name,
-		 p->store_makes_dir ? " (store makes its directory)" : "", (unsigned long long)p->at,
-		 (unsigned long long)p->seed, (unsigned long long)p->recover_at);
+	snprintf(label, sizeof label, "%s%s, %s at sync %llu, seed %llu, recovery crash %llu", p->name,
+		 p->store_makes_dir ? " (store makes its directory)" : "", p->kill ? "process killed" : "crash",
+		 (unsigned long long)p->at, (unsigned long long)p->seed, (unsigned long long)p->recover_at);
 	memfs *fs = memfs_new();
 	memfs_mkdir_durable(fs, p->store_makes_dir ? STORE_PARENT : STORE_DIR);
 	wl w;
@@ -132,7 +153,10 @@ static unsigned run_point(const point *p, uint64_t *syncs, uint64_t *recovery_sy
 	w.read_file = read_file;
 	w.verbose = verbose;
 	w.label = label;
-	memfs_crash_at(fs, p->at, p->seed);
+	if (p->kill)
+		memfs_kill_at(fs, p->at);
+	else
+		memfs_crash_at(fs, p->at, p->seed);
 	unsigned bad = wl_run(&w, p->script);
 	if (syncs)
 		*syncs = memfs_syncs(fs);
@@ -141,6 +165,8 @@ static unsigned run_point(const point *p, uint64_t *syncs, uint64_t *recovery_sy
 		bad++;
 	}
 	bad += close_dead(&w, fs, label);
+	if (p->kill)
+		bad += next_process(&w, fs, label);
 	if (!memfs_crashed(fs))
 		memfs_crash(fs, p->seed); /* the crash after the end (or, with at = 0, after a clean close) */
 	if (verbose)
@@ -157,20 +183,22 @@ static unsigned run_point(const point *p, uint64_t *syncs, uint64_t *recovery_sy
 }
 
 /* Every sync point of a script with seeds 0 .. nseeds-1; a second crash during recovery at every
- * sync of the recovery for every double_every-th point (0: never). */
-static void sweep(const point *base, unsigned nseeds, unsigned double_every)
+ * sync of the recovery for every double_every-th point (0: never); and with kill_seeds, the
+ * process killed at every sync point, the next process writing, then a crash with seeds
+ * 1 .. kill_seeds. */
+static void sweep(const point *base, unsigned nseeds, unsigned double_every, unsigned kill_seeds)
 {
 	point p = *base;
 	p.at = 0;
 	p.seed = 0;
 	uint64_t total = 0;
-	unsigned before = points_run;
+	unsigned before = points_run, failed_before = points_failed;
 	if (run_point(&p, &total, NULL)) {
 		printf("  %s: the run without a crash fails; no sweep\n", p.name);
 		return;
 	}
-	for (uint64_t at = 1; at <= total + 1 && points_failed < MAX_FAILING_POINTS; at++) {
-		for (unsigned seed = 0; seed < nseeds && points_failed < MAX_FAILING_POINTS; seed++) {
+	for (uint64_t at = 1; at <= total + 1 && points_failed - failed_before < MAX_FAILING_POINTS; at++) {
+		for (unsigned seed = 0; seed < nseeds && points_failed - failed_before < MAX_FAILING_POINTS; seed++) {
 			p.at = at > total ? 0 : at; /* total + 1: a crash after the script ended */
 			p.seed = seed;
 			p.recover_at = 0;
@@ -178,12 +206,22 @@ static void sweep(const point *base, unsigned nseeds, unsigned double_every)
 			run_point(&p, NULL, &rsyncs);
 			if (!double_every || (at * nseeds + seed) % double_every)
 				continue;
-			for (uint64_t r = 1; r <= rsyncs && points_failed < MAX_FAILING_POINTS; r++) {
+			for (uint64_t r = 1; r <= rsyncs && points_failed - failed_before < MAX_FAILING_POINTS; r++) {
 				p.recover_at = r;
 				run_point(&p, NULL, NULL);
 			}
 		}
 	}
+	p.kill = true;
+	p.recover_at = 0;
+	for (uint64_t at = 1; at <= total && points_failed - failed_before < MAX_FAILING_POINTS; at++)
+		for (unsigned seed = 1; seed <= kill_seeds && points_failed - failed_before < MAX_FAILING_POINTS; seed++) {
+			p.at = at;
+			p.seed = seed;
+			run_point(&p, NULL, NULL);
+		}
+	if (points_failed - failed_before >= MAX_FAILING_POINTS)
+		printf("  %s: stopped after %u failing crash points\n", p.name, points_failed - failed_before);
 	printf("  %s: %llu sync points, %u crash points\n", p.name, (unsigned long long)total, points_run - before);
 }
 
@@ -199,13 +237,13 @@ int main(int argc, char **argv)
 {
 	time_t t0 = time(NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows while it runs */
-	point p = {wl_script_normal, "normal script", NORMAL_CAPACITY, 0, 0, 0, false};
+	point p = {wl_script_normal, "normal script", NORMAL_CAPACITY, 0, 0, 0, false, false};
 	static wl_step rs[400];
 	static char name[64];
 	if (argc >= 5 && !strcmp(argv[1], "--point")) {
 		verbose = true;
 		if (!strcmp(argv[2], "small")) {
-			p = (point){script_mkdir, "small script", NORMAL_CAPACITY, 0, 0, 0, true};
+			p = (point){script_mkdir, "small script", NORMAL_CAPACITY, 0, 0, 0, true, false};
 		} else if (strcmp(argv[2], "normal")) {
 			random_script(rs, 60, strtoull(argv[2], NULL, 0), &p);
 			snprintf(name, sizeof name, "random script %s", argv[2]);
@@ -214,24 +252,23 @@ int main(int argc, char **argv)
 		p.at = strtoull(argv[3], NULL, 0);
 		p.seed = strtoull(argv[4], NULL, 0);
 		p.recover_at = argc > 5 ? strtoull(argv[5], NULL, 0) : 0;
+		p.kill = argc > 6 && !strcmp(argv[6], "kill");
 		unsigned bad = run_point(&p, NULL, NULL);
 		printf("  %u problems\n", bad);
 	} else if (argc >= 2 && !strcmp(argv[1], "--long")) {
 		uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 30;
-		sweep(&p, 64, 1);
-		for (uint64_t i = 1; i <= n && points_failed < MAX_FAILING_POINTS; i++) {
+		sweep(&p, 64, 1, 8);
+		for (uint64_t i = 1; i <= n; i++) {
 			random_script(rs, 60, i, &p);
 			snprintf(name, sizeof name, "random script %llu", (unsigned long long)i);
 			p.name = name;
-			sweep(&p, 12, 5);
+			sweep(&p, 12, 5, 3);
 		}
 	} else {
-		sweep(&p, 12, 5);
-		point m = {script_mkdir, "small script", NORMAL_CAPACITY, 0, 0, 0, true};
-		sweep(&m, 10, 3);
+		sweep(&p, 12, 5, 3);
+		point m = {script_mkdir, "small script", NORMAL_CAPACITY, 0, 0, 0, true, false};
+		sweep(&m, 10, 3, 3);
 	}
-	if (points_failed >= MAX_FAILING_POINTS)
-		printf("  stopped after %u failing crash points\n", points_failed);
 	printf("  %u crash points, %u failing, %ld s; after %u of them verify reported damage in bytes of the "
 	       "interrupted operation only (tolerated)\n", points_run, points_failed, (long)(time(NULL) - t0),
 	       points_tolerated);

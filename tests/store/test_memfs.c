@@ -302,6 +302,29 @@ static void test_crash_at_and_dead(void)
 	memfs_free(fs);
 }
 
+/* A killed process loses nothing: its writes stay (still pending, so a later crash may drop them). */
+static void test_kill(void)
+{
+	memfs *fs = memfs_new();
+	memfs_mkdir_durable(fs, "/s");
+	memfs_kill_at(fs, 1);
+	int fd = open_w(fs, "/s/f");
+	put(fs, fd, "abc", 0);
+	CHECK(CALL(fs, datasync, fd) == -EIO, "the kill replaces the sync");
+	CHECK(memfs_crashed(fs), "dead");
+	CHECK(CALL(fs, pwrite, fd, "x", 1, 0) == -EIO, "a dead process cannot write");
+	CHECK_EQ_U(CALL(fs, lock, fd, WHEA_OS_UNLOCK), 0, "unlock while dead");
+	CALL(fs, close, fd);
+	memfs_reboot(fs);
+	CHECK(!strcmp(content(fs, "/s/f"), "abc"), "the next process sees the data: %s", content(fs, "/s/f"));
+	CHECK_EQ_U(memfs_pending_writes(fs, "/s/f"), 1, "still pending");
+	CHECK_EQ_U(memfs_pending_dirops(fs, "/s"), 1, "the create too");
+	memfs_crash(fs, 1);
+	memfs_reboot(fs);
+	CHECK(!memfs_exists(fs, "/s/f"), "a crash after the kill loses what nobody synced");
+	memfs_free(fs);
+}
+
 static void test_lock_map(void)
 {
 	memfs *fs = memfs_new();
@@ -348,6 +371,7 @@ int main(void)
 	test_tears();
 	test_dir_prefix();
 	test_crash_at_and_dead();
+	test_kill();
 	test_lock_map();
 	return check_summary("memfs");
 }
