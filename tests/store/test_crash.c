@@ -5,17 +5,21 @@
  * (no leaked memory or descriptor), the store is reopened on the post-crash state and compared
  * with the model: every acknowledged record byte-identical, no acknowledged clear undone,
  * the interrupted operation's records absent or whole, the next-id chain visiting every record
- * once, verify clean, one more write working. Some crash points crash again during recovery.
+ * once, verify finding nothing wrong with acknowledged records, one more write working. Some
+ * points crash again during recovery. A second sweep kills only the process at each sync point;
+ * the next process opens the store, checks it and writes; then the machine crashes.
  *
- *   test_crash              the normal tier (CI): the normal script, every sync point, 12 seeds
- *                           each, a double crash at every 5th point, and a store that creates
- *                           its own directory.
- *   test_crash --long [N]   the long tier: the normal script with 64 seeds per point and double
- *                           crashes everywhere, then N (default 30) random scripts with 12 seeds
- *                           per point. E.g. build/tests/test_crash --long 100
+ *   test_crash              the normal tier (CI, over 1,000 crash points): the normal script at
+ *                           every sync point with 12 seeds, a double crash at every 5th point,
+ *                           the kill sweep with 3 seeds; and a store creating its own directory.
+ *   test_crash --long [N]   the long tier: the normal script with 64 seeds per point, double
+ *                           crashes everywhere and 8 seeds per kill point, then N (default 30)
+ *                           random scripts (12 seeds, 3 per kill point). Takes minutes:
+ *                           build/tests/test_crash --long 100
  *   test_crash --point SCRIPT AT SEED [RECOVER_AT [kill]]
  *                           one crash point, verbose (SCRIPT: "normal", "small" or a random
- *                           script's number) — to reproduce a failure the sweep printed. */
+ *                           script's number; AT 0 = after the script) — to reproduce a failure
+ *                           the sweep printed. */
 #include <stdlib.h>
 #include <time.h>
 
