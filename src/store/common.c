@@ -1,5 +1,6 @@
 /* store/common.c — helpers the built-in backends share: OS error to WHEA_E* code with a message
- * naming the file and offset, path joining and mkdir -p through the OS table. */
+ * naming the file and offset, path joining and a durable mkdir -p (each new directory's entry is
+ * fsync'd in its parent) through the OS table. */
 #include <errno.h>
 #include <string.h>
 
@@ -32,25 +33,47 @@ char *whea_store_path(const whea_store_os *os, const char *dir, const char *name
 	return p;
 }
 
+/* Makes the entry for path durable in its parent directory (path is modified and restored). */
+static int sync_parent(const whea_store_os *os, char *path)
+{
+	char *slash = strrchr(path, '/');
+	const char *parent = "/";
+	if (!slash)
+		parent = ".";
+	else if (slash != path)
+		*slash = 0, parent = path;
+	int fd, r = os->open(os->ctx, parent, WHEA_OS_DIR, &fd);
+	if (!r) {
+		r = os->sync(os->ctx, fd);
+		os->close(os->ctx, fd);
+	}
+	if (r)
+		r = whea_store_oserr(r, "cannot sync directory", parent, -1);
+	if (slash && slash != path)
+		*slash = '/';
+	return r;
+}
+
 int whea_store_mkdirs(const whea_store_os *os, const char *dir)
 {
-	whea_os_stat st;
-	if (os->stat(os->ctx, dir, &st) == 0)
-		return 0;
 	size_t n = strlen(dir);
 	char *p = os->alloc(os->ctx, n + 1);
 	if (!p)
 		return whea_error_set(WHEA_ENOMEM, -1, dir, "out of memory");
 	memcpy(p, dir, n + 1);
 	int r = 0;
+	/* Every level is made durable in its parent, also when it exists already: an earlier process
+	 * may have created it and died before its own sync. Syncing a clean directory costs little. */
 	for (size_t i = 1; i <= n && !r; i++) {
-		if (p[i] != '/' && p[i] != 0)
+		if ((p[i] != '/' && p[i] != 0) || p[i - 1] == '/')
 			continue;
 		char c = p[i];
 		p[i] = 0;
 		int e = os->mkdir(os->ctx, p);
 		if (e && e != -EEXIST)
 			r = whea_store_oserr(e, "cannot create directory", p, -1);
+		else
+			r = sync_parent(os, p);
 		p[i] = c;
 	}
 	os->free(os->ctx, p);
