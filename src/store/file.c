@@ -55,6 +55,10 @@ typedef struct fstore {
 	size_t bufcap;
 	uint64_t win_off;    /* file offset of buf's contents while scanning */
 	size_t win_len;
+	const uint8_t *map;  /* read-only mapping of store.log's first map_len bytes, or NULL */
+	uint64_t map_len;
+	uint64_t map_ino;    /* inode and end of the last mapping attempt (map_ino 0 = none) */
+	uint64_t map_tried;
 } fstore;
 
 static uint64_t frame_size(uint32_t len) { return (FRAME_HDR + (uint64_t)len + 7) & ~7ull; }
@@ -211,6 +215,64 @@ static int create_log(fstore *f, uint64_t capacity)
 	return sync_dir(f);
 }
 
+/* ---- Read mapping ------------------------------------------------------------------------------ */
+
+/* Reads copy records out of a read-only mapping of store.log instead of calling pread: one system
+ * call per read is most of a read's cost. The mapping covers the file up to the indexed end (never
+ * beyond the file, where access would fault) and is renewed when a read needs a record appended
+ * since; a new inode (compaction, another process's rename) drops it. Where mapping fails (32-bit,
+ * an OS table without real maps) reads keep using pread. */
+static void unmap_log(fstore *f)
+{
+	if (f->map)
+		f->os->unmap(f->os->ctx, (void *)f->map, (size_t)f->map_len);
+	f->map = NULL;
+	f->map_len = 0;
+	f->map_ino = 0;
+}
+
+static void map_log(fstore *f)
+{
+	unmap_log(f);
+	f->map_ino = f->log_ino;
+	f->map_tried = f->end;
+	if (sizeof(size_t) < 8 || f->end <= HDR_SIZE)
+		return;
+	int fd; /* a read-only descriptor, so the mapping can never write */
+	if (f->os->open(f->os->ctx, f->log_path, WHEA_OS_RDONLY, &fd))
+		return;
+	whea_os_stat st;
+	void *m;
+	if (!f->os->fstat(f->os->ctx, fd, &st) && st.ino == f->log_ino && st.size >= f->end &&
+	    !f->os->map(f->os->ctx, fd, (size_t)f->end, &m)) {
+		f->map = m;
+		f->map_len = f->end;
+	}
+	f->os->close(f->os->ctx, fd);
+}
+
+/* Copies a record's payload into buf from the mapping, else with pread; checks its checksum. A
+ * mapping that disagrees falls back to pread before anything is called damaged. */
+static int read_payload(fstore *f, const sidx_entry *e, void *buf)
+{
+	uint64_t at = e->off + FRAME_HDR;
+	if (at + e->len > f->map_len && (f->map_ino != f->log_ino || f->map_tried != f->end))
+		map_log(f);
+	if (f->map && at + e->len <= f->map_len) {
+		memcpy(buf, f->map + at, e->len);
+		if (whea_crc32c(0, buf, e->len) == e->crc)
+			return 0;
+	}
+	int r = read_full(f, f->log_fd, buf, e->len, at, f->log_path);
+	if (r)
+		return r;
+	if (whea_crc32c(0, buf, e->len) != e->crc)
+		return whea_error_set(WHEA_EIO, (int64_t)e->off, f->log_path, "%s: the frame of record 0x%llx at "
+				      "offset %llu no longer matches its checksum; not returned", f->log_path,
+				      (unsigned long long)e->id, (unsigned long long)e->off);
+	return 0;
+}
+
 /* ---- Scanning ---------------------------------------------------------------------------------- */
 
 typedef struct frame {
@@ -354,6 +416,8 @@ static int full_scan(fstore *f)
 		return r;
 	if ((r = header_check(f, h, st.size)) != 0)
 		return r;
+	if (f->map && (st.ino != f->log_ino || st.size < f->map_len))
+		unmap_log(f); /* replaced or cut short: the mapping must not reach past the file */
 	sidx_reset(&f->idx);
 	f->win_len = 0;
 	scanner s = {f, st.size, f->base_seq, &f->idx, NULL, NULL, 0, 0};
@@ -489,10 +553,11 @@ static int append(fstore *f, size_t total)
 			return whea_store_oserr(r, "cannot cut the torn tail of", f->log_path, (int64_t)f->end);
 		f->file_size = f->end;
 	}
-	if ((r = write_full(f, f->log_fd, f->buf, total, f->end, f->log_path)) != 0) {
-		f->os->truncate(f->os->ctx, f->log_fd, f->end); /* best effort; a leftover is a torn tail */
+	/* A failed write is not cut back here: whole frames it left may already be indexed (and
+	 * mapped) by readers in other processes, and they are whole records. Whatever is not whole
+	 * is a torn tail, cut under the lock before the next append. */
+	if ((r = write_full(f, f->log_fd, f->buf, total, f->end, f->log_path)) != 0)
 		return r;
-	}
 	return sync_fd(f, f->log_fd, 0, f->log_path);
 }
 
@@ -583,12 +648,8 @@ static int file_read(void *ctx, uint64_t id, uint64_t *next_id, uint32_t *length
 		return whea_error_set(WHEA_ENOSPACE, -1, NULL, "record 0x%llx needs a buffer of %u bytes",
 				      (unsigned long long)e->id, e->len);
 	}
-	if ((r = read_full(f, f->log_fd, buf, e->len, e->off + FRAME_HDR, f->log_path)) != 0)
+	if ((r = read_payload(f, e, buf)) != 0)
 		return r;
-	if (whea_crc32c(0, buf, e->len) != e->crc)
-		return whea_error_set(WHEA_EIO, (int64_t)e->off, f->log_path, "%s: the frame of record 0x%llx at "
-				      "offset %llu no longer matches its checksum; not returned", f->log_path,
-				      (unsigned long long)e->id, (unsigned long long)e->off);
 	const sidx_entry *n = sidx_live_from(&f->idx, pos + 1, NULL);
 	*next_id = n ? n->id : e->id;
 	*length = e->len;
@@ -694,6 +755,7 @@ static void file_close(void *ctx)
 	if (!f)
 		return;
 	const whea_store_os *os = f->os;
+	unmap_log(f);
 	if (f->counter)
 		os->unmap(os->ctx, f->counter, LOCK_MAP_SIZE);
 	if (f->lock_fd >= 0)
