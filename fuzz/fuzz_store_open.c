@@ -12,6 +12,7 @@
 
 #include "whea/record.h"
 #include "whea/store.h"
+#include "../tests/store/testrec.h"
 
 static char dir[256], logp[300];
 static uint8_t scratch[WHEA_STORE_MAX_RECORD];
@@ -116,21 +117,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("verify");
 
 	/* A new record goes in and survives reopening. */
-	whea_builder b;
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
-	init.severity = WHEA_SEV_FATAL;
-	init.record_id = 0x0123456789abcdefull;
-	static const whea_guid g = WHEA_GUID(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+	const uint64_t new_id = 0x0123456789abcdefull;
 	uint8_t rec[512];
-	if (whea_builder_init(&b, rec, sizeof rec, 1, &init) || whea_builder_add_section(&b, &g, 40, 1, 0, NULL) < 0)
+	size_t rec_len = testrec_make(rec, sizeof rec, new_id, 40, WHEA_SEV_FATAL);
+	if (!rec_len)
 		abort();
 	uint64_t next;
 	uint32_t len = sizeof scratch;
-	int existed = whea_store_read(s, 0, init.record_id, &next, &len, scratch) == 0;
-	if (whea_store_write(s, 0, (uint32_t)whea_builder_length(&b), rec))
+	int existed = whea_store_read(s, 0, new_id, &next, &len, scratch) == 0;
+	if (whea_store_write(s, 0, (uint32_t)rec_len, rec))
 		fail("write into an opened store");
 	whea_store_close(s);
 	if (whea_store_open(&s, dir, NULL))
@@ -140,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("the record count changed across reopen");
 	walk(s, st2.count);
 	len = sizeof scratch;
-	if (whea_store_read(s, 0, init.record_id, &next, &len, scratch) || len != whea_builder_length(&b) ||
+	if (whea_store_read(s, 0, new_id, &next, &len, scratch) || len != rec_len ||
 	    memcmp(scratch, rec, len))
 		fail("the new record did not survive reopening");
 	whea_store_close(s);

@@ -13,31 +13,16 @@
 #include <unistd.h>
 
 #include "../check.h"
+#include "testrec.h"
 #include "whea/record.h"
 #include "whea/store.h"
 
-static const whea_guid section = WHEA_GUID(0x11112222, 0x3333, 0x4444, 0x85, 0x55, 0x66, 0x66, 0x77, 0x77,
-					   0x88, 0x88);
 static char root[256];
 
-/* The record for id: its body length and bytes are functions of id, so anyone can rebuild it. */
+/* The record for id: its body length is a function of id too, so anyone can rebuild it. */
 static size_t make_record(uint8_t *buf, size_t cap, uint64_t id)
 {
-	whea_builder b;
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
-	init.severity = WHEA_SEV_FATAL;
-	init.creator = WHEA_CREATOR_OPENWHEA;
-	init.record_id = id;
-	uint8_t *p;
-	uint32_t body = 16 + (uint32_t)(id * 2654435761u % 1500);
-	if (whea_builder_init(&b, buf, cap, 1, &init) || whea_builder_add_section(&b, &section, body, WHEA_SEV_FATAL, 0, &p) < 0)
-		return 0;
-	for (uint32_t i = 0; i < body; i++)
-		p[i] = (uint8_t)(id ^ (id >> 8) ^ i);
-	return whea_builder_length(&b);
+	return testrec_make(buf, cap, id, 16 + (uint32_t)(id * 2654435761u % 1500), WHEA_SEV_FATAL);
 }
 
 static whea_store *open_dir(const char *dir, uint64_t capacity)

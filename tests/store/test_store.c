@@ -11,33 +11,17 @@
 #include <unistd.h>
 
 #include "../check.h"
+#include "testrec.h"
 #include "store/crc32c.h"
 #include "whea/record.h"
 #include "whea/store.h"
 
-static const whea_guid vendor_section = WHEA_GUID(0x9876ccdd, 0x1234, 0x4abc, 0x8a, 0x01, 0x02, 0x03, 0x04, 0x05,
-						  0x06, 0x07);
 static char tmproot[256];
 
-/* A valid record of about `body` section bytes with id `id`; the body is a pattern from id. */
+/* A valid record with `body` section bytes and id `id`. */
 static size_t make_record(uint8_t *buf, size_t cap, uint64_t id, uint32_t body, uint32_t sev)
 {
-	whea_builder b;
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
-	init.severity = sev;
-	init.creator = WHEA_CREATOR_OPENWHEA;
-	init.record_id = id;
-	if (whea_builder_init(&b, buf, cap, 1, &init))
-		return 0;
-	uint8_t *p;
-	if (whea_builder_add_section(&b, &vendor_section, body, sev, 0, &p) < 0)
-		return 0;
-	for (uint32_t i = 0; i < body; i++)
-		p[i] = (uint8_t)(id * 31 + i);
-	return whea_builder_length(&b);
+	return testrec_make(buf, cap, id, body, sev);
 }
 
 static whea_store *open_store(const char *backend, const char *dir, uint64_t capacity, uint32_t flags)
