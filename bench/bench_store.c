@@ -25,13 +25,12 @@
 
 #include "whea/record.h"
 #include "whea/store.h"
+#include "../tests/store/testrec.h"
 
 #define MB 1000000.0
 #define FRAME_OVERHEAD 40u   /* file backend frame header; frames are padded to 8 bytes */
 #define LOG_HEADER 64u
 
-static const whea_guid bench_section = WHEA_GUID(0x5eb0c7a1, 0x3b1e, 0x4c55, 0x9a, 0x10, 0x62, 0x65, 0x6e, 0x63,
-						 0x68, 0x21);
 
 typedef struct config {
 	const char *parent;
@@ -127,22 +126,8 @@ static uint64_t rng(void)
 /* A valid CPER record of exactly `len` bytes (header, one descriptor, one body) with id `id`. */
 static void make_record(uint8_t *buf, uint32_t len, uint64_t id)
 {
-	whea_builder b;
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
-	init.severity = WHEA_SEV_CORRECTED;
-	init.creator = WHEA_CREATOR_OPENWHEA;
-	init.record_id = id;
-	uint8_t *body;
-	uint32_t fixed = WHEA_RECORD_HEADER_SIZE + WHEA_SECTION_DESC_SIZE;
-	if (whea_builder_init(&b, buf, len, 1, &init) ||
-	    whea_builder_add_section(&b, &bench_section, len - fixed, WHEA_SEV_CORRECTED, 0, &body) < 0 ||
-	    whea_builder_length(&b) != len)
+	if (testrec_make(buf, len, id, len - WHEA_RECORD_HEADER_SIZE - WHEA_SECTION_DESC_SIZE, WHEA_SEV_CORRECTED) != len)
 		die_store("cannot build a record");
-	for (uint32_t i = 0; i < len - fixed; i++)
-		body[i] = (uint8_t)(id * 31 + i);
 }
 
 /* The record id lives at header offset 96 (little endian); changing it keeps the record valid. */
