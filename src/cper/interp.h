@@ -57,6 +57,10 @@ const char *whea_name_of(const whea_name *names, uint64_t v);
 /* "physicalAddressMask" -> "Physical address mask" into buf; returns buf. */
 const char *whea_key_label(const char *key, char *buf, size_t cap);
 
+/* Changes whenever a section type is unregistered (its tables may go away): caches keyed by
+ * table pointers (the text writer's labels) drop entries of older generations. */
+unsigned whea_registry_generation(void);
+
 /* Resolves def-level unions: the layout to use for these bytes (NULL = opaque). */
 const whea_def *whea_def_resolve(const whea_def *d, const uint8_t *p, size_t len);
 /* Layout of a row's sub (field-level select), NULL if none. */

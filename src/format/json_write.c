@@ -6,6 +6,7 @@
 #include "cper/interp.h"
 #include "util/base64.h"
 #include "util/fmt.h"
+#include "util/outbuf.h"
 #include "whea/format.h"
 
 #define JW_MAX_DEPTH 40
@@ -25,18 +26,22 @@ typedef struct jw {
 	} diag[JW_MAX_DIAGS];
 } jw;
 
-static inline void put(jw *w, const char *s, size_t n) { whea_out_write(w->o, s, n); }
+static inline void put(jw *w, const char *s, size_t n) { whea_out_put(w->o, s, n); }
 #define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
-static void newline(jw *w)
+/* "\n" and up to 80 spaces of indentation. */
+static const char nl_spaces[] = "\n                                                                                ";
+
+static inline size_t newline_len(const jw *w)
 {
-	static const char spaces[] = "\n                                                                                ";
 	size_t n = 1 + 2 * (size_t)w->depth;
-	put(w, spaces, n < sizeof spaces - 1 ? n : sizeof spaces - 1);
+	return n < sizeof nl_spaces - 1 ? n : sizeof nl_spaces - 1;
 }
 
-/* Separator and key for the next member (key NULL inside arrays). */
-static void member(jw *w, const char *key)
+static void newline(jw *w) { put(w, nl_spaces, newline_len(w)); }
+
+/* Separator and key for the next member (key NULL inside arrays), slow path. */
+static void member_slow(jw *w, const char *key, size_t klen)
 {
 	if (!w->first[w->depth])
 		PUTS(w, ",");
@@ -45,7 +50,7 @@ static void member(jw *w, const char *key)
 		newline(w);
 	if (key) {
 		PUTS(w, "\"");
-		put(w, key, strlen(key));
+		put(w, key, klen);
 		if (w->pretty)
 			PUTS(w, "\": ");
 		else
@@ -53,10 +58,43 @@ static void member(jw *w, const char *key)
 	}
 }
 
+/* Separator and key for the next member: one capacity check, stored in place. */
+static void member_n(jw *w, const char *key, size_t klen)
+{
+	size_t nl = w->pretty ? newline_len(w) : 0;
+	char *d = whea_out_room(w->o, 1 + nl + klen + 4);
+	if (!d) {
+		member_slow(w, key, klen);
+		return;
+	}
+	char *p = d;
+	if (!w->first[w->depth])
+		*p++ = ',';
+	w->first[w->depth] = false;
+	if (nl) {
+		memcpy(p, nl_spaces, nl);
+		p += nl;
+	}
+	if (key) {
+		*p++ = '"';
+		memcpy(p, key, klen);
+		p += klen;
+		*p++ = '"';
+		*p++ = ':';
+		if (w->pretty)
+			*p++ = ' ';
+	}
+	whea_out_commit(w->o, (size_t)(p - d));
+}
+
+static inline void member(jw *w, const char *key) { member_n(w, key, key ? strlen(key) : 0); }
+/* A literal key. */
+#define MEMBER_LIT(w, lit) member_n((w), (lit), sizeof(lit) - 1)
+
 static void open_(jw *w, const char *key, char c)
 {
 	member(w, key);
-	put(w, &c, 1);
+	whea_out_byte(w->o, c);
 	if (w->depth + 1 < JW_MAX_DEPTH)
 		w->depth++;
 	w->first[w->depth] = true;
@@ -69,14 +107,25 @@ static void close_(jw *w, char c)
 		w->depth--;
 	if (w->pretty && !empty)
 		newline(w);
-	put(w, &c, 1);
+	whea_out_byte(w->o, c);
 }
 
 static void u64(jw *w, uint64_t v)
 {
 	char b[20];
-	put(w, b, whea_u64_dec(b, v));
+	char *d = whea_out_room(w->o, 20);
+	if (d)
+		whea_out_commit(w->o, whea_u64_dec(d, v));
+	else
+		put(w, b, whea_u64_dec(b, v));
 }
+
+static void num_member_n(jw *w, const char *key, size_t klen, uint64_t v)
+{
+	member_n(w, key, klen);
+	u64(w, v);
+}
+#define NUM_MEMBER_LIT(w, lit, v) num_member_n((w), (lit), sizeof(lit) - 1, (v))
 
 static void num_member(jw *w, const char *key, uint64_t v)
 {
@@ -84,20 +133,63 @@ static void num_member(jw *w, const char *key, uint64_t v)
 	u64(w, v);
 }
 
+static void bool_value(jw *w, bool v)
+{
+	if (v)
+		PUTS(w, "true");
+	else
+		PUTS(w, "false");
+}
+
+/* Bytes a JSON string needs escaped: 1 = as \" or \\, 2 = as \u00XX. */
+static const uint8_t esc_class[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
 /* JSON string of raw bytes: printable ASCII as is, everything else as \u00XX (bytes map to
  * code points 0..255, so the reader can restore them exactly). */
 static void str_bytes(jw *w, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	char *d = n < 4096 ? whea_out_room(w->o, 6 * n + 2) : NULL;
+	if (d) { /* worst case fits: escape in place */
+		char *q = d;
+		*q++ = '"';
+		for (size_t i = 0; i < n; i++) {
+			uint8_t c = p[i];
+			switch (esc_class[c]) {
+			case 0:
+				*q++ = (char)c;
+				break;
+			case 1:
+				*q++ = '\\', *q++ = (char)c;
+				break;
+			default:
+				q[0] = '\\', q[1] = 'u', q[2] = '0', q[3] = '0', q[4] = hex[c >> 4], q[5] = hex[c & 15];
+				q += 6;
+				break;
+			}
+		}
+		*q++ = '"';
+		whea_out_commit(w->o, (size_t)(q - d));
+		return;
+	}
 	PUTS(w, "\"");
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = p[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+		if (!esc_class[c])
 			continue;
 		put(w, (const char *)p + run, i - run);
 		run = i + 1;
-		if (c == '"' || c == '\\') {
+		if (esc_class[c] == 1) {
 			char e[2] = {'\\', (char)c};
 			put(w, e, 2);
 		} else {
@@ -125,8 +217,8 @@ static void j_num(void *ctx, const char *key, const char *label, uint64_t v, int
 	(void)label, (void)width;
 	if (fmt == WHEA_FMT_BCDREV) {
 		open_(w, key, '{');
-		num_member(w, "major", (v >> 8) & 0xff);
-		num_member(w, "minor", v & 0xff);
+		NUM_MEMBER_LIT(w, "major", (v >> 8) & 0xff);
+		NUM_MEMBER_LIT(w, "minor", v & 0xff);
 		close_(w, '}');
 		return;
 	}
@@ -138,14 +230,18 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 	jw *w = ctx;
 	(void)label;
 	open_(w, key, '{');
-	num_member(w, fmt == WHEA_FMT_CODE ? "code" : "value", v);
-	member(w, "name");
+	if (fmt == WHEA_FMT_CODE)
+		NUM_MEMBER_LIT(w, "code", v);
+	else
+		NUM_MEMBER_LIT(w, "value", v);
+	MEMBER_LIT(w, "name");
 	if (name) {
 		str(w, name);
 	} else {
-		char b[40];
-		whea_format(b, sizeof b, "unknown (%llu)", (unsigned long long)v);
-		str(w, b);
+		char b[40] = "unknown (";
+		size_t n = 9 + whea_u64_dec(b + 9, v);
+		b[n++] = ')';
+		str_bytes(w, (const uint8_t *)b, n);
 	}
 	close_(w, '}');
 }
@@ -160,13 +256,34 @@ static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 		return;
 	}
 	open_(w, key, '{');
-	num_member(w, "value", v);
+	NUM_MEMBER_LIT(w, "value", v);
 	for (const whea_name *n = names; n && n->name; n++) {
-		member(w, n->name);
-		if (n->value < 64 && ((v >> n->value) & 1))
-			PUTS(w, "true");
+		size_t klen = strlen(n->name);
+		bool on = n->value < 64 && ((v >> n->value) & 1);
+		size_t nl = w->pretty ? newline_len(w) : 0;
+		char *d = whea_out_room(w->o, 1 + nl + klen + 4 + 5);
+		if (!d) {
+			member_n(w, n->name, klen);
+			bool_value(w, on);
+			continue;
+		}
+		/* ,"name":true in one store (never the first member: "value" came before) */
+		char *p = d;
+		*p++ = ',';
+		memcpy(p, nl_spaces, nl);
+		p += nl;
+		*p++ = '"';
+		memcpy(p, n->name, klen);
+		p += klen;
+		*p++ = '"';
+		*p++ = ':';
+		if (w->pretty)
+			*p++ = ' ';
+		if (on)
+			memcpy(p, "true", 4), p += 4;
 		else
-			PUTS(w, "false");
+			memcpy(p, "false", 5), p += 5;
+		whea_out_commit(w->o, (size_t)(p - d));
 	}
 	close_(w, '}');
 }
@@ -175,19 +292,21 @@ static void j_bool(void *ctx, const char *key, const char *label, bool v)
 {
 	(void)label;
 	member(ctx, key);
-	if (v)
-		PUTS((jw *)ctx, "true");
-	else
-		PUTS((jw *)ctx, "false");
+	bool_value(ctx, v);
 }
 
 static void guid_str(jw *w, const whea_guid *g)
 {
 	char b[WHEA_GUID_STRLEN + 3];
-	b[0] = '"';
-	whea_guid_format(g, b + 1);
-	b[WHEA_GUID_STRLEN + 1] = '"';
-	put(w, b, WHEA_GUID_STRLEN + 2);
+	char *d = whea_out_room(w->o, WHEA_GUID_STRLEN + 2);
+	char *q = d ? d : b;
+	q[0] = '"';
+	whea_guid_format(g, q + 1); /* its NUL lands where the closing quote goes */
+	q[WHEA_GUID_STRLEN + 1] = '"';
+	if (d)
+		whea_out_commit(w->o, WHEA_GUID_STRLEN + 2);
+	else
+		put(w, b, WHEA_GUID_STRLEN + 2);
 }
 
 static void j_guid(void *ctx, const char *key, const char *label, const whea_guid *g, int role)
@@ -198,9 +317,12 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 		const whea_section_type *t = role == WHEA_GUID_SECTION_TYPE ? whea_section_lookup(g) : NULL;
 		const char *name = role == WHEA_GUID_SECTION_TYPE ? (t ? t->name : NULL) : whea_notify_type_name(g);
 		open_(w, key, '{');
-		member(w, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid");
+		if (role == WHEA_GUID_SECTION_TYPE)
+			MEMBER_LIT(w, "data");
+		else
+			MEMBER_LIT(w, "guid");
 		guid_str(w, g);
-		member(w, "type");
+		MEMBER_LIT(w, "type");
 		str(w, name ? name : "Unknown");
 		close_(w, '}');
 		return;
@@ -223,6 +345,14 @@ static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t
 	jw *w = ctx;
 	(void)label;
 	member(w, key);
+	char *d = n < ((size_t)1 << 24) ? whea_out_room(w->o, WHEA_B64_LEN(n) + 2) : NULL;
+	if (d) {
+		d[0] = '"';
+		whea_b64_encode(d + 1, p, n);
+		d[WHEA_B64_LEN(n) + 1] = '"';
+		whea_out_commit(w->o, WHEA_B64_LEN(n) + 2);
+		return;
+	}
 	PUTS(w, "\"");
 	char b[256];
 	while (n) {
@@ -235,12 +365,18 @@ static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t
 	PUTS(w, "\"");
 }
 
-/* Writes key + suffix as a member key. */
+/* Writes key + suffix as a member key (at most 63 characters, as before). */
 static void member2(jw *w, const char *key, const char *suffix)
 {
 	char k[64];
-	whea_format(k, sizeof k, "%s%s", key, suffix);
-	member(w, k);
+	size_t a = strlen(key), b = strlen(suffix);
+	if (a > 63)
+		a = 63;
+	if (b > 63 - a)
+		b = 63 - a;
+	memcpy(k, key, a);
+	memcpy(k + a, suffix, b);
+	member_n(w, k, a + b);
 }
 
 static void j_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
@@ -252,16 +388,25 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
 	bool exact = ok && whea_timestamp_encode(again, &t) == 0 && memcmp(again, raw, 8) == 0;
 	if (ok) {
-		char b[32];
-		size_t n = whea_format(b, sizeof b, "\"%04u-%02u-%02uT%02u:%02u:%02u\"", t.year, t.month, t.day, t.hour,
-				       t.minute, t.second);
+		char b[64];
+		size_t n = 0;
+		b[n++] = '"';
+		n += whea_u64_dec_pad(b + n, t.year, 4);
+		b[n++] = '-';
+		n += whea_u64_dec_pad(b + n, t.month, 2);
+		b[n++] = '-';
+		n += whea_u64_dec_pad(b + n, t.day, 2);
+		b[n++] = 'T';
+		n += whea_u64_dec_pad(b + n, t.hour, 2);
+		b[n++] = ':';
+		n += whea_u64_dec_pad(b + n, t.minute, 2);
+		b[n++] = ':';
+		n += whea_u64_dec_pad(b + n, t.second, 2);
+		b[n++] = '"';
 		member(w, key);
 		put(w, b, n);
 		member2(w, key, "IsPrecise");
-		if (t.precise)
-			PUTS(w, "true");
-		else
-			PUTS(w, "false");
+		bool_value(w, t.precise);
 		member2(w, key, "Encoding");
 		str(w, whea_ts_encoding_name(t.encoding));
 	}
@@ -325,8 +470,10 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	w.ndiag = w.dropped = 0;
 	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag};
 	open_(&w, NULL, '{');
-	whea_record again; /* re-run the record-level checks so their diagnostics are included */
-	whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)j_diag, &w);
+	if (r->errors || r->warnings) { /* re-run the record-level checks to collect their messages */
+		whea_record again;
+		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)j_diag, &w);
+	}
 	whea_interp_record(&s, r);
 	write_diags(&w);
 	close_(&w, '}');

@@ -3,17 +3,49 @@
 
 #include <string.h>
 
+/* Two decimal digits per step: "00" "01" ... "99". */
+static const char digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				  "8081828384858687888990919293949596979899";
+
+unsigned whea_u64_dec_len(uint64_t v)
+{
+	unsigned n = 1;
+	for (uint64_t p = 10; v >= p; p *= 10)
+		if (++n == 20)
+			break;
+	return n;
+}
+
 unsigned whea_u64_dec(char *out, uint64_t v)
 {
-	char tmp[20];
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (unsigned i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	if (v < 10) {
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	unsigned n = whea_u64_dec_len(v), i = n;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		i -= 2;
+		out[i] = digits2[2 * r];
+		out[i + 1] = digits2[2 * r + 1];
+	}
+	if (v >= 10) {
+		out[i - 2] = digits2[2 * v];
+		out[i - 1] = digits2[2 * v + 1];
+	} else {
+		out[i - 1] = (char)('0' + v);
+	}
 	return n;
+}
+
+unsigned whea_u64_dec_pad(char *out, uint64_t v, unsigned width)
+{
+	unsigned n = whea_u64_dec_len(v), k = 0;
+	for (; k + n < width; k++)
+		out[k] = '0';
+	return k + whea_u64_dec(out + k, v);
 }
 
 unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits)
@@ -24,8 +56,8 @@ unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits)
 		n++;
 	if (n < min_digits)
 		n = min_digits > 16 ? 16 : min_digits;
-	for (unsigned i = 0; i < n; i++)
-		out[i] = hex[(v >> (4 * (n - 1 - i))) & 0xf];
+	for (unsigned i = n; i-- > 0; v >>= 4)
+		out[i] = hex[v & 0xf];
 	return n;
 }
 

@@ -18,6 +18,11 @@ size_t whea_format(char *buf, size_t cap, const char *fmt, ...)
 size_t whea_strlcpy(char *dst, const char *src, size_t cap);
 /* Decimal / hex digits of v into out (no NUL); returns the count. out needs 20 / 16 bytes. */
 unsigned whea_u64_dec(char *out, uint64_t v);
+/* Number of decimal digits of v. */
+unsigned whea_u64_dec_len(uint64_t v);
+/* Decimal, zero-padded on the left to at least width digits (like "%0*llu"); out needs
+ * max(width, 20) bytes. */
+unsigned whea_u64_dec_pad(char *out, uint64_t v, unsigned width);
 unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits);
 
 #endif
