@@ -31,6 +31,9 @@ typedef struct whea_sink {
 	void (*bytes)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
 	void (*time)(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint);
 	void (*diag)(void *ctx, const whea_diag *d);
+	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
+	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
+	bool diag_only;
 } whea_sink;
 
 /* Walks def over p[0..len); abs = offset of p in the record (for diagnostics); hint = timestamp

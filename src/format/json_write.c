@@ -468,7 +468,7 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	w.depth = 0;
 	w.first[0] = true;
 	w.ndiag = w.dropped = 0;
-	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag};
+	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag, false};
 	open_(&w, NULL, '{');
 	if (r->errors || r->warnings) { /* re-run the record-level checks to collect their messages */
 		whea_record again;

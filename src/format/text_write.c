@@ -437,7 +437,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 		puts_(&w, nt);
 	}
 	PUTS(&w, "\n");
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, false};
 	w.depth = 1;
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
