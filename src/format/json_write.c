@@ -72,12 +72,12 @@ static void member_n(jw *w, const char *key, size_t klen)
 		*p++ = ',';
 	w->first[w->depth] = false;
 	if (nl) {
-		memcpy(p, nl_spaces, nl);
+		whea_copy_small(p, nl_spaces, nl);
 		p += nl;
 	}
 	if (key) {
 		*p++ = '"';
-		memcpy(p, key, klen);
+		whea_copy_small(p, key, klen);
 		p += klen;
 		*p++ = '"';
 		*p++ = ':';
@@ -270,10 +270,10 @@ static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 		/* ,"name":true in one store (never the first member: "value" came before) */
 		char *p = d;
 		*p++ = ',';
-		memcpy(p, nl_spaces, nl);
+		whea_copy_small(p, nl_spaces, nl);
 		p += nl;
 		*p++ = '"';
-		memcpy(p, n->name, klen);
+		whea_copy_small(p, n->name, klen);
 		p += klen;
 		*p++ = '"';
 		*p++ = ':';

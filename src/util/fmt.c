@@ -8,13 +8,31 @@ static const char digits2[201] = "0001020304050607080910111213141516171819202122
 				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 				  "8081828384858687888990919293949596979899";
 
+static const uint64_t pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+				    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+				    10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+				    100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
 unsigned whea_u64_dec_len(uint64_t v)
 {
+#if defined(__GNUC__)
+	/* floor(log10) from the bit length, corrected by one comparison */
+	unsigned bits = 64u - (unsigned)__builtin_clzll(v | 1);
+	unsigned n = (bits * 1233u) >> 12;
+	return v ? n + (v >= pow10[n]) : 1;
+#else
 	unsigned n = 1;
-	for (uint64_t p = 10; v >= p; p *= 10)
-		if (++n == 20)
-			break;
+	while (n < 20 && v >= pow10[n])
+		n++;
 	return n;
+#endif
+}
+
+/* The last two digits of v at out[-2], out[-1]. */
+static inline void pair(char *end, unsigned v)
+{
+	end[-2] = digits2[2 * v];
+	end[-1] = digits2[2 * v + 1];
 }
 
 unsigned whea_u64_dec(char *out, uint64_t v)
@@ -23,20 +41,25 @@ unsigned whea_u64_dec(char *out, uint64_t v)
 		out[0] = (char)('0' + v);
 		return 1;
 	}
-	unsigned n = whea_u64_dec_len(v), i = n;
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		i -= 2;
-		out[i] = digits2[2 * r];
-		out[i + 1] = digits2[2 * r + 1];
+	unsigned n = whea_u64_dec_len(v);
+	char *e = out + n;
+	while (v >= 100000000u) { /* eight digits at a time in 32-bit arithmetic */
+		uint32_t lo = (uint32_t)(v % 100000000u);
+		v /= 100000000u;
+		uint32_t a = lo / 10000u, b = lo % 10000u;
+		pair(e, b % 100u), pair(e - 2, b / 100u), pair(e - 4, a % 100u), pair(e - 6, a / 100u);
+		e -= 8;
 	}
-	if (v >= 10) {
-		out[i - 2] = digits2[2 * v];
-		out[i - 1] = digits2[2 * v + 1];
-	} else {
-		out[i - 1] = (char)('0' + v);
+	uint32_t x = (uint32_t)v;
+	while (x >= 100u) {
+		pair(e, x % 100u);
+		x /= 100u;
+		e -= 2;
 	}
+	if (x >= 10u)
+		pair(e, x);
+	else
+		e[-1] = (char)('0' + x);
 	return n;
 }
 

@@ -23,11 +23,11 @@ bool whea_guid_is_zero(const whea_guid *g)
 char *whea_guid_format(const whea_guid *g, char out[WHEA_GUID_STRLEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
-	memset(out, '-', WHEA_GUID_STRLEN);
 	for (int i = 0; i < 16; i++) {
 		out[byte_pos[i]] = hex[g->b[i] >> 4];
 		out[byte_pos[i] + 1] = hex[g->b[i] & 15];
 	}
+	out[8] = out[13] = out[18] = out[23] = '-';
 	out[WHEA_GUID_STRLEN] = 0;
 	return out;
 }
