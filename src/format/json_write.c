@@ -58,16 +58,15 @@ static void member_slow(jw *w, const char *key, size_t klen)
 	}
 }
 
-/* Separator and key for the next member: one capacity check, stored in place. */
-static void member_n(jw *w, const char *key, size_t klen)
+/* Reserves room for the separator and key of the next member plus `extra` bytes of its value,
+ * and stores the former; returns where the value goes (finish with done_at), or NULL, having
+ * written nothing, when the buffer lacks the room. */
+static inline char *member_at(jw *w, const char *key, size_t klen, size_t extra)
 {
 	size_t nl = w->pretty ? newline_len(w) : 0;
-	char *d = whea_out_room(w->o, 1 + nl + klen + 4);
-	if (!d) {
-		member_slow(w, key, klen);
-		return;
-	}
-	char *p = d;
+	char *p = whea_out_room(w->o, 1 + nl + klen + 4 + extra);
+	if (!p)
+		return NULL;
 	if (!w->first[w->depth])
 		*p++ = ',';
 	w->first[w->depth] = false;
@@ -84,21 +83,42 @@ static void member_n(jw *w, const char *key, size_t klen)
 		if (w->pretty)
 			*p++ = ' ';
 	}
-	whea_out_commit(w->o, (size_t)(p - d));
+	return p;
+}
+
+/* Accounts for everything stored up to end (a pointer from member_at). */
+static inline void done_at(jw *w, char *end) { whea_out_commit(w->o, (size_t)(end - (w->o->buf + w->o->len))); }
+
+/* Separator and key for the next member. */
+static void member_n(jw *w, const char *key, size_t klen)
+{
+	char *p = member_at(w, key, klen, 0);
+	if (p)
+		done_at(w, p);
+	else
+		member_slow(w, key, klen);
 }
 
 static inline void member(jw *w, const char *key) { member_n(w, key, key ? strlen(key) : 0); }
 /* A literal key. */
 #define MEMBER_LIT(w, lit) member_n((w), (lit), sizeof(lit) - 1)
 
-static void open_(jw *w, const char *key, char c)
+static void open_n(jw *w, const char *key, size_t klen, char c)
 {
-	member(w, key);
-	whea_out_byte(w->o, c);
+	char *p = member_at(w, key, klen, 1);
+	if (p) {
+		*p++ = c;
+		done_at(w, p);
+	} else {
+		member_slow(w, key, klen);
+		whea_out_byte(w->o, c);
+	}
 	if (w->depth + 1 < JW_MAX_DEPTH)
 		w->depth++;
 	w->first[w->depth] = true;
 }
+
+static inline void open_(jw *w, const char *key, char c) { open_n(w, key, key ? strlen(key) : 0, c); }
 
 static void close_(jw *w, char c)
 {
@@ -122,16 +142,17 @@ static void u64(jw *w, uint64_t v)
 
 static void num_member_n(jw *w, const char *key, size_t klen, uint64_t v)
 {
-	member_n(w, key, klen);
+	char *p = member_at(w, key, klen, 20);
+	if (p) {
+		done_at(w, p + whea_u64_dec(p, v));
+		return;
+	}
+	member_slow(w, key, klen);
 	u64(w, v);
 }
 #define NUM_MEMBER_LIT(w, lit, v) num_member_n((w), (lit), sizeof(lit) - 1, (v))
 
-static void num_member(jw *w, const char *key, uint64_t v)
-{
-	member(w, key);
-	u64(w, v);
-}
+static inline void num_member(jw *w, const char *key, uint64_t v) { num_member_n(w, key, key ? strlen(key) : 0, v); }
 
 static void bool_value(jw *w, bool v)
 {
@@ -139,6 +160,21 @@ static void bool_value(jw *w, bool v)
 		PUTS(w, "true");
 	else
 		PUTS(w, "false");
+}
+
+static void bool_member_n(jw *w, const char *key, size_t klen, bool v)
+{
+	char *p = member_at(w, key, klen, 5);
+	if (!p) {
+		member_slow(w, key, klen);
+		bool_value(w, v);
+		return;
+	}
+	if (v)
+		memcpy(p, "true", 4), p += 4;
+	else
+		memcpy(p, "false", 5), p += 5;
+	done_at(w, p);
 }
 
 /* Bytes a JSON string needs escaped: 1 = as \" or \\, 2 = as \u00XX. */
@@ -257,54 +293,29 @@ static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 	}
 	open_(w, key, '{');
 	NUM_MEMBER_LIT(w, "value", v);
-	for (const whea_name *n = names; n && n->name; n++) {
-		size_t klen = strlen(n->name);
-		bool on = n->value < 64 && ((v >> n->value) & 1);
-		size_t nl = w->pretty ? newline_len(w) : 0;
-		char *d = whea_out_room(w->o, 1 + nl + klen + 4 + 5);
-		if (!d) {
-			member_n(w, n->name, klen);
-			bool_value(w, on);
-			continue;
-		}
-		/* ,"name":true in one store (never the first member: "value" came before) */
-		char *p = d;
-		*p++ = ',';
-		whea_copy_small(p, nl_spaces, nl);
-		p += nl;
-		*p++ = '"';
-		whea_copy_small(p, n->name, klen);
-		p += klen;
-		*p++ = '"';
-		*p++ = ':';
-		if (w->pretty)
-			*p++ = ' ';
-		if (on)
-			memcpy(p, "true", 4), p += 4;
-		else
-			memcpy(p, "false", 5), p += 5;
-		whea_out_commit(w->o, (size_t)(p - d));
-	}
+	for (const whea_name *n = names; n && n->name; n++)
+		bool_member_n(w, n->name, strlen(n->name), n->value < 64 && ((v >> n->value) & 1));
 	close_(w, '}');
 }
 
 static void j_bool(void *ctx, const char *key, const char *label, bool v)
 {
 	(void)label;
-	member(ctx, key);
-	bool_value(ctx, v);
+	bool_member_n(ctx, key, key ? strlen(key) : 0, v);
 }
 
-static void guid_str(jw *w, const whea_guid *g)
+static void guid_member_n(jw *w, const char *key, size_t klen, const whea_guid *g)
 {
 	char b[WHEA_GUID_STRLEN + 3];
-	char *d = whea_out_room(w->o, WHEA_GUID_STRLEN + 2);
+	char *d = member_at(w, key, klen, WHEA_GUID_STRLEN + 2);
+	if (!d)
+		member_slow(w, key, klen);
 	char *q = d ? d : b;
 	q[0] = '"';
 	whea_guid_format(g, q + 1); /* its NUL lands where the closing quote goes */
 	q[WHEA_GUID_STRLEN + 1] = '"';
 	if (d)
-		whea_out_commit(w->o, WHEA_GUID_STRLEN + 2);
+		done_at(w, d + WHEA_GUID_STRLEN + 2);
 	else
 		put(w, b, WHEA_GUID_STRLEN + 2);
 }
@@ -318,17 +329,15 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 		const char *name = role == WHEA_GUID_SECTION_TYPE ? (t ? t->name : NULL) : whea_notify_type_name(g);
 		open_(w, key, '{');
 		if (role == WHEA_GUID_SECTION_TYPE)
-			MEMBER_LIT(w, "data");
+			guid_member_n(w, "data", 4, g);
 		else
-			MEMBER_LIT(w, "guid");
-		guid_str(w, g);
+			guid_member_n(w, "guid", 4, g);
 		MEMBER_LIT(w, "type");
 		str(w, name ? name : "Unknown");
 		close_(w, '}');
 		return;
 	}
-	member(w, key);
-	guid_str(w, g);
+	guid_member_n(w, key, key ? strlen(key) : 0, g);
 }
 
 static void j_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
