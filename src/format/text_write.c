@@ -123,12 +123,11 @@ static void dec(tw *w, uint64_t v)
 static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 {
 	char b[24] = "0x";
-	unsigned n = whea_u64_hex(b + 2, v, 1);
-	if (n >= min_digits || min_digits <= 16) {
-		n = whea_u64_hex(b + 2, v, min_digits);
-		put(w, b, 2 + n);
+	if (min_digits <= 16) {
+		put(w, b, 2 + whea_u64_hex(b + 2, v, min_digits));
 		return;
 	}
+	unsigned n = whea_u64_hex(b + 2, v, 1);
 	PUTS(w, "0x");
 	for (unsigned k = n; k < min_digits; k++)
 		PUTS(w, "0");
@@ -148,8 +147,8 @@ static void words(tw *w, const char *key)
 	put(w, t, n);
 }
 
-/* "Label: " for a member, or "[i] " for an array element. */
-static void lead(tw *w, const char *key, const char *label)
+/* "Label: " for a member, or "[i] " for an array element, slow path. */
+static void lead_slow(tw *w, const char *key, const char *label)
 {
 	indent(w);
 	if (!key && !label && w->in_array[w->depth]) {
@@ -163,6 +162,57 @@ static void lead(tw *w, const char *key, const char *label)
 	else
 		words(w, key ? key : "");
 	PUTS(w, ": ");
+}
+
+/* Writes the indentation and "Label: " (or "[i] ") of a line and reserves `extra` bytes for its
+ * value: returns where the value goes (finish with done_at), or NULL when the buffer lacks room,
+ * in which case the lead has been written the slow way. */
+static char *lead_at(tw *w, const char *key, const char *label, size_t extra)
+{
+	char tmp[LABEL_CAP];
+	size_t ind = 2 * (size_t)w->depth, n;
+	const char *t;
+	if (!key && !label && w->in_array[w->depth]) {
+		char *p = whea_out_room(w->o, ind + 24 + extra);
+		if (!p) {
+			lead_slow(w, key, label);
+			return NULL;
+		}
+		whea_copy_small(p, spaces, ind);
+		p += ind;
+		*p++ = '[';
+		p += whea_u64_dec(p, w->index[w->depth]++);
+		*p++ = ']';
+		*p++ = ' ';
+		return p;
+	}
+	if (label)
+		t = label, n = strlen(label);
+	else
+		t = label_of(key ? key : "", &n, tmp);
+	char *p = whea_out_room(w->o, ind + n + 2 + extra);
+	if (!p) {
+		indent(w);
+		put(w, t, n);
+		PUTS(w, ": ");
+		return NULL;
+	}
+	whea_copy_small(p, spaces, ind);
+	p += ind;
+	whea_copy_small(p, t, n);
+	p += n;
+	*p++ = ':';
+	*p++ = ' ';
+	return p;
+}
+
+static inline void done_at(tw *w, char *end) { whea_out_commit(w->o, (size_t)(end - (w->o->buf + w->o->len))); }
+
+static void lead(tw *w, const char *key, const char *label)
+{
+	char *p = lead_at(w, key, label, 0);
+	if (p)
+		done_at(w, p);
 }
 
 static void t_begin(void *ctx, const char *key, const char *label, bool array)
@@ -214,10 +264,35 @@ static void number(tw *w, uint64_t v, int fmt, unsigned width)
 	}
 }
 
+/* The text of a number (at most 24 bytes) at p; returns its end. */
+static char *number_at(char *p, uint64_t v, int fmt, unsigned width)
+{
+	switch (fmt) {
+	case WHEA_FMT_HEX:
+		*p++ = '0', *p++ = 'x';
+		return p + whea_u64_hex(p, v, 1);
+	case WHEA_FMT_ADDR:
+		*p++ = '0', *p++ = 'x';
+		return p + whea_u64_hex(p, v, width ? (width * 2 > 16 ? 16 : width * 2) : 16);
+	case WHEA_FMT_BCDREV:
+		p += whea_u64_dec(p, (v >> 8) & 0xff);
+		*p++ = '.';
+		return p + whea_u64_dec(p, v & 0xff);
+	default:
+		return p + whea_u64_dec(p, v);
+	}
+}
+
 static void t_num(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
 {
 	tw *w = ctx;
-	lead(w, key, label);
+	char *p = lead_at(w, key, label, 25);
+	if (p) {
+		p = number_at(p, v, fmt, width);
+		*p++ = '\n';
+		done_at(w, p);
+		return;
+	}
 	number(w, v, fmt, width);
 	whea_out_byte(w->o, '\n');
 }
@@ -264,7 +339,15 @@ static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 static void t_bool(void *ctx, const char *key, const char *label, bool v)
 {
 	tw *w = ctx;
-	lead(w, key, label);
+	char *p = lead_at(w, key, label, 4);
+	if (p) {
+		if (v)
+			memcpy(p, "yes\n", 4), p += 4;
+		else
+			memcpy(p, "no\n", 3), p += 3;
+		done_at(w, p);
+		return;
+	}
 	if (v)
 		PUTS(w, "yes\n");
 	else

@@ -74,13 +74,24 @@ unsigned whea_u64_dec_pad(char *out, uint64_t v, unsigned width)
 unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits)
 {
 	static const char hex[] = "0123456789abcdef";
+#if defined(__GNUC__)
+	unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
+#else
 	unsigned n = 1;
 	while (n < 16 && (v >> (4 * n)))
 		n++;
+#endif
 	if (n < min_digits)
 		n = min_digits > 16 ? 16 : min_digits;
-	for (unsigned i = n; i-- > 0; v >>= 4)
-		out[i] = hex[v & 0xf];
+	char *e = out + n;
+	while (e - out >= 2) {
+		e -= 2;
+		e[0] = hex[(v >> 4) & 0xf];
+		e[1] = hex[v & 0xf];
+		v >>= 8;
+	}
+	if (e > out)
+		out[0] = hex[v & 0xf];
 	return n;
 }
 
