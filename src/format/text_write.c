@@ -19,6 +19,7 @@ typedef struct tw {
 	unsigned index[TW_MAX_DEPTH]; /* element counter of each open array */
 	bool in_array[TW_MAX_DEPTH];
 	unsigned flags;
+	unsigned gen; /* registry generation, read once per record (label cache) */
 } tw;
 
 /* ---- Label cache: key address -> whea_key_label(key). Entries are written once into a static
@@ -46,10 +47,9 @@ static unsigned lc_hash(const char *key)
 	return (unsigned)((a ^ (a >> 11) ^ (a >> 23)) * 2654435761u >> 16) & (LC_SLOTS - 1);
 }
 
-/* The label of key: its text and length (tmp may receive it). */
-static const char *label_of(const char *key, size_t *len, char tmp[LABEL_CAP])
+/* The label of key: its text and length (tmp may receive it). Slow path: probing and insertion. */
+static const char *label_probe(const char *key, unsigned gen, size_t *len, char tmp[LABEL_CAP])
 {
-	unsigned gen = whea_registry_generation();
 	unsigned h = lc_hash(key);
 	label_entry *made = NULL;
 	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
@@ -92,6 +92,17 @@ static const char *label_of(const char *key, size_t *len, char tmp[LABEL_CAP])
 	whea_key_label(key, tmp, LABEL_CAP);
 	*len = strlen(tmp);
 	return tmp;
+}
+
+/* The label of key: a hit in its home slot inline, the rest in label_probe. */
+static inline const char *label_of(const char *key, unsigned gen, size_t *len, char tmp[LABEL_CAP])
+{
+	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(key)], memory_order_acquire);
+	if (e && e->key == key && e->gen == gen) {
+		*len = e->len;
+		return e->text;
+	}
+	return label_probe(key, gen, len, tmp);
 }
 
 /* ---- Output helpers. */
@@ -143,7 +154,7 @@ static void words(tw *w, const char *key)
 {
 	char tmp[LABEL_CAP];
 	size_t n;
-	const char *t = label_of(key, &n, tmp);
+	const char *t = label_of(key, w->gen, &n, tmp);
 	put(w, t, n);
 }
 
@@ -189,7 +200,7 @@ static char *lead_at(tw *w, const char *key, const char *label, size_t extra)
 	if (label)
 		t = label, n = strlen(label);
 	else
-		t = label_of(key ? key : "", &n, tmp);
+		t = label_of(key ? key : "", w->gen, &n, tmp);
 	char *p = whea_out_room(w->o, ind + n + 2 + extra);
 	if (!p) {
 		indent(w);
@@ -411,14 +422,15 @@ static void t_text(void *ctx, const char *key, const char *label, const uint8_t 
 static size_t hex_run(char *line, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			line[k++] = ' ';
-		line[k++] = hex[p[i] >> 4];
-		line[k++] = hex[p[i] & 15];
+	if (!n)
+		return 0;
+	char *q = line;
+	for (size_t i = 0; i < n; i++, q += 3) {
+		q[0] = hex[p[i] >> 4];
+		q[1] = hex[p[i] & 15];
+		q[2] = ' ';
 	}
-	return k;
+	return 3 * n - 1; /* the last space is not part of the run */
 }
 
 static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
@@ -500,6 +512,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	memset(&w, 0, sizeof w);
 	w.o = o;
 	w.flags = flags;
+	w.gen = whea_registry_generation();
 	whea_guid notify;
 	whea_record_notify_type(r, &notify);
 	const char *nt = whea_notify_type_name(&notify);
