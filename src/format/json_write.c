@@ -61,7 +61,7 @@ static void member_slow(jw *w, const char *key, size_t klen)
 /* Reserves room for the separator and key of the next member plus `extra` bytes of its value,
  * and stores the former; returns where the value goes (finish with done_at), or NULL, having
  * written nothing, when the buffer lacks the room. */
-static inline char *member_at(jw *w, const char *key, size_t klen, size_t extra)
+static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra)
 {
 	size_t nl = w->pretty ? newline_len(w) : 0;
 	char *p = whea_out_room(w->o, 1 + nl + klen + 4 + extra);

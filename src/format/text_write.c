@@ -178,7 +178,7 @@ static void lead_slow(tw *w, const char *key, const char *label)
 /* Writes the indentation and "Label: " (or "[i] ") of a line and reserves `extra` bytes for its
  * value: returns where the value goes (finish with done_at), or NULL when the buffer lacks room,
  * in which case the lead has been written the slow way. */
-static char *lead_at(tw *w, const char *key, const char *label, size_t extra)
+static WHEA_ALWAYS_INLINE char *lead_at(tw *w, const char *key, const char *label, size_t extra)
 {
 	char tmp[LABEL_CAP];
 	size_t ind = 2 * (size_t)w->depth, n;
