@@ -70,6 +70,8 @@ const whea_def *whea_row_sub(const whea_field *f, const uint8_t *st, size_t len)
 
 const whea_field *whea_def_validbits_row(const whea_def *d)
 {
+	if (d->nfields && d->fields[0].kind == WHEA_K_VALIDBITS) /* where tables usually put it */
+		return &d->fields[0];
 	for (uint16_t i = 0; i < d->nfields; i++)
 		if (d->fields[i].kind == WHEA_K_VALIDBITS)
 			return &d->fields[i];
@@ -418,6 +420,11 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			continue;
 		if (f->kind == WHEA_K_RESERVED && all_zero(p + r.off, r.size))
 			continue;
+		if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
+			/* the common case, without the general dispatch */
+			s->num(s->ctx, f->key, f->label, whea_leN(p + r.off, (unsigned)r.size), f->fmt, (unsigned)r.size);
+			continue;
+		}
 		emit_row(w, f, p, len, r.off, r.size, abs, &r);
 	}
 	if (invalid_pending) {
