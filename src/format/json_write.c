@@ -200,17 +200,13 @@ static void str_bytes(jw *w, const uint8_t *p, size_t n)
 		*q++ = '"';
 		for (size_t i = 0; i < n; i++) {
 			uint8_t c = p[i];
-			switch (esc_class[c]) {
-			case 0:
+			if (!esc_class[c]) {
 				*q++ = (char)c;
-				break;
-			case 1:
+			} else if (esc_class[c] == 1) {
 				*q++ = '\\', *q++ = (char)c;
-				break;
-			default:
+			} else {
 				q[0] = '\\', q[1] = 'u', q[2] = '0', q[3] = '0', q[4] = hex[c >> 4], q[5] = hex[c & 15];
 				q += 6;
-				break;
 			}
 		}
 		*q++ = '"';

@@ -29,11 +29,7 @@ unsigned whea_u64_dec_len(uint64_t v)
 }
 
 /* The last two digits of v at out[-2], out[-1]. */
-static inline void pair(char *end, unsigned v)
-{
-	end[-2] = digits2[2 * v];
-	end[-1] = digits2[2 * v + 1];
-}
+static inline void pair(char *end, unsigned v) { memcpy(end - 2, digits2 + 2 * v, 2); }
 
 unsigned whea_u64_dec(char *out, uint64_t v)
 {
