@@ -189,28 +189,34 @@ static const uint8_t esc_class[256] = {
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
-/* JSON string of raw bytes: printable ASCII as is, everything else as \u00XX (bytes map to
- * code points 0..255, so the reader can restore them exactly). */
+/* JSON string of raw bytes at q (room for 6 * n + 2 bytes); returns its end. Printable ASCII as
+ * is, everything else as \u00XX (bytes map to code points 0..255, so the reader can restore them
+ * exactly). */
+static char *str_at(char *q, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	*q++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (!esc_class[c]) {
+			*q++ = (char)c;
+		} else if (esc_class[c] == 1) {
+			*q++ = '\\', *q++ = (char)c;
+		} else {
+			q[0] = '\\', q[1] = 'u', q[2] = '0', q[3] = '0', q[4] = hex[c >> 4], q[5] = hex[c & 15];
+			q += 6;
+		}
+	}
+	*q++ = '"';
+	return q;
+}
+
 static void str_bytes(jw *w, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *d = n < 4096 ? whea_out_room(w->o, 6 * n + 2) : NULL;
 	if (d) { /* worst case fits: escape in place */
-		char *q = d;
-		*q++ = '"';
-		for (size_t i = 0; i < n; i++) {
-			uint8_t c = p[i];
-			if (!esc_class[c]) {
-				*q++ = (char)c;
-			} else if (esc_class[c] == 1) {
-				*q++ = '\\', *q++ = (char)c;
-			} else {
-				q[0] = '\\', q[1] = 'u', q[2] = '0', q[3] = '0', q[4] = hex[c >> 4], q[5] = hex[c & 15];
-				q += 6;
-			}
-		}
-		*q++ = '"';
-		whea_out_commit(w->o, (size_t)(q - d));
+		whea_out_commit(w->o, (size_t)(str_at(d, p, n) - d));
 		return;
 	}
 	PUTS(w, "\"");
@@ -233,6 +239,58 @@ static void str_bytes(jw *w, const uint8_t *p, size_t n)
 	PUTS(w, "\"");
 }
 
+/* ---- Small objects in one go: when the buffer has room for their worst case, these store
+ * the same bytes as the member-by-member path with one capacity check. Inner members are at
+ * depth + 1 of the object's own member; the object is never empty. */
+#define KEY_ROOM(klen) (1 + (sizeof nl_spaces - 1) + (klen) + 4) /* separator, newline, "key": */
+#define CLOSE_ROOM (sizeof nl_spaces)
+
+static inline char *p_newline(const jw *w, char *p, int depth)
+{
+	if (w->pretty) {
+		size_t n = 1 + 2 * (size_t)depth;
+		if (n > sizeof nl_spaces - 1)
+			n = sizeof nl_spaces - 1;
+		whea_copy_small(p, nl_spaces, n);
+		p += n;
+	}
+	return p;
+}
+
+static inline char *p_key(const jw *w, char *p, int depth, bool first, const char *key, size_t klen)
+{
+	if (!first)
+		*p++ = ',';
+	p = p_newline(w, p, depth);
+	*p++ = '"';
+	whea_copy_small(p, key, klen);
+	p += klen;
+	*p++ = '"';
+	*p++ = ':';
+	if (w->pretty)
+		*p++ = ' ';
+	return p;
+}
+
+static inline char *p_close(const jw *w, char *p, int depth, char c)
+{
+	p = p_newline(w, p, depth);
+	*p++ = c;
+	return p;
+}
+
+/* The object member `key`, opened with room for `inner` more bytes: returns where its first inner
+ * member goes, or NULL (nothing written) to take the slow path. */
+static inline char *object_at(jw *w, const char *key, size_t inner)
+{
+	if (w->depth + 1 >= JW_MAX_DEPTH)
+		return NULL;
+	char *p = member_at(w, key, key ? strlen(key) : 0, 1 + inner + CLOSE_ROOM);
+	if (p)
+		*p++ = '{';
+	return p;
+}
+
 static void str(jw *w, const char *s) { str_bytes(w, (const uint8_t *)s, strlen(s)); }
 
 static void j_begin(void *ctx, const char *key, const char *label, bool array)
@@ -248,6 +306,16 @@ static void j_num(void *ctx, const char *key, const char *label, uint64_t v, int
 	jw *w = ctx;
 	(void)label, (void)width;
 	if (fmt == WHEA_FMT_BCDREV) {
+		char *p = object_at(w, key, 2 * (KEY_ROOM(5) + 3));
+		if (p) {
+			int d = w->depth;
+			p = p_key(w, p, d + 1, true, "major", 5);
+			p += whea_u64_dec(p, (v >> 8) & 0xff);
+			p = p_key(w, p, d + 1, false, "minor", 5);
+			p += whea_u64_dec(p, v & 0xff);
+			done_at(w, p_close(w, p, d, '}'));
+			return;
+		}
 		open_(w, key, '{');
 		NUM_MEMBER_LIT(w, "major", (v >> 8) & 0xff);
 		NUM_MEMBER_LIT(w, "minor", v & 0xff);
@@ -261,6 +329,27 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 {
 	jw *w = ctx;
 	(void)label;
+	size_t nlen = name ? strlen(name) : 0;
+	char *p = nlen < 1024 ? object_at(w, key, KEY_ROOM(5) + 20 + KEY_ROOM(4) + 6 * nlen + 60) : NULL;
+	if (p) {
+		int d = w->depth;
+		if (fmt == WHEA_FMT_CODE)
+			p = p_key(w, p, d + 1, true, "code", 4);
+		else
+			p = p_key(w, p, d + 1, true, "value", 5);
+		p += whea_u64_dec(p, v);
+		p = p_key(w, p, d + 1, false, "name", 4);
+		if (name) {
+			p = str_at(p, (const uint8_t *)name, nlen);
+		} else {
+			char b[40] = "unknown (";
+			size_t n = 9 + whea_u64_dec(b + 9, v);
+			b[n++] = ')';
+			p = str_at(p, (const uint8_t *)b, n);
+		}
+		done_at(w, p_close(w, p, d, '}'));
+		return;
+	}
 	open_(w, key, '{');
 	if (fmt == WHEA_FMT_CODE)
 		NUM_MEMBER_LIT(w, "code", v);
@@ -285,6 +374,31 @@ static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 	(void)label, (void)width;
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
 		num_member(w, key, v);
+		return;
+	}
+	/* Flag sets: "value" and one boolean per named bit, in one go when there is room. */
+	uint8_t lens[64];
+	size_t count = 0, inner = KEY_ROOM(5) + 20;
+	for (const whea_name *n = names; n && n->name && count < 64; n++, count++) {
+		size_t l = strlen(n->name);
+		if (l > 255)
+			break;
+		lens[count] = (uint8_t)l;
+		inner += KEY_ROOM(l) + 5;
+	}
+	char *p = !(names && names[count].name) ? object_at(w, key, inner) : NULL;
+	if (p) {
+		int d = w->depth;
+		p = p_key(w, p, d + 1, true, "value", 5);
+		p += whea_u64_dec(p, v);
+		for (size_t i = 0; i < count; i++) {
+			p = p_key(w, p, d + 1, false, names[i].name, lens[i]);
+			if (names[i].value < 64 && ((v >> names[i].value) & 1))
+				memcpy(p, "true", 4), p += 4;
+			else
+				memcpy(p, "false", 5), p += 5;
+		}
+		done_at(w, p_close(w, p, d, '}'));
 		return;
 	}
 	open_(w, key, '{');
@@ -323,6 +437,21 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE) {
 		const whea_section_type *t = role == WHEA_GUID_SECTION_TYPE ? whea_section_lookup(g) : NULL;
 		const char *name = role == WHEA_GUID_SECTION_TYPE ? (t ? t->name : NULL) : whea_notify_type_name(g);
+		const char *tn = name ? name : "Unknown";
+		size_t tlen = strlen(tn);
+		char *p = tlen < 1024 ? object_at(w, key, 2 * KEY_ROOM(4) + WHEA_GUID_STRLEN + 3 + 6 * tlen + 2) : NULL;
+		if (p) {
+			int d = w->depth;
+			p = p_key(w, p, d + 1, true, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4);
+			*p++ = '"';
+			whea_guid_format(g, p); /* its NUL lands where the closing quote goes */
+			p += WHEA_GUID_STRLEN;
+			*p++ = '"';
+			p = p_key(w, p, d + 1, false, "type", 4);
+			p = str_at(p, (const uint8_t *)tn, tlen);
+			done_at(w, p_close(w, p, d, '}'));
+			return;
+		}
 		open_(w, key, '{');
 		if (role == WHEA_GUID_SECTION_TYPE)
 			guid_member_n(w, "data", 4, g);
