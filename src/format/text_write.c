@@ -44,7 +44,7 @@ static _Alignas(label_entry) char lc_arena[LC_ARENA];
 static unsigned lc_hash(const char *key)
 {
 	uintptr_t a = (uintptr_t)key;
-	return (unsigned)((a ^ (a >> 11) ^ (a >> 23)) * 2654435761u >> 16) & (LC_SLOTS - 1);
+	return (unsigned)(a ^ (a >> 10)) & (LC_SLOTS - 1);
 }
 
 /* The label of key: its text and length (tmp may receive it). Slow path: probing and insertion. */
@@ -321,6 +321,19 @@ static void t_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 	PUTS(w, ")\n");
 }
 
+/* Index of the lowest set bit of m (m != 0). */
+static inline unsigned lowest_bit(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(m);
+#else
+	unsigned b = 0;
+	while (!(m & 1))
+		m >>= 1, b++;
+	return b;
+#endif
+}
+
 static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, unsigned width, const whea_name *names,
 		   const whea_def *validdef)
 {
@@ -328,9 +341,9 @@ static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 	lead(w, key, label);
 	hex0x(w, v, (width + 3) / 4);
 	bool any = false;
-	for (unsigned bit = 0; bit < width && bit < 64; bit++) {
-		if (!((v >> bit) & 1))
-			continue;
+	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
+	for (; set; set &= set - 1) {
+		unsigned bit = lowest_bit(set);
 		const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
 		put(w, any ? ", " : " (", 2);
 		any = true;
@@ -418,16 +431,15 @@ static void t_text(void *ctx, const char *key, const char *label, const uint8_t 
 	PUTS(w, "\"\n");
 }
 
-/* Hex of up to 16 bytes, space separated, into line; returns the length. */
+/* Hex of up to 16 bytes, space separated, into line (which needs 3 * n bytes); returns the
+ * length. */
 static size_t hex_run(char *line, const uint8_t *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	if (!n)
 		return 0;
 	char *q = line;
 	for (size_t i = 0; i < n; i++, q += 3) {
-		q[0] = hex[p[i] >> 4];
-		q[1] = hex[p[i] & 15];
+		memcpy(q, whea_hex_pairs + 2 * p[i], 2);
 		q[2] = ' ';
 	}
 	return 3 * n - 1; /* the last space is not part of the run */

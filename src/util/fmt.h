@@ -15,6 +15,8 @@ size_t whea_format(char *buf, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)))
 #endif
 	;
+/* "00" "01" ... "ff": both lower-case hex digits of a byte, for two-byte moves. */
+extern const char whea_hex_pairs[513];
 size_t whea_strlcpy(char *dst, const char *src, size_t cap);
 /* Decimal / hex digits of v into out (no NUL); returns the count. out needs 20 / 16 bytes. */
 unsigned whea_u64_dec(char *out, uint64_t v);

@@ -3,6 +3,7 @@
 
 #include "whea/error.h"
 #include "whea/guid.h"
+#include "util/fmt.h"
 
 /* String position of each byte of the 16-byte image (Data1..3 reversed, Data4 in order). */
 static const uint8_t byte_pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
@@ -20,21 +21,10 @@ bool whea_guid_is_zero(const whea_guid *g)
 	return whea_guid_equal(g, &zero);
 }
 
-/* "00" "01" ... "ff": both hex digits of a byte in one two-byte move. */
-static const char hex_pairs[513] =
-	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
 char *whea_guid_format(const whea_guid *g, char out[WHEA_GUID_STRLEN + 1])
 {
 	for (int i = 0; i < 16; i++)
-		memcpy(out + byte_pos[i], hex_pairs + 2 * g->b[i], 2);
+		memcpy(out + byte_pos[i], whea_hex_pairs + 2 * g->b[i], 2);
 	out[8] = out[13] = out[18] = out[23] = '-';
 	out[WHEA_GUID_STRLEN] = 0;
 	return out;
