@@ -126,10 +126,15 @@ static void check_diag_cb(void *ctx, int severity, uint64_t off, const char *msg
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	uint64_t acc = 0, x;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		acc |= x;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
 }
 
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs);
