@@ -272,6 +272,24 @@ static inline char *p_key(const jw *w, char *p, int depth, bool first, const cha
 	return p;
 }
 
+/* A member key made of key and suffix (never the first member). */
+static inline char *p_key2(const jw *w, char *p, int depth, const char *key, size_t klen, const char *suffix,
+			   size_t slen)
+{
+	*p++ = ',';
+	p = p_newline(w, p, depth);
+	*p++ = '"';
+	whea_copy_small(p, key, klen);
+	p += klen;
+	whea_copy_small(p, suffix, slen);
+	p += slen;
+	*p++ = '"';
+	*p++ = ':';
+	if (w->pretty)
+		*p++ = ' ';
+	return p;
+}
+
 static inline char *p_close(const jw *w, char *p, int depth, char c)
 {
 	p = p_newline(w, p, depth);
@@ -521,6 +539,41 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 	uint8_t again[8];
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
 	bool exact = ok && whea_timestamp_encode(again, &t) == 0 && memcmp(again, raw, 8) == 0;
+	size_t klen = key ? strlen(key) : 0;
+	char *p = ok && key && klen <= 54 ? member_at(w, key, klen, 40 + 3 * KEY_ROOM(klen + 9) + 40) : NULL;
+	if (p) { /* all members in one go (the suffixed keys need no truncation) */
+		int d = w->depth;
+		*p++ = '"';
+		p += whea_u64_dec_pad(p, t.year, 4);
+		*p++ = '-';
+		p += whea_u64_dec_pad(p, t.month, 2);
+		*p++ = '-';
+		p += whea_u64_dec_pad(p, t.day, 2);
+		*p++ = 'T';
+		p += whea_u64_dec_pad(p, t.hour, 2);
+		*p++ = ':';
+		p += whea_u64_dec_pad(p, t.minute, 2);
+		*p++ = ':';
+		p += whea_u64_dec_pad(p, t.second, 2);
+		*p++ = '"';
+		p = p_key2(w, p, d, key, klen, "IsPrecise", 9);
+		if (t.precise)
+			memcpy(p, "true", 4), p += 4;
+		else
+			memcpy(p, "false", 5), p += 5;
+		p = p_key2(w, p, d, key, klen, "Encoding", 8);
+		const char *en = whea_ts_encoding_name(t.encoding);
+		p = str_at(p, (const uint8_t *)en, strlen(en));
+		if (!exact) { /* not a canonical encoding of any date: keep the bytes */
+			p = p_key2(w, p, d, key, klen, "Raw", 3);
+			uint64_t v = 0;
+			for (int i = 7; i >= 0; i--)
+				v = v << 8 | raw[i];
+			p += whea_u64_dec(p, v);
+		}
+		done_at(w, p);
+		return;
+	}
 	if (ok) {
 		char b[64];
 		size_t n = 0;
