@@ -353,6 +353,13 @@ static inline bool row_present(const whea_field *f, const rowspan *r)
 	return f->kind == WHEA_K_ARRAY ? r->count > 0 || r->complete : r->complete;
 }
 
+/* Kinds decoded from a fixed number of bytes with no check of their own (size 0 would mean "to
+ * the end" for bytes and text, so those take the general path). */
+static const bool fixed_scalar[] = {
+	[WHEA_K_UINT] = true, [WHEA_K_ENUM] = true, [WHEA_K_FLAGS] = true, [WHEA_K_GUID] = true,
+	[WHEA_K_TIMESTAMP] = true, [WHEA_K_BYTES] = true, [WHEA_K_ASCII] = true,
+};
+
 /* The validation bits the def defines, given its VALIDBITS row (see whea_validbits_known). */
 static uint64_t known_bits(const whea_def *def, const whea_field *vb)
 {
@@ -398,6 +405,22 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 	const bool diag_only = w->diag_only;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
+		if (!f->valid && f->off != WHEA_OFF_NEXT && f->kind < sizeof fixed_scalar && fixed_scalar[f->kind] &&
+		    f->off <= len && f->size <= len - f->off && (f->size || f->kind == WHEA_K_UINT)) {
+			/* The common row: ungated, fixed place and size, present, nothing to check. */
+			cursor = f->off + f->size;
+			if (f->size && cursor > extent)
+				extent = cursor;
+			if (diag_only)
+				continue;
+			if (f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits)) {
+				s->num(s->ctx, f->key, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
+			} else {
+				rowspan r = {f->off, f->size, 0, true};
+				emit_row(w, f, p, len, f->off, f->size, abs, &r);
+			}
+			continue;
+		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
 		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
 		if (!row_present(f, &r)) {
