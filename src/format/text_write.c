@@ -159,26 +159,28 @@ static void words(tw *w, const char *key)
 }
 
 /* "Label: " for a member, or "[i] " for an array element, slow path. */
-static void lead_slow(tw *w, const char *key, const char *label)
+static void lead_slow(tw *w, const char *key, const char *label, char end)
 {
 	indent(w);
 	if (!key && !label && w->in_array[w->depth]) {
 		PUTS(w, "[");
 		dec(w, w->index[w->depth]++);
-		PUTS(w, "] ");
-		return;
+		PUTS(w, "]");
+	} else {
+		if (label)
+			puts_(w, label);
+		else
+			words(w, key ? key : "");
+		PUTS(w, ":");
 	}
-	if (label)
-		puts_(w, label);
-	else
-		words(w, key ? key : "");
-	PUTS(w, ": ");
+	whea_out_byte(w->o, end);
 }
 
-/* Writes the indentation and "Label: " (or "[i] ") of a line and reserves `extra` bytes for its
- * value: returns where the value goes (finish with done_at), or NULL when the buffer lacks room,
- * in which case the lead has been written the slow way. */
-static WHEA_ALWAYS_INLINE char *lead_at(tw *w, const char *key, const char *label, size_t extra)
+/* Writes the indentation and "Label:" (or "[i]") of a line and `end` (a space before a value, a
+ * newline before nested members), and reserves `extra` bytes for the value: returns where the
+ * value goes (finish with done_at), or NULL when the buffer lacks room, in which case the lead has
+ * been written the slow way. */
+static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *label, char end, size_t extra)
 {
 	char tmp[LABEL_CAP];
 	size_t ind = 2 * (size_t)w->depth, n;
@@ -186,7 +188,7 @@ static WHEA_ALWAYS_INLINE char *lead_at(tw *w, const char *key, const char *labe
 	if (!key && !label && w->in_array[w->depth]) {
 		char *p = whea_out_room(w->o, ind + 24 + extra);
 		if (!p) {
-			lead_slow(w, key, label);
+			lead_slow(w, key, label, end);
 			return NULL;
 		}
 		whea_copy_small(p, spaces, ind);
@@ -194,7 +196,7 @@ static WHEA_ALWAYS_INLINE char *lead_at(tw *w, const char *key, const char *labe
 		*p++ = '[';
 		p += whea_u64_dec(p, w->index[w->depth]++);
 		*p++ = ']';
-		*p++ = ' ';
+		*p++ = end;
 		return p;
 	}
 	if (label)
@@ -205,7 +207,8 @@ static WHEA_ALWAYS_INLINE char *lead_at(tw *w, const char *key, const char *labe
 	if (!p) {
 		indent(w);
 		put(w, t, n);
-		PUTS(w, ": ");
+		PUTS(w, ":");
+		whea_out_byte(w->o, end);
 		return NULL;
 	}
 	whea_copy_small(p, spaces, ind);
@@ -213,9 +216,11 @@ static WHEA_ALWAYS_INLINE char *lead_at(tw *w, const char *key, const char *labe
 	whea_copy_small(p, t, n);
 	p += n;
 	*p++ = ':';
-	*p++ = ' ';
+	*p++ = end;
 	return p;
 }
+
+#define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
 
 static inline void done_at(tw *w, char *end) { whea_out_commit(w->o, (size_t)(end - (w->o->buf + w->o->len))); }
 
@@ -229,18 +234,9 @@ static void lead(tw *w, const char *key, const char *label)
 static void t_begin(void *ctx, const char *key, const char *label, bool array)
 {
 	tw *w = ctx;
-	indent(w);
-	if (!key && !label && w->in_array[w->depth]) {
-		PUTS(w, "[");
-		dec(w, w->index[w->depth]++);
-		PUTS(w, "]\n");
-	} else {
-		if (label)
-			puts_(w, label);
-		else
-			words(w, key ? key : "");
-		PUTS(w, ":\n");
-	}
+	char *p = lead_end_at(w, key, label, '\n', 0);
+	if (p)
+		done_at(w, p);
 	if (w->depth + 1 < TW_MAX_DEPTH)
 		w->depth++;
 	w->in_array[w->depth] = array;
@@ -449,8 +445,18 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 {
 	tw *w = ctx;
 	char line[200];
-	lead(w, key, label);
 	if (n <= 16) {
+		char *q = lead_at(w, key, label, 3 * 16 + 8);
+		if (q) {
+			if (n) {
+				q += hex_run(q, p, n);
+				*q++ = '\n';
+			} else {
+				memcpy(q, "(none)\n", 7), q += 7;
+			}
+			done_at(w, q);
+			return;
+		}
 		put(w, line, hex_run(line, p, n));
 		if (n)
 			PUTS(w, "\n");
@@ -458,6 +464,7 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 			PUTS(w, "(none)\n");
 		return;
 	}
+	lead(w, key, label);
 	dec(w, n);
 	PUTS(w, " bytes\n");
 	size_t ind = 2 * (size_t)w->depth;
