@@ -2,7 +2,8 @@
  * full validation (MB/s), binary -> JSON (compact and pretty), binary -> text, JSON -> binary
  * (records/s). Single thread; each path runs for about `seconds` of this thread's CPU time and
  * prints its rate per CPU second. Usage:
- * bench_records VECTOR_DIR [seconds]. A negative `seconds` -N runs every path exactly N passes
+ * bench_records VECTOR_DIR [seconds [path]] (path: parse, json, pretty, text or encode runs only
+ * that one). A negative `seconds` -N runs every path exactly N passes
  * over the corpus instead (for `valgrind --tool=callgrind`: instructions per record are then the
  * inclusive count of op_parse, op_json, ... divided by N x records). */
 #include <dirent.h>
@@ -116,10 +117,11 @@ static void measure(const char *name, op_fn f, double seconds, int bytes)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_records VECTOR_DIR [seconds]\n");
+		fprintf(stderr, "usage: bench_records VECTOR_DIR [seconds [parse|json|pretty|text|encode]]\n");
 		return 2;
 	}
 	double secs = argc > 2 ? atof(argv[2]) : 1.0;
+	const char *only = argc > 3 ? argv[3] : NULL;
 	load(argv[1]);
 	if (!nrec) {
 		fprintf(stderr, "bench_records: no records in %s\n", argv[1]);
@@ -135,10 +137,17 @@ int main(int argc, char **argv)
 		jlens[i] = o.len;
 	}
 	printf("corpus: %u records, %zu bytes, mean %zu bytes/record\n", nrec, total_bytes, total_bytes / nrec);
-	measure("parse+validate", op_parse, secs, 1);
-	measure("binary->JSON", op_json, secs, 0);
-	measure("binary->JSON pretty", op_json_pretty, secs, 0);
-	measure("binary->text", op_text, secs, 0);
-	measure("JSON->binary", op_encode, secs, 1);
+	static const struct {
+		const char *id, *name;
+		op_fn f;
+		int bytes;
+	} paths[] = {
+		{"parse", "parse+validate", op_parse, 1},        {"json", "binary->JSON", op_json, 0},
+		{"pretty", "binary->JSON pretty", op_json_pretty, 0}, {"text", "binary->text", op_text, 0},
+		{"encode", "JSON->binary", op_encode, 1},
+	};
+	for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
+		if (!only || !strcmp(only, paths[k].id))
+			measure(paths[k].name, paths[k].f, secs, paths[k].bytes);
 	return 0;
 }
