@@ -87,10 +87,10 @@ const char *whea_validbit_name(const whea_def *def, unsigned bit)
 	return vb ? whea_name_of(vb->names, bit) : NULL;
 }
 
-uint64_t whea_validbits_known(const whea_def *def)
+/* The validation bits def defines, given its VALIDBITS row vb (may be NULL). */
+static uint64_t known_bits(const whea_def *def, const whea_field *vb)
 {
 	uint64_t m = 0;
-	const whea_field *vb = whea_def_validbits_row(def);
 	for (uint16_t i = 0; i < def->nfields; i++)
 		if (def->fields[i].valid && def->fields[i].valid <= 64)
 			m |= 1ull << (def->fields[i].valid - 1);
@@ -105,6 +105,8 @@ uint64_t whea_validbits_known(const whea_def *def)
 		}
 	return m;
 }
+
+uint64_t whea_validbits_known(const whea_def *def) { return known_bits(def, whea_def_validbits_row(def)); }
 
 static void diag(walk *w, int sev, int code, uint64_t off, const char *fmt, ...)
 {
@@ -359,25 +361,6 @@ static const bool fixed_scalar[] = {
 	[WHEA_K_UINT] = true, [WHEA_K_ENUM] = true, [WHEA_K_FLAGS] = true, [WHEA_K_GUID] = true,
 	[WHEA_K_TIMESTAMP] = true, [WHEA_K_BYTES] = true, [WHEA_K_ASCII] = true,
 };
-
-/* The validation bits the def defines, given its VALIDBITS row (see whea_validbits_known). */
-static uint64_t known_bits(const whea_def *def, const whea_field *vb)
-{
-	uint64_t m = 0;
-	for (uint16_t i = 0; i < def->nfields; i++)
-		if (def->fields[i].valid && def->fields[i].valid <= 64)
-			m |= 1ull << (def->fields[i].valid - 1);
-	if (vb->names)
-		for (const whea_name *n = vb->names; n->name; n++)
-			if (n->value < 64)
-				m |= 1ull << n->value;
-	if (vb->sub) /* counts packed into the validation bits (x86 N and M) */
-		for (uint16_t i = 0; i < vb->sub->nbits; i++) {
-			const whea_bitfield *b = &vb->sub->bits[i];
-			m |= (b->width >= 64 ? ~0ull : ((1ull << b->width) - 1)) << b->lo;
-		}
-	return m;
-}
 
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
 {
