@@ -58,32 +58,62 @@ static void member_slow(jw *w, const char *key, size_t klen)
 	}
 }
 
+/* Room for a member's separator, newline and indentation, and quoted key. */
+#define KEY_ROOM(klen) (1 + (sizeof nl_spaces - 1) + (klen) + 4)
+
+/* Newline and indentation for a member at depth (pretty only). */
+static WHEA_ALWAYS_INLINE char *p_newline(const jw *w, char *p, int depth)
+{
+	if (w->pretty) {
+		size_t n = 1 + 2 * (size_t)depth;
+		if (n > sizeof nl_spaces - 1)
+			n = sizeof nl_spaces - 1;
+		whea_copy_small(p, nl_spaces, n);
+		p += n;
+	}
+	return p;
+}
+
+/* Separator, indentation and the key key + suffix of a member at depth, stored at p; returns the
+ * end. The caller has checked the room (KEY_ROOM). */
+static WHEA_ALWAYS_INLINE char *p_key2(const jw *w, char *p, int depth, bool first, const char *key, size_t klen,
+			   const char *suffix, size_t slen)
+{
+	if (!first)
+		*p++ = ',';
+	p = p_newline(w, p, depth);
+	*p++ = '"';
+	whea_copy_small(p, key, klen);
+	p += klen;
+	whea_copy_small(p, suffix, slen);
+	p += slen;
+	*p++ = '"';
+	*p++ = ':';
+	if (w->pretty)
+		*p++ = ' ';
+	return p;
+}
+
+static WHEA_ALWAYS_INLINE char *p_key(const jw *w, char *p, int depth, bool first, const char *key, size_t klen)
+{
+	return p_key2(w, p, depth, first, key, klen, "", 0);
+}
+
 /* Reserves room for the separator and key of the next member plus `extra` bytes of its value,
  * and stores the former; returns where the value goes (finish with done_at), or NULL, having
  * written nothing, when the buffer lacks the room. */
 static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra)
 {
-	size_t nl = w->pretty ? newline_len(w) : 0;
-	char *p = whea_out_room(w->o, 1 + nl + klen + 4 + extra);
+	char *p = whea_out_room(w->o, KEY_ROOM(klen) + extra);
 	if (!p)
 		return NULL;
-	if (!w->first[w->depth])
-		*p++ = ',';
+	bool first = w->first[w->depth];
 	w->first[w->depth] = false;
-	if (nl) {
-		whea_copy_small(p, nl_spaces, nl);
-		p += nl;
-	}
-	if (key) {
-		*p++ = '"';
-		whea_copy_small(p, key, klen);
-		p += klen;
-		*p++ = '"';
-		*p++ = ':';
-		if (w->pretty)
-			*p++ = ' ';
-	}
-	return p;
+	if (key)
+		return p_key(w, p, w->depth, first, key, klen);
+	if (!first)
+		*p++ = ',';
+	return p_newline(w, p, w->depth);
 }
 
 /* Accounts for everything stored up to end (a pointer from member_at). */
@@ -242,53 +272,7 @@ static void str_bytes(jw *w, const uint8_t *p, size_t n)
 /* ---- Small objects in one go: when the buffer has room for their worst case, these store
  * the same bytes as the member-by-member path with one capacity check. Inner members are at
  * depth + 1 of the object's own member; the object is never empty. */
-#define KEY_ROOM(klen) (1 + (sizeof nl_spaces - 1) + (klen) + 4) /* separator, newline, "key": */
 #define CLOSE_ROOM (sizeof nl_spaces)
-
-static inline char *p_newline(const jw *w, char *p, int depth)
-{
-	if (w->pretty) {
-		size_t n = 1 + 2 * (size_t)depth;
-		if (n > sizeof nl_spaces - 1)
-			n = sizeof nl_spaces - 1;
-		whea_copy_small(p, nl_spaces, n);
-		p += n;
-	}
-	return p;
-}
-
-static inline char *p_key(const jw *w, char *p, int depth, bool first, const char *key, size_t klen)
-{
-	if (!first)
-		*p++ = ',';
-	p = p_newline(w, p, depth);
-	*p++ = '"';
-	whea_copy_small(p, key, klen);
-	p += klen;
-	*p++ = '"';
-	*p++ = ':';
-	if (w->pretty)
-		*p++ = ' ';
-	return p;
-}
-
-/* A member key made of key and suffix (never the first member). */
-static inline char *p_key2(const jw *w, char *p, int depth, const char *key, size_t klen, const char *suffix,
-			   size_t slen)
-{
-	*p++ = ',';
-	p = p_newline(w, p, depth);
-	*p++ = '"';
-	whea_copy_small(p, key, klen);
-	p += klen;
-	whea_copy_small(p, suffix, slen);
-	p += slen;
-	*p++ = '"';
-	*p++ = ':';
-	if (w->pretty)
-		*p++ = ' ';
-	return p;
-}
 
 static inline char *p_close(const jw *w, char *p, int depth, char c)
 {
@@ -556,16 +540,16 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 		*p++ = ':';
 		p += whea_u64_dec_pad(p, t.second, 2);
 		*p++ = '"';
-		p = p_key2(w, p, d, key, klen, "IsPrecise", 9);
+		p = p_key2(w, p, d, false, key, klen, "IsPrecise", 9);
 		if (t.precise)
 			memcpy(p, "true", 4), p += 4;
 		else
 			memcpy(p, "false", 5), p += 5;
-		p = p_key2(w, p, d, key, klen, "Encoding", 8);
+		p = p_key2(w, p, d, false, key, klen, "Encoding", 8);
 		const char *en = whea_ts_encoding_name(t.encoding);
 		p = str_at(p, (const uint8_t *)en, strlen(en));
 		if (!exact) { /* not a canonical encoding of any date: keep the bytes */
-			p = p_key2(w, p, d, key, klen, "Raw", 3);
+			p = p_key2(w, p, d, false, key, klen, "Raw", 3);
 			uint64_t v = 0;
 			for (int i = 7; i >= 0; i--)
 				v = v << 8 | raw[i];
