@@ -170,7 +170,7 @@ static void u64(jw *w, uint64_t v)
 		put(w, b, whea_u64_dec(b, v));
 }
 
-static void num_member_n(jw *w, const char *key, size_t klen, uint64_t v)
+static WHEA_ALWAYS_INLINE void num_member_n(jw *w, const char *key, size_t klen, uint64_t v)
 {
 	char *p = member_at(w, key, klen, 20);
 	if (p) {
@@ -192,7 +192,7 @@ static void bool_value(jw *w, bool v)
 		PUTS(w, "false");
 }
 
-static void bool_member_n(jw *w, const char *key, size_t klen, bool v)
+static WHEA_ALWAYS_INLINE void bool_member_n(jw *w, const char *key, size_t klen, bool v)
 {
 	char *p = member_at(w, key, klen, 5);
 	if (!p) {
