@@ -521,8 +521,18 @@ static void t_diag(void *ctx, const whea_diag *d)
 {
 	tw *w = ctx;
 	indent(w);
-	printf_(w, "%s at offset %llu: %s\n", d->severity == WHEA_DIAG_ERROR ? "ERROR" : "warning",
-		(unsigned long long)d->offset, d->msg);
+	const char *sev = d->severity == WHEA_DIAG_ERROR ? "ERROR" : "warning";
+	size_t ml = strlen(d->msg);
+	if (ml < 200) { /* the line fits the 256-byte buffer printf_ would truncate it to */
+		puts_(w, sev);
+		PUTS(w, " at offset ");
+		dec(w, d->offset);
+		PUTS(w, ": ");
+		put(w, d->msg, ml);
+		PUTS(w, "\n");
+		return;
+	}
+	printf_(w, "%s at offset %llu: %s\n", sev, (unsigned long long)d->offset, d->msg);
 }
 
 int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
