@@ -472,8 +472,14 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 		char *d = whea_out_room(w->o, sizeof line);
 		char *q = d ? d : line;
 		size_t k = ind + 2;
-		memcpy(q, spaces, k);
-		k += whea_u64_hex(q + k, row, 4);
+		whea_copy_small(q, spaces, k);
+		if (row < 0x10000) { /* "%04zx" */
+			memcpy(q + k, whea_hex_pairs + 2 * (row >> 8), 2);
+			memcpy(q + k + 2, whea_hex_pairs + 2 * (row & 0xff), 2);
+			k += 4;
+		} else {
+			k += whea_u64_hex(q + k, row, 4);
+		}
 		q[k++] = ':';
 		q[k++] = ' ';
 		k += hex_run(q + k, p + row, n - row < 16 ? n - row : 16);
