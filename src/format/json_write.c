@@ -165,16 +165,16 @@ static void u64(jw *w, uint64_t v)
 	char b[20];
 	char *d = whea_out_room(w->o, 20);
 	if (d)
-		whea_out_commit(w->o, whea_u64_dec(d, v));
+		whea_out_commit(w->o, whea_dec_inline(d, v));
 	else
-		put(w, b, whea_u64_dec(b, v));
+		put(w, b, whea_dec_inline(b, v));
 }
 
 static WHEA_ALWAYS_INLINE void num_member_n(jw *w, const char *key, size_t klen, uint64_t v)
 {
 	char *p = member_at(w, key, klen, 20);
 	if (p) {
-		done_at(w, p + whea_u64_dec(p, v));
+		done_at(w, p + whea_dec_inline(p, v));
 		return;
 	}
 	member_slow(w, key, klen);
@@ -312,9 +312,9 @@ static void j_num(void *ctx, const char *key, const char *label, uint64_t v, int
 		if (p) {
 			int d = w->depth;
 			p = p_key(w, p, d + 1, true, "major", 5);
-			p += whea_u64_dec(p, (v >> 8) & 0xff);
+			p += whea_dec_inline(p, (v >> 8) & 0xff);
 			p = p_key(w, p, d + 1, false, "minor", 5);
-			p += whea_u64_dec(p, v & 0xff);
+			p += whea_dec_inline(p, v & 0xff);
 			done_at(w, p_close(w, p, d, '}'));
 			return;
 		}
@@ -339,13 +339,13 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 			p = p_key(w, p, d + 1, true, "code", 4);
 		else
 			p = p_key(w, p, d + 1, true, "value", 5);
-		p += whea_u64_dec(p, v);
+		p += whea_dec_inline(p, v);
 		p = p_key(w, p, d + 1, false, "name", 4);
 		if (name) {
 			p = str_at(p, (const uint8_t *)name, nlen);
 		} else {
 			char b[40] = "unknown (";
-			size_t n = 9 + whea_u64_dec(b + 9, v);
+			size_t n = 9 + whea_dec_inline(b + 9, v);
 			b[n++] = ')';
 			p = str_at(p, (const uint8_t *)b, n);
 		}
@@ -362,7 +362,7 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 		str(w, name);
 	} else {
 		char b[40] = "unknown (";
-		size_t n = 9 + whea_u64_dec(b + 9, v);
+		size_t n = 9 + whea_dec_inline(b + 9, v);
 		b[n++] = ')';
 		str_bytes(w, (const uint8_t *)b, n);
 	}
@@ -392,7 +392,7 @@ static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 	if (p) {
 		int d = w->depth;
 		p = p_key(w, p, d + 1, true, "value", 5);
-		p += whea_u64_dec(p, v);
+		p += whea_dec_inline(p, v);
 		for (size_t i = 0; i < count; i++) {
 			p = p_key(w, p, d + 1, false, names[i].name, lens[i]);
 			if (names[i].value < 64 && ((v >> names[i].value) & 1))
@@ -553,7 +553,7 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 			uint64_t v = 0;
 			for (int i = 7; i >= 0; i--)
 				v = v << 8 | raw[i];
-			p += whea_u64_dec(p, v);
+			p += whea_dec_inline(p, v);
 		}
 		done_at(w, p);
 		return;

@@ -125,9 +125,9 @@ static void dec(tw *w, uint64_t v)
 	char b[20];
 	char *d = whea_out_room(w->o, 20);
 	if (d)
-		whea_out_commit(w->o, whea_u64_dec(d, v));
+		whea_out_commit(w->o, whea_dec_inline(d, v));
 	else
-		put(w, b, whea_u64_dec(b, v));
+		put(w, b, whea_dec_inline(b, v));
 }
 
 /* "0x" and at least min_digits hex digits (zero-padded like "%0*llx"). */
@@ -135,10 +135,10 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 {
 	char b[24] = "0x";
 	if (min_digits <= 16) {
-		put(w, b, 2 + whea_u64_hex(b + 2, v, min_digits));
+		put(w, b, 2 + whea_hex_inline(b + 2, v, min_digits));
 		return;
 	}
-	unsigned n = whea_u64_hex(b + 2, v, 1);
+	unsigned n = whea_hex_inline(b + 2, v, 1);
 	PUTS(w, "0x");
 	for (unsigned k = n; k < min_digits; k++)
 		PUTS(w, "0");
@@ -194,7 +194,7 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		whea_copy_small(p, spaces, ind);
 		p += ind;
 		*p++ = '[';
-		p += whea_u64_dec(p, w->index[w->depth]++);
+		p += whea_dec_inline(p, w->index[w->depth]++);
 		*p++ = ']';
 		*p++ = end;
 		return p;
@@ -277,16 +277,16 @@ static char *number_at(char *p, uint64_t v, int fmt, unsigned width)
 	switch (fmt) {
 	case WHEA_FMT_HEX:
 		*p++ = '0', *p++ = 'x';
-		return p + whea_u64_hex(p, v, 1);
+		return p + whea_hex_inline(p, v, 1);
 	case WHEA_FMT_ADDR:
 		*p++ = '0', *p++ = 'x';
-		return p + whea_u64_hex(p, v, width ? (width * 2 > 16 ? 16 : width * 2) : 16);
+		return p + whea_hex_inline(p, v, width ? (width * 2 > 16 ? 16 : width * 2) : 16);
 	case WHEA_FMT_BCDREV:
-		p += whea_u64_dec(p, (v >> 8) & 0xff);
+		p += whea_dec_inline(p, (v >> 8) & 0xff);
 		*p++ = '.';
-		return p + whea_u64_dec(p, v & 0xff);
+		return p + whea_dec_inline(p, v & 0xff);
 	default:
-		return p + whea_u64_dec(p, v);
+		return p + whea_dec_inline(p, v);
 	}
 }
 
@@ -478,7 +478,7 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 			memcpy(q + k + 2, whea_hex_pairs + 2 * (row & 0xff), 2);
 			k += 4;
 		} else {
-			k += whea_u64_hex(q + k, row, 4);
+			k += whea_hex_inline(q + k, row, 4);
 		}
 		q[k++] = ':';
 		q[k++] = ' ';

@@ -4,9 +4,9 @@
 #include <string.h>
 
 /* Two decimal digits per step: "00" "01" ... "99". */
-static const char digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-				  "8081828384858687888990919293949596979899";
+const char whea_digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+			       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+			       "8081828384858687888990919293949596979899";
 
 const char whea_hex_pairs[513] =
 	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -18,56 +18,14 @@ const char whea_hex_pairs[513] =
 	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
-static const uint64_t pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+const uint64_t whea_pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
 				    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
 				    10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
 				    100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
 
-unsigned whea_u64_dec_len(uint64_t v)
-{
-#if defined(__GNUC__)
-	/* floor(log10) from the bit length, corrected by one comparison */
-	unsigned bits = 64u - (unsigned)__builtin_clzll(v | 1);
-	unsigned n = (bits * 1233u) >> 12;
-	return v ? n + (v >= pow10[n]) : 1;
-#else
-	unsigned n = 1;
-	while (n < 20 && v >= pow10[n])
-		n++;
-	return n;
-#endif
-}
+unsigned whea_u64_dec_len(uint64_t v) { return whea_dec_len_inline(v); }
 
-/* The last two digits of v at out[-2], out[-1]. */
-static inline void pair(char *end, unsigned v) { memcpy(end - 2, digits2 + 2 * v, 2); }
-
-unsigned whea_u64_dec(char *out, uint64_t v)
-{
-	if (v < 10) {
-		out[0] = (char)('0' + v);
-		return 1;
-	}
-	unsigned n = whea_u64_dec_len(v);
-	char *e = out + n;
-	while (v >= 100000000u) { /* eight digits at a time in 32-bit arithmetic */
-		uint32_t lo = (uint32_t)(v % 100000000u);
-		v /= 100000000u;
-		uint32_t a = lo / 10000u, b = lo % 10000u;
-		pair(e, b % 100u), pair(e - 2, b / 100u), pair(e - 4, a % 100u), pair(e - 6, a / 100u);
-		e -= 8;
-	}
-	uint32_t x = (uint32_t)v;
-	while (x >= 100u) {
-		pair(e, x % 100u);
-		x /= 100u;
-		e -= 2;
-	}
-	if (x >= 10u)
-		pair(e, x);
-	else
-		e[-1] = (char)('0' + x);
-	return n;
-}
+unsigned whea_u64_dec(char *out, uint64_t v) { return whea_dec_inline(out, v); }
 
 unsigned whea_u64_dec_pad(char *out, uint64_t v, unsigned width)
 {
@@ -77,28 +35,7 @@ unsigned whea_u64_dec_pad(char *out, uint64_t v, unsigned width)
 	return k + whea_u64_dec(out + k, v);
 }
 
-unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits)
-{
-	static const char hex[] = "0123456789abcdef";
-#if defined(__GNUC__)
-	unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
-#else
-	unsigned n = 1;
-	while (n < 16 && (v >> (4 * n)))
-		n++;
-#endif
-	if (n < min_digits)
-		n = min_digits > 16 ? 16 : min_digits;
-	char *e = out + n;
-	while (e - out >= 2) {
-		e -= 2;
-		memcpy(e, whea_hex_pairs + 2 * (v & 0xff), 2);
-		v >>= 8;
-	}
-	if (e > out)
-		out[0] = hex[v & 0xf];
-	return n;
-}
+unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits) { return whea_hex_inline(out, v, min_digits); }
 
 size_t whea_strlcpy(char *dst, const char *src, size_t cap)
 {
