@@ -37,7 +37,7 @@ static const struct {
 const char *whea_notify_type_name(const whea_guid *g)
 {
 	for (size_t i = 0; i < sizeof notify_types / sizeof notify_types[0]; i++)
-		if (whea_guid_equal(g, &notify_types[i].g))
+		if (g->b[0] == notify_types[i].g.b[0] && whea_guid_equal(g, &notify_types[i].g)) /* cheap filter first */
 			return notify_types[i].name;
 	return NULL;
 }

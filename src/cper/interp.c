@@ -13,6 +13,7 @@ typedef struct walk {
 	const whea_sink *s;
 	int hint;
 	int depth;
+	bool diag_only; /* the sink wants diagnostics only (s->diag_only) */
 } walk;
 
 const char *whea_name_of(const whea_name *names, uint64_t v)
@@ -69,6 +70,8 @@ const whea_def *whea_row_sub(const whea_field *f, const uint8_t *st, size_t len)
 
 const whea_field *whea_def_validbits_row(const whea_def *d)
 {
+	if (d->nfields && d->fields[0].kind == WHEA_K_VALIDBITS) /* where tables usually put it */
+		return &d->fields[0];
 	for (uint16_t i = 0; i < d->nfields; i++)
 		if (d->fields[i].kind == WHEA_K_VALIDBITS)
 			return &d->fields[i];
@@ -84,10 +87,10 @@ const char *whea_validbit_name(const whea_def *def, unsigned bit)
 	return vb ? whea_name_of(vb->names, bit) : NULL;
 }
 
-uint64_t whea_validbits_known(const whea_def *def)
+/* The validation bits def defines, given its VALIDBITS row vb (may be NULL). */
+static uint64_t known_bits(const whea_def *def, const whea_field *vb)
 {
 	uint64_t m = 0;
-	const whea_field *vb = whea_def_validbits_row(def);
 	for (uint16_t i = 0; i < def->nfields; i++)
 		if (def->fields[i].valid && def->fields[i].valid <= 64)
 			m |= 1ull << (def->fields[i].valid - 1);
@@ -102,6 +105,8 @@ uint64_t whea_validbits_known(const whea_def *def)
 		}
 	return m;
 }
+
+uint64_t whea_validbits_known(const whea_def *def) { return known_bits(def, whea_def_validbits_row(def)); }
 
 static void diag(walk *w, int sev, int code, uint64_t off, const char *fmt, ...)
 {
@@ -123,13 +128,25 @@ static void check_diag_cb(void *ctx, int severity, uint64_t off, const char *msg
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	uint64_t acc = 0, x;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		acc |= x;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
 }
 
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs);
+
+/* Kinds whose decoding can report something (nested layouts, reserved bytes): the only rows a
+ * diagnostics-only walk has to visit. */
+static inline bool may_report(uint8_t kind)
+{
+	return kind == WHEA_K_STRUCT || kind == WHEA_K_ARRAY || kind == WHEA_K_RESERVED;
+}
 
 /* Emits one integer with its bitfield layout as an object {"value", fields...}. */
 static void emit_bitfields(walk *w, const char *key, const char *label, uint64_t v, const whea_field *f,
@@ -218,13 +235,18 @@ static void emit_array(walk *w, const whea_field *f, const uint8_t *st, size_t l
 		       const rowspan *r)
 {
 	const whea_sink *s = w->s;
-	s->begin(s->ctx, f->key, f->label, true);
+	if (w->diag_only && !f->sub)
+		return;
+	if (!w->diag_only)
+		s->begin(s->ctx, f->key, f->label, true);
 	size_t pos = off;
 	for (size_t i = 0; i < r->count; i++) {
 		size_t avail = len - pos;
 		size_t es = f->elem_size ? f->elem_size(st + pos, avail) : elem_size_of(f, f->sub);
 		if (!f->sub) {
 			s->num(s->ctx, NULL, NULL, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
+		} else if (w->diag_only) {
+			walk_def(w, f->sub, st + pos, es, abs + pos);
 		} else {
 			s->begin(s->ctx, NULL, NULL, false);
 			walk_def(w, f->sub, st + pos, es, abs + pos);
@@ -232,7 +254,24 @@ static void emit_array(walk *w, const whea_field *f, const uint8_t *st, size_t l
 		}
 		pos += es;
 	}
-	s->end(s->ctx, true);
+	if (!w->diag_only)
+		s->end(s->ctx, true);
+}
+
+/* Diagnostics-only walk of a row: nested layouts and reserved bytes. */
+static void check_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, size_t size,
+		      uint64_t abs, const rowspan *r)
+{
+	if (f->kind == WHEA_K_STRUCT) {
+		const whea_def *sub = whea_row_sub(f, st, len);
+		if (sub)
+			walk_def(w, sub, st + off, size, abs + off);
+	} else if (f->kind == WHEA_K_ARRAY) {
+		emit_array(w, f, st, len, off, abs, r);
+	} else if (f->kind == WHEA_K_RESERVED) {
+		diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + off, "reserved field %s (%zu bytes at offset %zu) is not zero",
+		     f->key, size, off);
+	}
 }
 
 static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, size_t size,
@@ -240,6 +279,10 @@ static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len
 {
 	const whea_sink *s = w->s;
 	const uint8_t *p = st + off;
+	if (w->diag_only) {
+		check_row(w, f, st, len, off, size, abs, r);
+		return;
+	}
 	switch (f->kind) {
 	case WHEA_K_UINT: {
 		uint64_t v = whea_leN(p, (unsigned)size);
@@ -293,31 +336,40 @@ static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len
 }
 
 /* Where a row sits and how big it is, given the bytes present. */
-static rowspan place_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t cursor, uint64_t abs,
-			 bool report)
+static inline rowspan place_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t cursor,
+				uint64_t abs, bool report)
 {
 	size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
 	if (f->kind == WHEA_K_ARRAY)
 		return measure_array(w, f, st, len, off, abs, report);
 	rowspan r = {off, f->size, 0, true};
-	if ((f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT) && f->size == 0)
+	if (f->size == 0 && (f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT))
 		r.size = off < len ? len - off : 0;
 	r.complete = off <= len && r.size <= len - off;
 	return r;
 }
 
 /* A row is decoded when it is all there; an array when some of its elements are. */
-static bool row_present(const whea_field *f, const rowspan *r)
+static inline bool row_present(const whea_field *f, const rowspan *r)
 {
 	return f->kind == WHEA_K_ARRAY ? r->count > 0 || r->complete : r->complete;
 }
 
+/* Kinds decoded from a fixed number of bytes with no check of their own (size 0 would mean "to
+ * the end" for bytes and text, so those take the general path). */
+static const bool fixed_scalar[] = {
+	[WHEA_K_UINT] = true, [WHEA_K_ENUM] = true, [WHEA_K_FLAGS] = true, [WHEA_K_GUID] = true,
+	[WHEA_K_TIMESTAMP] = true, [WHEA_K_BYTES] = true, [WHEA_K_ASCII] = true,
+};
+
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
 {
 	const whea_sink *s = w->s;
-	d = whea_def_resolve(d, p, len);
+	if (d && d->select)
+		d = whea_def_resolve(d, p, len);
 	if (!d || w->depth >= MAX_DEPTH) {
-		s->bytes(s->ctx, "data", NULL, p, len);
+		if (!w->diag_only)
+			s->bytes(s->ctx, "data", NULL, p, len);
 		return len;
 	}
 	w->depth++;
@@ -326,15 +378,32 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 	bool have_vb = vbrow && vbrow->off + vbrow->size <= len;
 	if (have_vb) {
 		vb = whea_leN(p + vbrow->off, vbrow->size);
-		uint64_t unknown = vb & ~whea_validbits_known(d);
+		uint64_t unknown = vb ? vb & ~known_bits(d, vbrow) : 0;
 		if (unknown)
 			diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + vbrow->off,
 			     "%s: reserved validation bits set (0x%llx)", d->name, (unsigned long long)unknown);
 	}
 	size_t cursor = 0, extent = 0;
 	bool invalid_pending = false;
+	const bool diag_only = w->diag_only;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
+		if (!f->valid && f->off != WHEA_OFF_NEXT && f->kind < sizeof fixed_scalar && fixed_scalar[f->kind] &&
+		    f->off <= len && f->size <= len - f->off && (f->size || f->kind == WHEA_K_UINT)) {
+			/* The common row: ungated, fixed place and size, present, nothing to check. */
+			cursor = f->off + f->size;
+			if (f->size && cursor > extent)
+				extent = cursor;
+			if (diag_only)
+				continue;
+			if (f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits)) {
+				s->num(s->ctx, f->key, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
+			} else {
+				rowspan r = {f->off, f->size, 0, true};
+				emit_row(w, f, p, len, f->off, f->size, abs, &r);
+			}
+			continue;
+		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
 		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
 		if (!row_present(f, &r)) {
@@ -349,33 +418,44 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		if (r.size && cursor > extent)
 			extent = cursor;
 		if (f->kind == WHEA_K_VALIDBITS) {
-			s->bits(s->ctx, f->key, f->label, vb, f->size * 8u, f->names, d);
+			if (!diag_only)
+				s->bits(s->ctx, f->key, f->label, vb, f->size * 8u, f->names, d);
 			continue;
 		}
 		if (gated && !on) {
-			if (!all_zero(p + r.off, r.size))
+			if (!invalid_pending && (!diag_only || may_report(f->kind)) && !all_zero(p + r.off, r.size))
 				invalid_pending = true;
 			continue;
 		}
+		if (diag_only && !may_report(f->kind))
+			continue;
 		if (f->kind == WHEA_K_RESERVED && all_zero(p + r.off, r.size))
 			continue;
+		if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
+			/* the common case, without the general dispatch */
+			s->num(s->ctx, f->key, f->label, whea_leN(p + r.off, (unsigned)r.size), f->fmt, (unsigned)r.size);
+			continue;
+		}
 		emit_row(w, f, p, len, r.off, r.size, abs, &r);
 	}
 	if (invalid_pending) {
 		/* Fields whose validation bit is clear but whose bytes are not zero: kept apart so
 		 * that nobody takes them for valid data, and so that the JSON round-trips exactly. */
-		s->begin(s->ctx, "notValid", "Not valid (validation bit clear)", false);
+		if (!diag_only)
+			s->begin(s->ctx, "notValid", "Not valid (validation bit clear)", false);
 		cursor = 0;
 		for (uint16_t i = 0; i < d->nfields; i++) {
 			const whea_field *f = &d->fields[i];
 			rowspan r = place_row(w, f, p, len, cursor, abs, false);
 			cursor = r.off + r.size;
 			bool on = have_vb && f->valid && ((vb >> (f->valid - 1)) & 1);
-			if (!f->valid || on || !row_present(f, &r) || all_zero(p + r.off, r.size))
+			if (!f->valid || on || (diag_only && !may_report(f->kind)) || !row_present(f, &r) ||
+			    all_zero(p + r.off, r.size))
 				continue;
 			emit_row(w, f, p, len, r.off, r.size, abs, &r);
 		}
-		s->end(s->ctx, false);
+		if (!diag_only)
+			s->end(s->ctx, false);
 	}
 	if (d->check)
 		d->check(p, len, abs, check_diag_cb, w);
@@ -386,17 +466,18 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 size_t whea_interp_decode(const whea_sink *s, const whea_def *def, const uint8_t *p, size_t len, uint64_t abs,
 			  int hint)
 {
-	walk w = {s, hint, 0};
+	walk w = {s, hint, 0, s->diag_only};
 	return walk_def(&w, def, p, len, abs);
 }
 
 void whea_interp_section(const whea_sink *s, const whea_section_type *t, const uint8_t *p, size_t len,
 			 uint64_t abs, int hint)
 {
-	walk w = {s, hint, 0};
+	walk w = {s, hint, 0, s->diag_only};
 	const whea_def *d = t ? whea_def_resolve(t->def, p, len) : NULL;
 	if (!d) {
-		s->bytes(s->ctx, "data", NULL, p, len);
+		if (!w.diag_only)
+			s->bytes(s->ctx, "data", NULL, p, len);
 		return;
 	}
 	size_t need = d->min_size ? d->min_size : d->size;
@@ -404,6 +485,6 @@ void whea_interp_section(const whea_sink *s, const whea_section_type *t, const u
 		diag(&w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs,
 		     "%s section is %zu bytes, shorter than the %zu its layout needs", t->name, len, need);
 	size_t extent = walk_def(&w, d, p, len, abs);
-	if (extent < len)
+	if (extent < len && !w.diag_only)
 		s->bytes(s->ctx, "trailingBytes", "Trailing bytes", p + extent, len - extent);
 }

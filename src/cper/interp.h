@@ -31,6 +31,9 @@ typedef struct whea_sink {
 	void (*bytes)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
 	void (*time)(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint);
 	void (*diag)(void *ctx, const whea_diag *d);
+	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
+	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
+	bool diag_only;
 } whea_sink;
 
 /* Walks def over p[0..len); abs = offset of p in the record (for diagnostics); hint = timestamp
@@ -56,6 +59,10 @@ uint64_t whea_validbits_known(const whea_def *def);
 const char *whea_name_of(const whea_name *names, uint64_t v);
 /* "physicalAddressMask" -> "Physical address mask" into buf; returns buf. */
 const char *whea_key_label(const char *key, char *buf, size_t cap);
+
+/* Changes whenever a section type is unregistered (its tables may go away): caches keyed by
+ * table pointers (the text writer's labels) drop entries of older generations. */
+unsigned whea_registry_generation(void);
 
 /* Resolves def-level unions: the layout to use for these bytes (NULL = opaque). */
 const whea_def *whea_def_resolve(const whea_def *d, const uint8_t *p, size_t len);

@@ -1,5 +1,6 @@
 /* cper/registry.c — the section-type registry: the built-in groups plus vendor types registered at
  * run time (a fixed table, no allocator), looked up by GUID (either byte encoding) or JSON key. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "cper/interp.h"
@@ -28,16 +29,88 @@ static bool matches(const whea_section_type *t, const whea_guid *g)
 	return whea_guid_equal(&t->guid, g) || (t->alt_guid && whea_guid_equal(t->alt_guid, g));
 }
 
-const whea_section_type *whea_section_lookup(const whea_guid *g)
+/* Hash index of the built-in types by GUID (both encodings), built once on first use: open
+ * addressing over a static array, first type in group order wins (as the linear scan did). The
+ * thread that claims the build fills it; others scan linearly until it is published. */
+#define INDEX_SLOTS 256 /* power of two, well above twice the built-in GUIDs */
+static struct {
+	const whea_guid *g;
+	const whea_section_type *t;
+} builtin_index[INDEX_SLOTS];
+static atomic_int index_state; /* 0 not built, 1 being built, 2 ready, 3 too full: linear scan */
+
+static unsigned guid_hash(const whea_guid *g)
 {
-	for (size_t i = 0; i < nregistered; i++) /* vendors may refine nothing built in; see register */
-		if (matches(registered[i], g))
-			return registered[i];
+	uint32_t a, b;
+	memcpy(&a, g->b, 4);
+	memcpy(&b, g->b + 8, 4);
+	return (unsigned)(((a ^ b) * 2654435761u) >> 24) & (INDEX_SLOTS - 1);
+}
+
+static bool same_guid(const whea_guid *a, const whea_guid *b)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a->b, 8), memcpy(&a1, a->b + 8, 8), memcpy(&b0, b->b, 8), memcpy(&b1, b->b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
+static unsigned index_used;
+
+static bool index_add(const whea_guid *g, const whea_section_type *t)
+{
+	if (index_used >= INDEX_SLOTS / 2) /* keep it sparse: lookups of unknown GUIDs stop early */
+		return false;
+	for (unsigned i = guid_hash(g), k = 0; k < INDEX_SLOTS; k++, i = (i + 1) & (INDEX_SLOTS - 1)) {
+		if (!builtin_index[i].g) {
+			builtin_index[i].g = g, builtin_index[i].t = t;
+			index_used++;
+			return true;
+		}
+		if (same_guid(builtin_index[i].g, g))
+			return true; /* an earlier type has this GUID */
+	}
+	return false;
+}
+
+static void index_build(void)
+{
+	bool ok = true;
+	for (size_t gi = 0; gi < sizeof groups / sizeof groups[0]; gi++)
+		for (const whea_section_type *const *t = groups[gi]; *t; t++)
+			ok = ok && index_add(&(*t)->guid, *t) && (!(*t)->alt_guid || index_add((*t)->alt_guid, *t));
+	atomic_store_explicit(&index_state, ok ? 2 : 3, memory_order_release);
+}
+
+static const whea_section_type *builtin_lookup(const whea_guid *g)
+{
+	int st = atomic_load_explicit(&index_state, memory_order_acquire);
+	if (st == 0) {
+		int expect = 0;
+		if (atomic_compare_exchange_strong(&index_state, &expect, 1))
+			index_build();
+		st = atomic_load_explicit(&index_state, memory_order_acquire);
+	}
+	if (st == 2) {
+		for (unsigned i = guid_hash(g);; i = (i + 1) & (INDEX_SLOTS - 1)) {
+			if (!builtin_index[i].g)
+				return NULL;
+			if (same_guid(builtin_index[i].g, g))
+				return builtin_index[i].t;
+		}
+	}
 	for (size_t gi = 0; gi < sizeof groups / sizeof groups[0]; gi++)
 		for (const whea_section_type *const *t = groups[gi]; *t; t++)
 			if (matches(*t, g))
 				return *t;
 	return NULL;
+}
+
+const whea_section_type *whea_section_lookup(const whea_guid *g)
+{
+	for (size_t i = 0; i < nregistered; i++) /* vendors may refine nothing built in; see register */
+		if (matches(registered[i], g))
+			return registered[i];
+	return builtin_lookup(g);
 }
 
 const whea_section_type *whea_section_by_key(const char *key, size_t len)
@@ -64,10 +137,15 @@ int whea_section_register(const whea_section_type *t)
 	return 0;
 }
 
+static atomic_uint generation;
+
+unsigned whea_registry_generation(void) { return atomic_load_explicit(&generation, memory_order_acquire); }
+
 int whea_section_unregister(const whea_guid *g)
 {
 	for (size_t i = 0; i < nregistered; i++)
 		if (whea_guid_equal(&registered[i]->guid, g)) {
+			atomic_fetch_add_explicit(&generation, 1, memory_order_release);
 			memmove(&registered[i], &registered[i + 1], (nregistered - i - 1) * sizeof registered[0]);
 			nregistered--;
 			return 0;

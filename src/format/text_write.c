@@ -1,13 +1,17 @@
 /* format/text_write.c — the text printer: a sink for the table interpreter that writes a record
  * for a person (labels, enum and bit names, addresses in hex, GUIDs with their names, hex dumps).
- * Freestanding: no allocator, no stdio. */
+ * Labels derived from keys are cached (a lock-free table keyed by the key's address), numbers are
+ * formatted straight into the output buffer. Freestanding: no allocator, no stdio. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "cper/interp.h"
 #include "util/fmt.h"
+#include "util/outbuf.h"
 #include "whea/format.h"
 
 #define TW_MAX_DEPTH 40
+#define LABEL_CAP 96 /* whea_key_label buffer: labels are at most 95 characters */
 
 typedef struct tw {
 	whea_out *o;
@@ -15,10 +19,96 @@ typedef struct tw {
 	unsigned index[TW_MAX_DEPTH]; /* element counter of each open array */
 	bool in_array[TW_MAX_DEPTH];
 	unsigned flags;
+	unsigned gen; /* registry generation, read once per record (label cache) */
 } tw;
 
-static void put(tw *w, const char *s, size_t n) { whea_out_write(w->o, s, n); }
-static void puts_(tw *w, const char *s) { put(w, s, strlen(s)); }
+/* ---- Label cache: key address -> whea_key_label(key). Entries are written once into a static
+ * arena and published with a compare-and-swap, so concurrent writers are safe; an entry is used
+ * only when its key address and registry generation match (tables of an unregistered section
+ * type may be freed and their addresses reused). When the table or arena is full, labels are
+ * derived on the fly as before. */
+typedef struct label_entry {
+	const char *key;
+	unsigned gen;
+	uint8_t len;
+	char text[]; /* len characters */
+} label_entry;
+
+#define LC_SLOTS 2048 /* power of two */
+#define LC_PROBES 8
+#define LC_ARENA (48 * 1024)
+static _Atomic(label_entry *) lc_slots[LC_SLOTS];
+static atomic_size_t lc_used;
+static _Alignas(label_entry) char lc_arena[LC_ARENA];
+
+static unsigned lc_hash(const char *key)
+{
+	uintptr_t a = (uintptr_t)key;
+	return (unsigned)(a ^ (a >> 10)) & (LC_SLOTS - 1);
+}
+
+/* The label of key: its text and length (tmp may receive it). Slow path: probing and insertion. */
+static const char *label_probe(const char *key, unsigned gen, size_t *len, char tmp[LABEL_CAP])
+{
+	unsigned h = lc_hash(key);
+	label_entry *made = NULL;
+	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
+		label_entry *e = atomic_load_explicit(&lc_slots[h], memory_order_acquire);
+		if (e) {
+			if (e->key == key && e->gen == gen) {
+				*len = e->len;
+				return e->text;
+			}
+			continue;
+		}
+		if (!made) {
+			whea_key_label(key, tmp, LABEL_CAP);
+			size_t n = strlen(tmp);
+			size_t need = (sizeof(label_entry) + n + _Alignof(label_entry) - 1) & ~(_Alignof(label_entry) - 1);
+			size_t at = atomic_fetch_add_explicit(&lc_used, need, memory_order_relaxed);
+			if (at + need > LC_ARENA) {
+				*len = n;
+				return tmp;
+			}
+			made = (label_entry *)(void *)(lc_arena + at);
+			made->key = key, made->gen = gen, made->len = (uint8_t)n;
+			memcpy(made->text, tmp, n);
+		}
+		label_entry *expect = NULL;
+		if (atomic_compare_exchange_strong_explicit(&lc_slots[h], &expect, made, memory_order_acq_rel,
+							    memory_order_acquire)) {
+			*len = made->len;
+			return made->text;
+		}
+		if (expect->key == key && expect->gen == gen) { /* another thread was first */
+			*len = expect->len;
+			return expect->text;
+		}
+	}
+	if (made) {
+		*len = made->len;
+		return made->text;
+	}
+	whea_key_label(key, tmp, LABEL_CAP);
+	*len = strlen(tmp);
+	return tmp;
+}
+
+/* The label of key: a hit in its home slot inline, the rest in label_probe. */
+static inline const char *label_of(const char *key, unsigned gen, size_t *len, char tmp[LABEL_CAP])
+{
+	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(key)], memory_order_acquire);
+	if (e && e->key == key && e->gen == gen) {
+		*len = e->len;
+		return e->text;
+	}
+	return label_probe(key, gen, len, tmp);
+}
+
+/* ---- Output helpers. */
+static inline void put(tw *w, const char *s, size_t n) { whea_out_put(w->o, s, n); }
+static inline void puts_(tw *w, const char *s) { put(w, s, strlen(s)); }
+#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
 static void printf_(tw *w, const char *fmt, ...)
 {
@@ -30,37 +120,123 @@ static void printf_(tw *w, const char *fmt, ...)
 	put(w, b, n < sizeof b ? n : sizeof b - 1);
 }
 
-static void indent(tw *w)
+static void dec(tw *w, uint64_t v)
 {
-	for (int i = 0; i < w->depth; i++)
-		put(w, "  ", 2);
+	char b[20];
+	char *d = whea_out_room(w->o, 20);
+	if (d)
+		whea_out_commit(w->o, whea_dec_inline(d, v));
+	else
+		put(w, b, whea_dec_inline(b, v));
 }
 
-/* "Label: " for a member, or "[i] " for an array element. */
-static void lead(tw *w, const char *key, const char *label)
+/* "0x" and at least min_digits hex digits (zero-padded like "%0*llx"). */
+static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 {
-	char b[96];
-	indent(w);
-	if (!key && !label && w->in_array[w->depth]) {
-		printf_(w, "[%u] ", w->index[w->depth]++);
+	char b[24] = "0x";
+	if (min_digits <= 16) {
+		put(w, b, 2 + whea_hex_inline(b + 2, v, min_digits));
 		return;
 	}
-	puts_(w, label ? label : whea_key_label(key ? key : "", b, sizeof b));
-	put(w, ": ", 2);
+	unsigned n = whea_hex_inline(b + 2, v, 1);
+	PUTS(w, "0x");
+	for (unsigned k = n; k < min_digits; k++)
+		PUTS(w, "0");
+	put(w, b + 2, n);
+}
+
+static const char spaces[] = "                                                                                ";
+
+static void indent(tw *w) { put(w, spaces, 2 * (size_t)w->depth); }
+
+/* Label text (words) of a key or name. */
+static void words(tw *w, const char *key)
+{
+	char tmp[LABEL_CAP];
+	size_t n;
+	const char *t = label_of(key, w->gen, &n, tmp);
+	put(w, t, n);
+}
+
+/* "Label: " for a member, or "[i] " for an array element, slow path. */
+static void lead_slow(tw *w, const char *key, const char *label, char end)
+{
+	indent(w);
+	if (!key && !label && w->in_array[w->depth]) {
+		PUTS(w, "[");
+		dec(w, w->index[w->depth]++);
+		PUTS(w, "]");
+	} else {
+		if (label)
+			puts_(w, label);
+		else
+			words(w, key ? key : "");
+		PUTS(w, ":");
+	}
+	whea_out_byte(w->o, end);
+}
+
+/* Writes the indentation and "Label:" (or "[i]") of a line and `end` (a space before a value, a
+ * newline before nested members), and reserves `extra` bytes for the value: returns where the
+ * value goes (finish with done_at), or NULL when the buffer lacks room, in which case the lead has
+ * been written the slow way. */
+static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *label, char end, size_t extra)
+{
+	char tmp[LABEL_CAP];
+	size_t ind = 2 * (size_t)w->depth, n;
+	const char *t;
+	if (!key && !label && w->in_array[w->depth]) {
+		char *p = whea_out_room(w->o, ind + 24 + extra);
+		if (!p) {
+			lead_slow(w, key, label, end);
+			return NULL;
+		}
+		whea_copy_small(p, spaces, ind);
+		p += ind;
+		*p++ = '[';
+		p += whea_dec_inline(p, w->index[w->depth]++);
+		*p++ = ']';
+		*p++ = end;
+		return p;
+	}
+	if (label)
+		t = label, n = strlen(label);
+	else
+		t = label_of(key ? key : "", w->gen, &n, tmp);
+	char *p = whea_out_room(w->o, ind + n + 2 + extra);
+	if (!p) {
+		indent(w);
+		put(w, t, n);
+		PUTS(w, ":");
+		whea_out_byte(w->o, end);
+		return NULL;
+	}
+	whea_copy_small(p, spaces, ind);
+	p += ind;
+	whea_copy_small(p, t, n);
+	p += n;
+	*p++ = ':';
+	*p++ = end;
+	return p;
+}
+
+#define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
+
+static inline void done_at(tw *w, char *end) { whea_out_commit(w->o, (size_t)(end - (w->o->buf + w->o->len))); }
+
+static void lead(tw *w, const char *key, const char *label)
+{
+	char *p = lead_at(w, key, label, 0);
+	if (p)
+		done_at(w, p);
 }
 
 static void t_begin(void *ctx, const char *key, const char *label, bool array)
 {
 	tw *w = ctx;
-	if (!key && !label && w->in_array[w->depth]) {
-		indent(w);
-		printf_(w, "[%u]\n", w->index[w->depth]++);
-	} else {
-		char b[96];
-		indent(w);
-		puts_(w, label ? label : whea_key_label(key ? key : "", b, sizeof b));
-		put(w, ":\n", 2);
-	}
+	char *p = lead_end_at(w, key, label, '\n', 0);
+	if (p)
+		done_at(w, p);
 	if (w->depth + 1 < TW_MAX_DEPTH)
 		w->depth++;
 	w->in_array[w->depth] = array;
@@ -79,34 +255,53 @@ static void number(tw *w, uint64_t v, int fmt, unsigned width)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
-		printf_(w, "0x%llx", (unsigned long long)v);
+		hex0x(w, v, 1);
 		break;
-	case WHEA_FMT_ADDR: {
-		char b[20] = "0x";
-		put(w, b, 2 + whea_u64_hex(b + 2, v, width ? width * 2 : 16));
+	case WHEA_FMT_ADDR:
+		hex0x(w, v, width ? (width * 2 > 16 ? 16 : width * 2) : 16);
 		break;
-	}
 	case WHEA_FMT_BCDREV:
-		printf_(w, "%u.%u", (unsigned)((v >> 8) & 0xff), (unsigned)(v & 0xff));
+		dec(w, (v >> 8) & 0xff);
+		PUTS(w, ".");
+		dec(w, v & 0xff);
 		break;
 	default:
-		printf_(w, "%llu", (unsigned long long)v);
+		dec(w, v);
 		break;
+	}
+}
+
+/* The text of a number (at most 24 bytes) at p; returns its end. */
+static char *number_at(char *p, uint64_t v, int fmt, unsigned width)
+{
+	switch (fmt) {
+	case WHEA_FMT_HEX:
+		*p++ = '0', *p++ = 'x';
+		return p + whea_hex_inline(p, v, 1);
+	case WHEA_FMT_ADDR:
+		*p++ = '0', *p++ = 'x';
+		return p + whea_hex_inline(p, v, width ? (width * 2 > 16 ? 16 : width * 2) : 16);
+	case WHEA_FMT_BCDREV:
+		p += whea_dec_inline(p, (v >> 8) & 0xff);
+		*p++ = '.';
+		return p + whea_dec_inline(p, v & 0xff);
+	default:
+		return p + whea_dec_inline(p, v);
 	}
 }
 
 static void t_num(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
 {
 	tw *w = ctx;
-	lead(w, key, label);
+	char *p = lead_at(w, key, label, 25);
+	if (p) {
+		p = number_at(p, v, fmt, width);
+		*p++ = '\n';
+		done_at(w, p);
+		return;
+	}
 	number(w, v, fmt, width);
-	put(w, "\n", 1);
-}
-
-static void name_words(tw *w, const char *name)
-{
-	char b[96];
-	puts_(w, whea_key_label(name, b, sizeof b));
+	whea_out_byte(w->o, '\n');
 }
 
 static void t_enm(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt)
@@ -115,9 +310,24 @@ static void t_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 	(void)fmt;
 	lead(w, key, label);
 	if (name)
-		name_words(w, name), printf_(w, " (%llu)\n", (unsigned long long)v);
+		words(w, name), PUTS(w, " (");
 	else
-		printf_(w, "unknown (%llu)\n", (unsigned long long)v);
+		PUTS(w, "unknown (");
+	dec(w, v);
+	PUTS(w, ")\n");
+}
+
+/* Index of the lowest set bit of m (m != 0). */
+static inline unsigned lowest_bit(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(m);
+#else
+	unsigned b = 0;
+	while (!(m & 1))
+		m >>= 1, b++;
+	return b;
+#endif
 }
 
 static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, unsigned width, const whea_name *names,
@@ -125,27 +335,43 @@ static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 {
 	tw *w = ctx;
 	lead(w, key, label);
-	printf_(w, "0x%0*llx", (int)((width + 3) / 4), (unsigned long long)v);
+	hex0x(w, v, (width + 3) / 4);
 	bool any = false;
-	for (unsigned bit = 0; bit < width && bit < 64; bit++) {
-		if (!((v >> bit) & 1))
-			continue;
+	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
+	for (; set; set &= set - 1) {
+		unsigned bit = lowest_bit(set);
 		const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
 		put(w, any ? ", " : " (", 2);
 		any = true;
-		if (n)
-			name_words(w, n);
-		else
-			printf_(w, "reserved bit %u", bit);
+		if (n) {
+			words(w, n);
+		} else {
+			PUTS(w, "reserved bit ");
+			dec(w, bit);
+		}
 	}
-	puts_(w, any ? ")\n" : "\n");
+	if (any)
+		PUTS(w, ")\n");
+	else
+		PUTS(w, "\n");
 }
 
 static void t_bool(void *ctx, const char *key, const char *label, bool v)
 {
 	tw *w = ctx;
-	lead(w, key, label);
-	puts_(w, v ? "yes\n" : "no\n");
+	char *p = lead_at(w, key, label, 4);
+	if (p) {
+		if (v)
+			memcpy(p, "yes\n", 4), p += 4;
+		else
+			memcpy(p, "no\n", 3), p += 3;
+		done_at(w, p);
+		return;
+	}
+	if (v)
+		PUTS(w, "yes\n");
+	else
+		PUTS(w, "no\n");
 }
 
 static void t_guid(void *ctx, const char *key, const char *label, const whea_guid *g, int role)
@@ -162,61 +388,106 @@ static void t_guid(void *ctx, const char *key, const char *label, const whea_gui
 		name = whea_creator_name(g);
 	}
 	lead(w, key, label);
-	puts_(w, whea_guid_format(g, b));
-	if (name)
-		printf_(w, " (%s)", name);
-	put(w, "\n", 1);
+	put(w, whea_guid_format(g, b), WHEA_GUID_STRLEN);
+	if (name) {
+		size_t n = strlen(name);
+		if (n + 3 < 256) { /* what the 256-byte printf buffer held */
+			PUTS(w, " (");
+			put(w, name, n);
+			PUTS(w, ")");
+		} else {
+			printf_(w, " (%s)", name);
+		}
+	}
+	whea_out_byte(w->o, '\n');
 }
 
 static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
+	static const char hex[] = "0123456789abcdef";
 	tw *w = ctx;
 	while (n && !p[n - 1])
 		n--;
 	lead(w, key, label);
-	put(w, "\"", 1);
+	PUTS(w, "\"");
+	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] >= 0x20 && p[i] < 0x7f)
-			put(w, (const char *)p + i, 1);
-		else if (p[i] == '\n' && n > 64)
-			put(w, "\n", 1);
-		else
-			printf_(w, "\\x%02x", p[i]);
+			continue;
+		put(w, (const char *)p + run, i - run);
+		run = i + 1;
+		if (p[i] == '\n' && n > 64) {
+			PUTS(w, "\n");
+		} else {
+			char e[4] = {'\\', 'x', hex[p[i] >> 4], hex[p[i] & 15]};
+			put(w, e, 4);
+		}
 	}
-	put(w, "\"\n", 2);
+	put(w, (const char *)p + run, n - run);
+	PUTS(w, "\"\n");
 }
 
-/* Hex of up to 16 bytes, space separated, into line; returns the length. */
+/* Hex of up to 16 bytes, space separated, into line (which needs 3 * n bytes); returns the
+ * length. */
 static size_t hex_run(char *line, const uint8_t *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			line[k++] = ' ';
-		line[k++] = hex[p[i] >> 4];
-		line[k++] = hex[p[i] & 15];
+	if (!n)
+		return 0;
+	char *q = line;
+	for (size_t i = 0; i < n; i++, q += 3) {
+		memcpy(q, whea_hex_pairs + 2 * p[i], 2);
+		q[2] = ' ';
 	}
-	return k;
+	return 3 * n - 1; /* the last space is not part of the run */
 }
 
 static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	tw *w = ctx;
-	char line[100];
-	lead(w, key, label);
+	char line[200];
 	if (n <= 16) {
+		char *q = lead_at(w, key, label, 3 * 16 + 8);
+		if (q) {
+			if (n) {
+				q += hex_run(q, p, n);
+				*q++ = '\n';
+			} else {
+				memcpy(q, "(none)\n", 7), q += 7;
+			}
+			done_at(w, q);
+			return;
+		}
 		put(w, line, hex_run(line, p, n));
-		put(w, n ? "\n" : "(none)\n", n ? 1 : 7);
+		if (n)
+			PUTS(w, "\n");
+		else
+			PUTS(w, "(none)\n");
 		return;
 	}
-	printf_(w, "%zu bytes\n", n);
+	lead(w, key, label);
+	dec(w, n);
+	PUTS(w, " bytes\n");
+	size_t ind = 2 * (size_t)w->depth;
 	for (size_t row = 0; row < n; row += 16) {
-		indent(w);
-		size_t k = whea_format(line, sizeof line, "  %04zx: ", row);
-		k += hex_run(line + k, p + row, n - row < 16 ? n - row : 16);
-		line[k++] = '\n';
-		put(w, line, k);
+		char *d = whea_out_room(w->o, sizeof line);
+		char *q = d ? d : line;
+		size_t k = ind + 2;
+		whea_copy_small(q, spaces, k);
+		if (row < 0x10000) { /* "%04zx" */
+			memcpy(q + k, whea_hex_pairs + 2 * (row >> 8), 2);
+			memcpy(q + k + 2, whea_hex_pairs + 2 * (row & 0xff), 2);
+			k += 4;
+		} else {
+			k += whea_hex_inline(q + k, row, 4);
+		}
+		q[k++] = ':';
+		q[k++] = ' ';
+		k += hex_run(q + k, p + row, n - row < 16 ? n - row : 16);
+		q[k++] = '\n';
+		if (d)
+			whea_out_commit(w->o, k);
+		else
+			put(w, line, k);
 	}
 }
 
@@ -225,20 +496,49 @@ static void t_time(void *ctx, const char *key, const char *label, const uint8_t 
 	tw *w = ctx;
 	whea_time t;
 	lead(w, key, label);
-	if (whea_timestamp_decode(raw, hint, &t) == 0)
-		printf_(w, "%04u-%02u-%02u %02u:%02u:%02u (%s%s)\n", t.year, t.month, t.day, t.hour, t.minute, t.second,
-			whea_ts_encoding_name(t.encoding), t.precise ? ", precise" : "");
-	else
+	if (whea_timestamp_decode(raw, hint, &t) == 0) {
+		char b[96];
+		size_t n = whea_u64_dec_pad(b, t.year, 4);
+		b[n++] = '-';
+		n += whea_u64_dec_pad(b + n, t.month, 2);
+		b[n++] = '-';
+		n += whea_u64_dec_pad(b + n, t.day, 2);
+		b[n++] = ' ';
+		n += whea_u64_dec_pad(b + n, t.hour, 2);
+		b[n++] = ':';
+		n += whea_u64_dec_pad(b + n, t.minute, 2);
+		b[n++] = ':';
+		n += whea_u64_dec_pad(b + n, t.second, 2);
+		b[n++] = ' ';
+		b[n++] = '(';
+		put(w, b, n);
+		puts_(w, whea_ts_encoding_name(t.encoding));
+		if (t.precise)
+			PUTS(w, ", precise)\n");
+		else
+			PUTS(w, ")\n");
+	} else {
 		printf_(w, "not a valid date (bytes %02x %02x %02x %02x %02x %02x %02x %02x)\n", raw[0], raw[1], raw[2],
 			raw[3], raw[4], raw[5], raw[6], raw[7]);
+	}
 }
 
 static void t_diag(void *ctx, const whea_diag *d)
 {
 	tw *w = ctx;
 	indent(w);
-	printf_(w, "%s at offset %llu: %s\n", d->severity == WHEA_DIAG_ERROR ? "ERROR" : "warning",
-		(unsigned long long)d->offset, d->msg);
+	const char *sev = d->severity == WHEA_DIAG_ERROR ? "ERROR" : "warning";
+	size_t ml = strlen(d->msg);
+	if (ml < 200) { /* the line fits the 256-byte buffer printf_ would truncate it to */
+		puts_(w, sev);
+		PUTS(w, " at offset ");
+		dec(w, d->offset);
+		PUTS(w, ": ");
+		put(w, d->msg, ml);
+		PUTS(w, "\n");
+		return;
+	}
+	printf_(w, "%s at offset %llu: %s\n", sev, (unsigned long long)d->offset, d->msg);
 }
 
 int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
@@ -247,16 +547,33 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	memset(&w, 0, sizeof w);
 	w.o = o;
 	w.flags = flags;
+	w.gen = whea_registry_generation();
 	whea_guid notify;
 	whea_record_notify_type(r, &notify);
 	const char *nt = whea_notify_type_name(&notify);
-	printf_(&w, "CPER record %llu: %s, %u section%s, %u bytes%s%s\n", (unsigned long long)whea_record_id(r),
-		whea_severity_name(whea_record_severity(r)), r->section_count, r->section_count == 1 ? "" : "s",
-		r->record_length, nt ? ", notified by " : "", nt ? nt : "");
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag};
+	PUTS(&w, "CPER record ");
+	dec(&w, whea_record_id(r));
+	PUTS(&w, ": ");
+	puts_(&w, whea_severity_name(whea_record_severity(r)));
+	PUTS(&w, ", ");
+	dec(&w, r->section_count);
+	if (r->section_count == 1)
+		PUTS(&w, " section, ");
+	else
+		PUTS(&w, " sections, ");
+	dec(&w, r->record_length);
+	PUTS(&w, " bytes");
+	if (nt) {
+		PUTS(&w, ", notified by ");
+		puts_(&w, nt);
+	}
+	PUTS(&w, "\n");
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, false};
 	w.depth = 1;
-	whea_record again; /* record-level diagnostics first */
-	whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);
+	if (r->errors || r->warnings) { /* record-level diagnostics first */
+		whea_record again;
+		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);
+	}
 	whea_interp_record(&s, r);
 	put(&w, "\n", 1);
 	return o->err;

@@ -3,31 +3,39 @@
 
 #include <string.h>
 
-unsigned whea_u64_dec(char *out, uint64_t v)
+/* Two decimal digits per step: "00" "01" ... "99". */
+const char whea_digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+			       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+			       "8081828384858687888990919293949596979899";
+
+const char whea_hex_pairs[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+const uint64_t whea_pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+				    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+				    10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+				    100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
+unsigned whea_u64_dec_len(uint64_t v) { return whea_dec_len_inline(v); }
+
+unsigned whea_u64_dec(char *out, uint64_t v) { return whea_dec_inline(out, v); }
+
+unsigned whea_u64_dec_pad(char *out, uint64_t v, unsigned width)
 {
-	char tmp[20];
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (unsigned i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
+	unsigned n = whea_u64_dec_len(v), k = 0;
+	for (; k + n < width; k++)
+		out[k] = '0';
+	return k + whea_u64_dec(out + k, v);
 }
 
-unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned n = 1;
-	while (n < 16 && (v >> (4 * n)))
-		n++;
-	if (n < min_digits)
-		n = min_digits > 16 ? 16 : min_digits;
-	for (unsigned i = 0; i < n; i++)
-		out[i] = hex[(v >> (4 * (n - 1 - i))) & 0xf];
-	return n;
-}
+unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits) { return whea_hex_inline(out, v, min_digits); }
 
 size_t whea_strlcpy(char *dst, const char *src, size_t cap)
 {

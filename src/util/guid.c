@@ -3,11 +3,17 @@
 
 #include "whea/error.h"
 #include "whea/guid.h"
+#include "util/fmt.h"
 
 /* String position of each byte of the 16-byte image (Data1..3 reversed, Data4 in order). */
 static const uint8_t byte_pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
 
-bool whea_guid_equal(const whea_guid *a, const whea_guid *b) { return memcmp(a->b, b->b, 16) == 0; }
+bool whea_guid_equal(const whea_guid *a, const whea_guid *b)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a->b, 8), memcpy(&a1, a->b + 8, 8), memcpy(&b0, b->b, 8), memcpy(&b1, b->b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
 
 bool whea_guid_is_zero(const whea_guid *g)
 {
@@ -17,12 +23,9 @@ bool whea_guid_is_zero(const whea_guid *g)
 
 char *whea_guid_format(const whea_guid *g, char out[WHEA_GUID_STRLEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
-	memset(out, '-', WHEA_GUID_STRLEN);
-	for (int i = 0; i < 16; i++) {
-		out[byte_pos[i]] = hex[g->b[i] >> 4];
-		out[byte_pos[i] + 1] = hex[g->b[i] & 15];
-	}
+	for (int i = 0; i < 16; i++)
+		memcpy(out + byte_pos[i], whea_hex_pairs + 2 * g->b[i], 2);
+	out[8] = out[13] = out[18] = out[23] = '-';
 	out[WHEA_GUID_STRLEN] = 0;
 	return out;
 }

@@ -12,13 +12,25 @@ static inline uint32_t whea_le32(const uint8_t *p)
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 static inline uint64_t whea_le64(const uint8_t *p) { return whea_le32(p) | ((uint64_t)whea_le32(p + 4) << 32); }
-/* Load an unsigned integer of n bytes (1..8). */
+/* Load an unsigned integer of n bytes (1..8; longer: its low 8 bytes). */
 static inline uint64_t whea_leN(const uint8_t *p, unsigned n)
 {
-	uint64_t v = 0;
-	for (unsigned i = n; i-- > 0;)
-		v = (v << 8) | p[i];
-	return v;
+	switch (n) {
+	case 1:
+		return p[0];
+	case 2:
+		return whea_le16(p);
+	case 4:
+		return whea_le32(p);
+	case 8:
+		return whea_le64(p);
+	default: {
+		uint64_t v = 0;
+		for (unsigned i = n; i-- > 0;)
+			v = (v << 8) | p[i];
+		return v;
+	}
+	}
 }
 static inline void whea_st16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static inline void whea_st32(uint8_t *p, uint32_t v)
