@@ -147,16 +147,50 @@ static inline void obj_close(fx *x, const char **pp)
 	x->jdepth--;
 }
 
+/* strlen of a table key, cached by address (keys are looked up hundreds of times per record). */
+static _Thread_local struct {
+	const char *k;
+	size_t n;
+} klen_cache[256];
+
+static inline size_t klen(const char *k)
+{
+	uintptr_t h = ((uintptr_t)k >> 3 ^ (uintptr_t)k >> 11) & 255;
+	if (klen_cache[h].k != k)
+		klen_cache[h].k = k, klen_cache[h].n = strlen(k);
+	return klen_cache[h].n;
+}
+
+/* a[0..n) == b[0..n), for short keys (inline: cheaper than a call to memcmp). */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	uint64_t u, v;
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&u, a, 8), memcpy(&v, b, 8);
+		if (u != v)
+			return false;
+	}
+	if (n >= 4) {
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4), memcpy(&q, b, 4), memcpy(&r, a + n - 4, 4), memcpy(&t, b + n - 4, 4);
+		return p == q && r == t;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return false;
+	return true;
+}
+
 /* Is the next member's key k[0..kl) + s[0..sl)? (Does not consume it.) */
 static inline bool is_key2(const fx *x, const char *p, const char *k, size_t kl, const char *s, size_t sl)
 {
-	return (size_t)(x->end - p) > kl + sl + 2 && p[0] == '"' && p[kl + sl + 1] == '"' && memcmp(p + 1, k, kl) == 0 &&
-	       memcmp(p + 1 + kl, s, sl) == 0;
+	return (size_t)(x->end - p) > kl + sl + 2 && p[0] == '"' && p[kl + sl + 1] == '"' && same(p + 1, k, kl) &&
+	       same(p + 1 + kl, s, sl);
 }
 
 static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 {
-	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && memcmp(p + 1, k, kl) == 0;
+	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && same(p + 1, k, kl);
 }
 
 /* Consumes a key of n characters (checked by is_key) and the colon. */
@@ -284,13 +318,14 @@ static const char *str(fx *x, const char **pp, size_t *len)
 	return s;
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* Hex digit values + 1, 0 for other characters. */
+static const uint8_t hex_digit[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+	['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11,
+	['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static inline int hexv(char c) { return hex_digit[(uint8_t)c] - 1; }
 
 /* The code unit of the escape at p (after the backslash); *n = its length. Surrogates give up. */
 static unsigned escape(fx *x, const char *p, size_t *n)
@@ -517,16 +552,39 @@ static void skip(fx *x, const char **pp)
 	*pp = p;
 }
 
+/* skip() for the common small values: numbers that fit 64 bits, booleans, plain strings. */
+static inline void skip_value(fx *x, const char **pp)
+{
+	char c = peek(x, *pp);
+	if ((unsigned)(c - '0') <= 9) {
+		num(x, pp);
+	} else if (c == 't' || c == 'f') {
+		boolean(x, pp);
+	} else if (c == '"') {
+		const char *s;
+		size_t n;
+		bool esc;
+		skip_string(x, pp, &s, &n, &esc);
+	} else {
+		skip(x, pp);
+	}
+}
+
 /* The value of member "notValid" of the object whose next key is at p: found by a structural scan
  * (the text is checked when it is read); NULL when there is none. */
-__attribute__((noinline)) static const char *find_not_valid(const fx *x, const char *p)
+static const char *find_not_valid(const fx *x, const char *p)
 {
+	static const uint8_t structural[256] = {['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3, [','] = 4};
 	const char *e = x->end;
 	int d = 0;
 	bool want_key = true;
-	while (p < e) {
-		char c = *p;
-		if (c == '"') {
+	for (;;) {
+		while (p < e && !structural[(uint8_t)*p])
+			p++;
+		if (p >= e)
+			return NULL;
+		switch (structural[(uint8_t)*p]) {
+		case 1: {
 			const char *s = ++p;
 			for (;;) { /* the closing quote: one not escaped by an odd run of backslashes */
 				const char *q = memchr(p, '"', (size_t)(e - p));
@@ -548,17 +606,20 @@ __attribute__((noinline)) static const char *find_not_valid(const fx *x, const c
 			}
 			continue;
 		}
-		if (c == '{' || c == '[') {
+		case 2:
 			d++;
-		} else if (c == '}' || c == ']') {
+			break;
+		case 3:
 			if (d-- == 0)
 				return NULL;
-		} else if (c == ',' && d == 0) {
-			want_key = true;
+			break;
+		default:
+			if (d == 0)
+				want_key = true;
+			break;
 		}
 		p++;
 	}
-	return NULL;
 }
 
 /* ---- values of rows ------------------------------------------------------------------------ */
@@ -591,7 +652,7 @@ static uint64_t read_enum(fx *x, const char **pp, const whea_name *names)
 		code = num(x, pp), hc = true, next(x, pp);
 	if (KEY(x, pp, "name")) {
 		if (hv || hc) {
-			skip(x, pp);
+			skip_value(x, pp);
 		} else if (peek(x, *pp) == '"') {
 			size_t n;
 			const char *s = str(x, pp, &n);
@@ -618,7 +679,7 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
 	for (const whea_name *nm = names; nm && nm->name; nm++) {
-		if (!key(x, pp, nm->name, strlen(nm->name)))
+		if (!key(x, pp, nm->name, klen(nm->name)))
 			continue;
 		if (boolean(x, pp) && nm->value < 64)
 			v |= 1ull << nm->value;
@@ -640,10 +701,10 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 		val = num(x, pp), hv = true, next(x, pp);
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
-		if (!key(x, pp, b->key, strlen(b->key)))
+		if (!key(x, pp, b->key, klen(b->key)))
 			continue;
 		if (hv) {
-			skip(x, pp); /* the value wins: json_encode.c does not read the bitfields */
+			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
 		} else {
 			uint64_t f = b->kind == WHEA_K_BOOL ? boolean(x, pp)
 				     : b->kind == WHEA_K_ENUM ? read_enum(x, pp, b->names)
@@ -658,26 +719,37 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	return hv ? val : v;
 }
 
+/* A GUID string "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (what whea_guid_parse accepts, without the
+ * braced form). */
+static void guid_text(fx *x, const char **pp, whea_guid *g)
+{
+	static const uint8_t pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
+	size_t n;
+	const char *s = str(x, pp, &n);
+	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+		bail(x);
+	for (int i = 0; i < 16; i++) {
+		int hi = hexv(s[pos[i]]), lo = hexv(s[pos[i] + 1]);
+		if ((hi | lo) < 0)
+			bail(x);
+		g->b[i] = (uint8_t)(hi << 4 | lo);
+	}
+}
+
 static void read_guid(fx *x, const char **pp, whea_guid *g)
 {
 	if (peek(x, *pp) == '{') {
 		obj_open(x, pp);
 		if (!KEY(x, pp, "data") && !KEY(x, pp, "guid"))
 			bail(x);
-		size_t n;
-		const char *s = str(x, pp, &n);
-		if (whea_guid_parse(g, s, n))
-			bail(x);
+		guid_text(x, pp, g);
 		next(x, pp);
 		if (KEY(x, pp, "type"))
-			skip(x, pp), next(x, pp);
+			skip_value(x, pp), next(x, pp);
 		obj_close(x, pp);
 		return;
 	}
-	size_t n;
-	const char *s = str(x, pp, &n);
-	if (whea_guid_parse(g, s, n))
-		bail(x);
+	guid_text(x, pp, g);
 }
 
 static void enc_integer(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
@@ -728,7 +800,7 @@ static size_t enc_bytes(fx *x, bool ascii, const char **pp, size_t at, size_t si
 static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
 {
 	const char *k = f->key;
-	size_t kl = strlen(k), tl = 0;
+	size_t kl = klen(k), tl = 0;
 	if (kl > 40)
 		bail(x);
 	const char *ts = NULL;
@@ -821,7 +893,7 @@ static size_t enc_row(fx *x, const whea_field *f, const char **pp, size_t base, 
 		enc_time(x, f, pp, base + off);
 		return f->size;
 	}
-	eat_key(x, pp, strlen(f->key));
+	eat_key(x, pp, klen(f->key));
 	size_t size = f->size;
 	switch (f->kind) {
 	case WHEA_K_UINT:
@@ -866,7 +938,7 @@ static inline bool has_row(const fx *x, const char *p, const whea_field *f)
 {
 	if (peek(x, p) != '"')
 		return false;
-	size_t kl = strlen(f->key);
+	size_t kl = klen(f->key);
 	if (f->kind == WHEA_K_TIMESTAMP)
 		return is_key(x, p, f->key, kl) || is_key2(x, p, f->key, kl, "Raw", 3);
 	return is_key(x, p, f->key, kl);
@@ -1031,6 +1103,24 @@ static size_t enc_section(fx *x, const whea_section_type *t, const char **pp, si
 	return extent;
 }
 
+/* whea_section_by_key with a small per-thread cache (dropped when a type is unregistered). */
+static const whea_section_type *section_by_key(const char *k, size_t n)
+{
+	static _Thread_local struct {
+		const whea_section_type *t;
+		unsigned gen;
+	} cache[16];
+	unsigned gen = whea_registry_generation();
+	size_t h = n ? (n + (uint8_t)k[0] * 7u + (uint8_t)k[n - 1]) & 15 : 0;
+	const whea_section_type *t = cache[h].t;
+	if (t && cache[h].gen == gen && klen(t->key) == n && same(t->key, k, n))
+		return t;
+	t = whea_section_by_key(k, n);
+	if (t)
+		cache[h].t = t, cache[h].gen = gen;
+	return t;
+}
+
 /* Row indexes of the header and descriptor rows the record level asks about. */
 static int row_index(const whea_def *d, const char *key)
 {
@@ -1103,7 +1193,7 @@ static size_t enc_record(fx *x, const char *p)
 			*pp -= kl + 2;
 			eat_key(x, pp, kl);
 			const whea_section_type *t = NULL;
-			if (!(kl == 7 && memcmp(k, "Unknown", 7) == 0) && !(t = whea_section_by_key(k, kl)))
+			if (!(kl == 7 && memcmp(k, "Unknown", 7) == 0) && !(t = section_by_key(k, kl)))
 				bail(x);
 			whea_guid g;
 			if (ds[i].has_type)
