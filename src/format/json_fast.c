@@ -111,6 +111,8 @@ static inline char peek(const fx *x, const char *p) { return p < x->end ? *p : 0
 
 static inline const char *ws(const fx *x, const char *p)
 {
+	if (p < x->end && (unsigned char)*p > ' ')
+		return p;
 	while (p < x->end && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
 		p++;
 	return p;
@@ -151,11 +153,11 @@ static inline void obj_close(fx *x, const char **pp)
 static _Thread_local struct {
 	const char *k;
 	size_t n;
-} klen_cache[256];
+} klen_cache[512];
 
 static inline size_t klen(const char *k)
 {
-	uintptr_t h = ((uintptr_t)k >> 3 ^ (uintptr_t)k >> 11) & 255;
+	size_t h = (size_t)(((uint64_t)(uintptr_t)k * 0x9e3779b97f4a7c15ull) >> 55);
 	if (klen_cache[h].k != k)
 		klen_cache[h].k = k, klen_cache[h].n = strlen(k);
 	return klen_cache[h].n;
@@ -724,10 +726,11 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 static void guid_text(fx *x, const char **pp, whea_guid *g)
 {
 	static const uint8_t pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
-	size_t n;
-	const char *s = str(x, pp, &n);
-	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+	const char *s = *pp + 1;
+	if (x->end - *pp < 38 || s[-1] != '"' || s[36] != '"' || s[8] != '-' || s[13] != '-' || s[18] != '-' ||
+	    s[23] != '-')
 		bail(x);
+	*pp = s + 37; /* the other 32 characters are hex digits: a plain string */
 	for (int i = 0; i < 16; i++) {
 		int hi = hexv(s[pos[i]]), lo = hexv(s[pos[i] + 1]);
 		if ((hi | lo) < 0)
@@ -975,6 +978,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	const char *nv = NULL, *nv_at = NULL; /* cursor in, and start of, "notValid" */
 	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
+	size_t pend_end = 0;                  /* where the last of them ends */
 	const whea_field *vbrow = whea_def_validbits_row(d);
 	bool vb_given = false;
 	uint64_t derived = 0;
@@ -982,7 +986,10 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		bool dep = linked(f);
-		if (pending && dep) { /* look up "notValid" now and catch up */
+		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
+		/* A row that reads the struct (select) or writes from off upwards (arrays, open-ended and
+		 * OFF_NEXT rows) where a waiting row may lie: look up "notValid" now and catch up. */
+		if (pending && dep && (f->select || off < pend_end)) {
 			nv_at = find_not_valid(x, *pp);
 			nv_state = nv_at ? 2 : 1;
 			if (nv_at) {
@@ -992,12 +999,13 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			}
 			pending = 0;
 		}
-		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
 		const char **src = pp;
 		bool n = has_row(x, *pp, f), from_invalid = false;
 		if (!n && f->valid) {
 			if (nv_state == 0 && !dep && i < 64) {
 				pending |= 1ull << i;
+				if (f->off + f->size > pend_end)
+					pend_end = f->off + f->size;
 			} else {
 				if (nv_state == 0) {
 					nv_at = find_not_valid(x, *pp);
