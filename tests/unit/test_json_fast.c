@@ -43,7 +43,7 @@ static void both(const char *json, size_t len, const char *what)
 	}
 	/* The public entry point, with a buffer big enough and with one too small. */
 	for (int small = 0; small < 2; small++) {
-		size_t cap = small ? (nb ? nb - 1 : 10) : sizeof out_a;
+		size_t cap = small ? (nb && nb <= sizeof out_a ? nb - 1 : 10) : sizeof out_a;
 		na = nb = 7;
 		int r1 = whea_json_to_record(json, len, out_a, cap, &na);
 		char e1[256];
