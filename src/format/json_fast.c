@@ -33,9 +33,7 @@ typedef struct fx {
 	jmp_buf bail;
 } fx;
 
-int whea_fx_line;
-static _Noreturn void bail_at(fx *x, int line) { whea_fx_line = line; longjmp(x->bail, 1); }
-#define bail(x) bail_at((x), __LINE__)
+static _Noreturn void bail(fx *x) { longjmp(x->bail, 1); }
 
 /* ---- output (json_encode.c's discipline, bounded by FX_CAP) ------------------------------ */
 
@@ -1140,8 +1138,8 @@ static int row_index(const whea_def *d, const char *key)
 
 static size_t enc_record(fx *x, const char *p)
 {
-	static int h_sigend = -1, h_count, h_sev, h_reclen, d_off, d_len, d_type, d_sev;
-	if (h_sigend < 0) { /* (benign race: every thread stores the same values) */
+	static _Thread_local int h_sigend = -1, h_count, h_sev, h_reclen, d_off, d_len, d_type, d_sev;
+	if (h_sigend < 0) {
 		h_count = row_index(&whea_def_record_header, "sectionCount");
 		h_sev = row_index(&whea_def_record_header, "severity");
 		h_reclen = row_index(&whea_def_record_header, "recordLength");
