@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cper/interp.h"
+#include "format/json_fast.h"
 #include "format/json_read.h"
 #include "util/base64.h"
 #include "util/le.h"
@@ -928,7 +929,7 @@ static int grow_scratch(size_t n)
 	return 0;
 }
 
-int whea_json_to_record(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
+int whea_json_to_record_dom(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
 {
 	size_t need = 0;
 	int rc = ensure_arena(jsonlen);
@@ -963,4 +964,12 @@ int whea_json_to_record(const char *json, size_t jsonlen, uint8_t *out, size_t c
 	if (buf != out)
 		memcpy(out, buf, need);
 	return 0;
+}
+
+/* The fast path (json_fast.c) when it can, else the DOM path: both give the same results. */
+int whea_json_to_record(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
+{
+	if (whea_json_fast_encode(json, jsonlen, out, cap, outlen) == 0)
+		return 0;
+	return whea_json_to_record_dom(json, jsonlen, out, cap, outlen);
 }

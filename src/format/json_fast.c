@@ -1,0 +1,1293 @@
+/* format/json_fast.c — JSON -> CPER without a node tree: walks the record's tables (header,
+ * descriptors, each section's layout) exactly like json_encode.c and pulls the tokens from the text
+ * in the order json_write.c writes them, storing bytes straight into the output.
+ *
+ * It only ever accepts what the DOM path accepts and produces the same bytes: every token is checked
+ * as strictly as json_read.c checks it, each object's keys must come in table order (so none is
+ * unknown or repeated), and every row is encoded in the DOM path's order (rows from "notValid" are
+ * read at their place in the table through a second cursor). Anything else — escapes it does not
+ * decode, non-ASCII text, unions, truncated sections, overlapping sections, records past 64 KiB, any
+ * error — makes it give up (longjmp to whea_json_fast_encode, which returns 1) and the caller runs
+ * the DOM path from the start. */
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cper/interp.h"
+#include "format/json_fast.h"
+#include "util/le.h"
+#include "whea/format.h"
+
+#define FX_CAP 65536u        /* output buffer: larger records take the DOM path */
+#define FX_MAX_SECTIONS 64u
+#define FX_MAX_JDEPTH 56     /* JSON nesting (the DOM parser allows 64) */
+#define FX_MAX_DEF_DEPTH 16  /* json_encode.c's ENC_MAX_DEPTH */
+#define FX_MAX_KEYS 32       /* members of one skipped object (for the duplicate-key check) */
+
+typedef struct fx {
+	const char *end;
+	uint8_t *out;
+	size_t need;   /* highest offset written */
+	size_t zeroed; /* out[0..zeroed) holds what was written, zeros elsewhere (as in json_encode.c) */
+	int depth, jdepth;
+	jmp_buf bail;
+} fx;
+
+static _Noreturn void bail(fx *x) { longjmp(x->bail, 1); }
+
+/* ---- output (json_encode.c's discipline, bounded by FX_CAP) ------------------------------ */
+
+static void zero_to(fx *x, size_t upto)
+{
+	if (upto > FX_CAP)
+		bail(x);
+	if (upto > x->zeroed) {
+		memset(x->out + x->zeroed, 0, upto - x->zeroed);
+		x->zeroed = upto;
+	}
+}
+
+/* Marks out[at..at+n) as written (n > 0). */
+static inline void wrote(fx *x, size_t at, size_t n)
+{
+	if (at + n > x->need)
+		x->need = at + n;
+	if (at + n > x->zeroed)
+		x->zeroed = at + n;
+}
+
+/* Room for n bytes at `at`: clears the gap before it; returns where they go. */
+static inline uint8_t *room_at(fx *x, size_t at, size_t n)
+{
+	if (at > FX_CAP || n > FX_CAP - at)
+		bail(x);
+	if (at > x->zeroed)
+		zero_to(x, at);
+	return x->out + at;
+}
+
+static void put_bytes(fx *x, size_t at, const void *p, size_t n)
+{
+	if (!n)
+		return;
+	memcpy(room_at(x, at, n), p, n);
+	wrote(x, at, n);
+}
+
+static inline void put_int(fx *x, size_t at, uint64_t v, unsigned size)
+{
+	if (!size)
+		return;
+	if (size > 8)
+		bail(x);
+	whea_stN(room_at(x, at, size), v, size);
+	wrote(x, at, size);
+}
+
+/* json_encode.c's view(): the bytes at off a hook may read (len finite). */
+static const uint8_t *view(fx *x, size_t off, size_t len, size_t *avail)
+{
+	*avail = off >= FX_CAP ? 0 : len < FX_CAP - off ? len : FX_CAP - off;
+	zero_to(x, off + *avail);
+	return x->out + off;
+}
+
+static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t len)
+{
+	if (!f->select)
+		return f->sub;
+	size_t a;
+	const uint8_t *p = view(x, base, len, &a);
+	return f->select(p, a);
+}
+
+static bool fits(unsigned size, uint64_t v) { return size >= 8 || v < (1ull << (8 * size)); }
+
+/* ---- tokens ------------------------------------------------------------------------------- */
+
+static inline char peek(const fx *x, const char *p) { return p < x->end ? *p : 0; }
+
+static inline const char *ws(const fx *x, const char *p)
+{
+	if (p < x->end && (unsigned char)*p > ' ')
+		return p;
+	while (p < x->end && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* Characters a string may hold as they are: printable ASCII and DEL, not '"' or '\\'. */
+static const uint8_t plain[256] = {
+	['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20..0x2f, '"' no */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,             /* 0x30.. */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,             /* 0x40.. */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,             /* 0x50.., '\\' no */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,             /* 0x60.. */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,             /* 0x70..0x7f */
+};
+
+/* Opens an object: the cursor ends at its first key or at '}'. */
+static void obj_open(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	if (peek(x, p) != '{' || ++x->jdepth > FX_MAX_JDEPTH)
+		bail(x);
+	p = ws(x, p + 1);
+	char c = peek(x, p);
+	if (c != '"' && c != '}')
+		bail(x);
+	*pp = p;
+}
+
+static inline void obj_close(fx *x, const char **pp)
+{
+	if (peek(x, *pp) != '}')
+		bail(x);
+	(*pp)++;
+	x->jdepth--;
+}
+
+/* strlen of a table key, cached by address (keys are looked up hundreds of times per record). */
+static _Thread_local struct {
+	const char *k;
+	size_t n;
+} klen_cache[512];
+
+static inline size_t klen(const char *k)
+{
+	size_t h = (size_t)(((uint64_t)(uintptr_t)k * 0x9e3779b97f4a7c15ull) >> 55);
+	if (klen_cache[h].k != k)
+		klen_cache[h].k = k, klen_cache[h].n = strlen(k);
+	return klen_cache[h].n;
+}
+
+/* a[0..n) == b[0..n), for short keys (inline: cheaper than a call to memcmp). */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	uint64_t u, v;
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&u, a, 8), memcpy(&v, b, 8);
+		if (u != v)
+			return false;
+	}
+	if (n >= 4) {
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4), memcpy(&q, b, 4), memcpy(&r, a + n - 4, 4), memcpy(&t, b + n - 4, 4);
+		return p == q && r == t;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return false;
+	return true;
+}
+
+/* Is the next member's key k[0..kl) + s[0..sl)? (Does not consume it.) */
+static inline bool is_key2(const fx *x, const char *p, const char *k, size_t kl, const char *s, size_t sl)
+{
+	return (size_t)(x->end - p) > kl + sl + 2 && p[0] == '"' && p[kl + sl + 1] == '"' && same(p + 1, k, kl) &&
+	       same(p + 1 + kl, s, sl);
+}
+
+static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
+{
+	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && same(p + 1, k, kl);
+}
+
+/* Consumes a key of n characters (checked by is_key) and the colon. */
+static inline void eat_key(fx *x, const char **pp, size_t n)
+{
+	const char *p = ws(x, *pp + n + 2);
+	if (peek(x, p) != ':')
+		bail(x);
+	*pp = ws(x, p + 1);
+}
+
+static inline bool key(fx *x, const char **pp, const char *k, size_t kl)
+{
+	if (!is_key(x, *pp, k, kl))
+		return false;
+	eat_key(x, pp, kl);
+	return true;
+}
+#define KEY(x, pp, lit) key((x), (pp), (lit), sizeof(lit) - 1)
+
+/* After a member's value: the cursor ends at the next key or at '}'. */
+static inline void next(fx *x, const char **pp)
+{
+	const char *p = ws(x, *pp);
+	char c = peek(x, p);
+	if (c == ',') {
+		p = ws(x, p + 1);
+		if (peek(x, p) != '"')
+			bail(x);
+	} else if (c != '}') {
+		bail(x);
+	}
+	*pp = p;
+}
+
+/* Opens an array: false (and consumed) when it is empty, else the cursor is at the first element. */
+static bool arr_open(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	if (peek(x, p) != '[' || ++x->jdepth > FX_MAX_JDEPTH)
+		bail(x);
+	p = ws(x, p + 1);
+	if (peek(x, p) == ']') {
+		*pp = p + 1;
+		x->jdepth--;
+		return false;
+	}
+	*pp = p;
+	return true;
+}
+
+/* After an element: true with the cursor at the next one, or false past the ']'. */
+static bool arr_next(fx *x, const char **pp)
+{
+	const char *p = ws(x, *pp);
+	char c = peek(x, p);
+	if (c == ',') {
+		p = ws(x, p + 1);
+		if (peek(x, p) == ']')
+			bail(x);
+		*pp = p;
+		return true;
+	}
+	if (c != ']')
+		bail(x);
+	*pp = p + 1;
+	x->jdepth--;
+	return false;
+}
+
+/* A JSON number made of decimal digits only, up to 2^64-1 (what whea_json_u64 accepts of numbers). */
+static uint64_t num(fx *x, const char **pp)
+{
+	const char *p = *pp, *e = x->end;
+	unsigned d = p < e ? (unsigned)(*p - '0') : 10u;
+	if (d > 9)
+		bail(x);
+	uint64_t v = d;
+	p++;
+	if (v == 0) {
+		if (p < e && (unsigned)(*p - '0') <= 9)
+			bail(x); /* a leading zero: a syntax error */
+	} else {
+		int n = 1;
+		while (p < e && (d = (unsigned)(*p - '0')) <= 9) {
+			if (++n >= 20 && (n > 20 || v > (UINT64_MAX - d) / 10))
+				bail(x);
+			v = v * 10 + d;
+			p++;
+		}
+	}
+	if (p < e && (*p == '.' || *p == 'e' || *p == 'E'))
+		bail(x);
+	*pp = p;
+	return v;
+}
+
+static bool boolean(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	if (x->end - p >= 4 && memcmp(p, "true", 4) == 0) {
+		*pp = p + 4;
+		return true;
+	}
+	if (x->end - p >= 5 && memcmp(p, "false", 5) == 0) {
+		*pp = p + 5;
+		return false;
+	}
+	bail(x);
+}
+
+/* A string of plain characters only (no escapes): its content. */
+static const char *str(fx *x, const char **pp, size_t *len)
+{
+	const char *p = *pp, *e = x->end;
+	if (peek(x, p) != '"')
+		bail(x);
+	const char *s = ++p;
+	while (p < e && plain[(uint8_t)*p])
+		p++;
+	if (p >= e || *p != '"')
+		bail(x);
+	*len = (size_t)(p - s);
+	*pp = p + 1;
+	return s;
+}
+
+/* Hex digit values + 1, 0 for other characters. */
+static const uint8_t hex_digit[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+	['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11,
+	['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static inline int hexv(char c) { return hex_digit[(uint8_t)c] - 1; }
+
+/* The code unit of the escape at p (after the backslash); *n = its length. Surrogates give up. */
+static unsigned escape(fx *x, const char *p, size_t *n)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	if (p >= x->end)
+		bail(x);
+	const char *k = *p ? memchr(from, *p, sizeof from - 1) : NULL;
+	if (k) {
+		*n = 1;
+		return (uint8_t)to[k - from];
+	}
+	if (*p != 'u' || x->end - p < 5)
+		bail(x);
+	int a = hexv(p[1]), b = hexv(p[2]), c = hexv(p[3]), d = hexv(p[4]);
+	if ((a | b | c | d) < 0)
+		bail(x);
+	unsigned u = (unsigned)(a << 12 | b << 8 | c << 4 | d);
+	if (u >= 0xd800 && u <= 0xdfff)
+		bail(x);
+	*n = 5;
+	return u;
+}
+
+/* A text row's string decoded to bytes (code points up to U+00FF, as json_encode.c's read_text),
+ * at most cap of them, into dst. */
+static size_t text(fx *x, const char **pp, uint8_t *dst, size_t cap)
+{
+	const char *p = *pp, *e = x->end;
+	if (peek(x, p) != '"')
+		bail(x);
+	p++;
+	size_t k = 0;
+	for (;;) {
+		if (p >= e)
+			bail(x);
+		uint8_t c = (uint8_t)*p;
+		if (plain[c]) {
+			p++;
+		} else if (c == '"') {
+			break;
+		} else if (c == '\\') {
+			size_t n;
+			unsigned u = escape(x, p + 1, &n);
+			if (u > 0xff)
+				bail(x);
+			c = (uint8_t)u;
+			p += 1 + n;
+		} else {
+			bail(x); /* control characters, non-ASCII */
+		}
+		if (k >= cap)
+			bail(x);
+		dst[k++] = c;
+	}
+	*pp = p + 1;
+	return k;
+}
+
+/* Base64 decoding table: 0..63, 0x80 = not in the alphabet. */
+static const uint8_t b64v[256] = {
+#define X8 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80
+	X8, X8, X8, X8, X8, 0x80, 0x80, 0x80, 62, 0x80, 0x80, 0x80, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 0x80, 0x80, 0x80, 0x80, 0x80,
+	X8, X8, X8, X8, X8, X8, X8, X8, X8, X8, X8, X8, X8, X8, X8, X8,
+#undef X8
+};
+
+/* A base64 string decoded into dst (at most cap bytes): the same bytes whea_b64_decode gives, and
+ * it gives up on everything whea_b64_decode rejects. */
+static size_t b64(fx *x, const char **pp, uint8_t *dst, size_t cap)
+{
+	const uint8_t *p = (const uint8_t *)*pp, *e = (const uint8_t *)x->end;
+	if (p >= e || *p != '"')
+		bail(x);
+	p++;
+	size_t o = 0;
+	while (e - p >= 5) {
+		uint32_t a = b64v[p[0]], b = b64v[p[1]], c = b64v[p[2]], d = b64v[p[3]];
+		if ((a | b | c | d) & 0x80)
+			break;
+		if (cap - o < 3)
+			bail(x);
+		uint32_t v = a << 18 | b << 12 | c << 6 | d;
+		dst[o] = (uint8_t)(v >> 16), dst[o + 1] = (uint8_t)(v >> 8), dst[o + 2] = (uint8_t)v;
+		o += 3, p += 4;
+	}
+	if (p < e && *p == '"') {
+		*pp = (const char *)p + 1;
+		return o;
+	}
+	/* A padded last quad: "xx==" or "xxx=". */
+	if (e - p < 5 || p[4] != '"' || p[3] != '=')
+		bail(x);
+	uint32_t a = b64v[p[0]], b = b64v[p[1]];
+	if ((a | b) & 0x80)
+		bail(x);
+	if (p[2] == '=') {
+		if ((b & 15) || cap - o < 1)
+			bail(x);
+		dst[o++] = (uint8_t)(a << 2 | b >> 4);
+	} else {
+		uint32_t c = b64v[p[2]];
+		if ((c & 0x80) || (c & 3) || cap - o < 2)
+			bail(x);
+		dst[o++] = (uint8_t)(a << 2 | b >> 4);
+		dst[o++] = (uint8_t)(b << 4 | c >> 2);
+	}
+	*pp = (const char *)p + 5;
+	return o;
+}
+
+/* ---- skipping values the encoder ignores (checked as strictly as json_read.c) ------------- */
+
+static void skip(fx *x, const char **pp);
+
+static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool *esc)
+{
+	const char *p = *pp, *e = x->end;
+	if (peek(x, p) != '"')
+		bail(x);
+	*s = ++p;
+	*esc = false;
+	for (;;) {
+		while (p < e && plain[(uint8_t)*p])
+			p++;
+		if (p >= e)
+			bail(x);
+		if (*p == '"')
+			break;
+		if (*p != '\\')
+			bail(x);
+		size_t k;
+		escape(x, p + 1, &k);
+		p += 1 + k;
+		*esc = true;
+	}
+	*n = (size_t)(p - *s);
+	*pp = p + 1;
+}
+
+static void skip_number(fx *x, const char **pp)
+{
+	const char *p = *pp, *e = x->end;
+	if (p < e && *p == '-')
+		p++;
+	if (p >= e || (unsigned)(*p - '0') > 9)
+		bail(x);
+	if (*p == '0')
+		p++;
+	else
+		while (p < e && (unsigned)(*p - '0') <= 9)
+			p++;
+	if (p < e && *p == '.') {
+		p++;
+		if (p >= e || (unsigned)(*p - '0') > 9)
+			bail(x);
+		while (p < e && (unsigned)(*p - '0') <= 9)
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= e || (unsigned)(*p - '0') > 9)
+			bail(x);
+		while (p < e && (unsigned)(*p - '0') <= 9)
+			p++;
+	}
+	*pp = p;
+}
+
+static void skip(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	char c = peek(x, p);
+	if (c == '"') {
+		const char *s;
+		size_t n;
+		bool esc;
+		skip_string(x, pp, &s, &n, &esc);
+		return;
+	}
+	if (c == '{') {
+		const char *keys[FX_MAX_KEYS];
+		size_t lens[FX_MAX_KEYS];
+		int nk = 0;
+		obj_open(x, &p);
+		while (peek(x, p) == '"') {
+			const char *s;
+			size_t n;
+			bool esc;
+			skip_string(x, &p, &s, &n, &esc);
+			if (esc || nk == FX_MAX_KEYS)
+				bail(x);
+			for (int i = 0; i < nk; i++)
+				if (lens[i] == n && memcmp(keys[i], s, n) == 0)
+					bail(x); /* a duplicate key */
+			keys[nk] = s, lens[nk] = n, nk++;
+			p = ws(x, p);
+			if (peek(x, p) != ':')
+				bail(x);
+			p = ws(x, p + 1);
+			skip(x, &p);
+			next(x, &p);
+		}
+		obj_close(x, &p);
+	} else if (c == '[') {
+		if (arr_open(x, &p))
+			do
+				skip(x, &p);
+			while (arr_next(x, &p));
+	} else if (c == 't' || c == 'f') {
+		boolean(x, &p);
+	} else if (c == 'n' && x->end - p >= 4 && memcmp(p, "null", 4) == 0) {
+		p += 4;
+	} else {
+		skip_number(x, &p);
+	}
+	*pp = p;
+}
+
+/* skip() for the common small values: numbers that fit 64 bits, booleans, plain strings. */
+static inline void skip_value(fx *x, const char **pp)
+{
+	char c = peek(x, *pp);
+	if ((unsigned)(c - '0') <= 9) {
+		num(x, pp);
+	} else if (c == 't' || c == 'f') {
+		boolean(x, pp);
+	} else if (c == '"') {
+		const char *s;
+		size_t n;
+		bool esc;
+		skip_string(x, pp, &s, &n, &esc);
+	} else {
+		skip(x, pp);
+	}
+}
+
+/* The value of member "notValid" of the object whose next key is at p: found by a structural scan
+ * (the text is checked when it is read); NULL when there is none. */
+static const char *find_not_valid(const fx *x, const char *p)
+{
+	static const uint8_t structural[256] = {['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3, [','] = 4};
+	const char *e = x->end;
+	int d = 0;
+	bool want_key = true;
+	for (;;) {
+		while (p < e && !structural[(uint8_t)*p])
+			p++;
+		if (p >= e)
+			return NULL;
+		switch (structural[(uint8_t)*p]) {
+		case 1: {
+			const char *s = ++p;
+			for (;;) { /* the closing quote: one not escaped by an odd run of backslashes */
+				const char *q = memchr(p, '"', (size_t)(e - p));
+				if (!q)
+					return NULL;
+				size_t bs = 0;
+				while (q - bs > s && q[-1 - (ptrdiff_t)bs] == '\\')
+					bs++;
+				p = q + 1;
+				if (!(bs & 1))
+					break;
+			}
+			if (d == 0 && want_key) {
+				if (p - s == 9 && memcmp(s, "notValid", 8) == 0) {
+					p = ws(x, p);
+					return peek(x, p) == ':' ? ws(x, p + 1) : NULL;
+				}
+				want_key = false;
+			}
+			continue;
+		}
+		case 2:
+			d++;
+			break;
+		case 3:
+			if (d-- == 0)
+				return NULL;
+			break;
+		default:
+			if (d == 0)
+				want_key = true;
+			break;
+		}
+		p++;
+	}
+}
+
+/* ---- values of rows ------------------------------------------------------------------------ */
+
+static uint64_t name_value(fx *x, const whea_name *names, const char *s, size_t n)
+{
+	for (; names && names->name; names++)
+		if (strlen(names->name) == n && memcmp(names->name, s, n) == 0)
+			return names->value;
+	bail(x);
+}
+
+/* An ENUM: a number, a name, or {"value"|"code": N, "name": S}. */
+static uint64_t read_enum(fx *x, const char **pp, const whea_name *names)
+{
+	char c = peek(x, *pp);
+	if (c == '"') {
+		size_t n;
+		const char *s = str(x, pp, &n);
+		return name_value(x, names, s, n);
+	}
+	if (c != '{')
+		return num(x, pp);
+	obj_open(x, pp);
+	bool hv = false, hc = false;
+	uint64_t v = 0, code = 0;
+	if (KEY(x, pp, "value"))
+		v = num(x, pp), hv = true, next(x, pp);
+	if (KEY(x, pp, "code"))
+		code = num(x, pp), hc = true, next(x, pp);
+	if (KEY(x, pp, "name")) {
+		if (hv || hc) {
+			skip_value(x, pp);
+		} else if (peek(x, *pp) == '"') {
+			size_t n;
+			const char *s = str(x, pp, &n);
+			v = name_value(x, names, s, n);
+		} else {
+			bail(x);
+		}
+		next(x, pp);
+	} else if (!hv && !hc) {
+		bail(x);
+	}
+	obj_close(x, pp);
+	return hv || !hc ? v : code;
+}
+
+/* FLAGS: a number, or {"value": N, <bit name>: bool, ...}. */
+static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
+{
+	if (peek(x, *pp) != '{')
+		return num(x, pp);
+	obj_open(x, pp);
+	bool hv = false;
+	uint64_t val = 0, v = 0;
+	if (KEY(x, pp, "value"))
+		val = num(x, pp), hv = true, next(x, pp);
+	for (const whea_name *nm = names; nm && nm->name; nm++) {
+		if (!key(x, pp, nm->name, klen(nm->name)))
+			continue;
+		if (boolean(x, pp) && nm->value < 64)
+			v |= 1ull << nm->value;
+		next(x, pp);
+	}
+	obj_close(x, pp);
+	return hv ? val : v;
+}
+
+/* An integer with bitfields: a number, or {"value": N, <bitfield>: ..., ...}. */
+static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
+{
+	if (peek(x, *pp) != '{')
+		return num(x, pp);
+	obj_open(x, pp);
+	bool hv = false;
+	uint64_t val = 0, v = 0;
+	if (KEY(x, pp, "value"))
+		val = num(x, pp), hv = true, next(x, pp);
+	for (uint16_t i = 0; i < layout->nbits; i++) {
+		const whea_bitfield *b = &layout->bits[i];
+		if (!key(x, pp, b->key, klen(b->key)))
+			continue;
+		if (hv) {
+			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
+		} else {
+			uint64_t f = b->kind == WHEA_K_BOOL ? boolean(x, pp)
+				     : b->kind == WHEA_K_ENUM ? read_enum(x, pp, b->names)
+							       : num(x, pp);
+			if (b->width < 64 && f >> b->width)
+				bail(x);
+			v |= f << b->lo;
+		}
+		next(x, pp);
+	}
+	obj_close(x, pp);
+	return hv ? val : v;
+}
+
+/* A GUID string "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (what whea_guid_parse accepts, without the
+ * braced form). */
+static void guid_text(fx *x, const char **pp, whea_guid *g)
+{
+	static const uint8_t pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
+	const char *s = *pp + 1;
+	if (x->end - *pp < 38 || s[-1] != '"' || s[36] != '"' || s[8] != '-' || s[13] != '-' || s[18] != '-' ||
+	    s[23] != '-')
+		bail(x);
+	*pp = s + 37; /* the other 32 characters are hex digits: a plain string */
+	for (int i = 0; i < 16; i++) {
+		int hi = hexv(s[pos[i]]), lo = hexv(s[pos[i] + 1]);
+		if ((hi | lo) < 0)
+			bail(x);
+		g->b[i] = (uint8_t)(hi << 4 | lo);
+	}
+}
+
+static void read_guid(fx *x, const char **pp, whea_guid *g)
+{
+	if (peek(x, *pp) == '{') {
+		obj_open(x, pp);
+		if (!KEY(x, pp, "data") && !KEY(x, pp, "guid"))
+			bail(x);
+		guid_text(x, pp, g);
+		next(x, pp);
+		if (KEY(x, pp, "type"))
+			skip_value(x, pp), next(x, pp);
+		obj_close(x, pp);
+		return;
+	}
+	guid_text(x, pp, g);
+}
+
+static void enc_integer(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+{
+	uint64_t v;
+	const whea_def *layout = f->kind == WHEA_K_UINT ? row_sub(x, f, base, len) : NULL;
+	if (f->kind == WHEA_K_ENUM) {
+		v = read_enum(x, pp, f->names);
+	} else if (f->kind == WHEA_K_FLAGS) {
+		v = read_flags(x, pp, f->names);
+	} else if (f->fmt == WHEA_FMT_BCDREV && peek(x, *pp) == '{') {
+		uint64_t a = 0, b = 0;
+		obj_open(x, pp);
+		if (KEY(x, pp, "major"))
+			a = num(x, pp), next(x, pp);
+		if (KEY(x, pp, "minor"))
+			b = num(x, pp), next(x, pp);
+		obj_close(x, pp);
+		if (a > 255 || b > 255)
+			bail(x);
+		v = a << 8 | b;
+	} else if (layout && layout->nbits) {
+		v = read_bitfields(x, pp, layout);
+	} else {
+		v = num(x, pp);
+	}
+	if (!fits(f->size, v))
+		bail(x);
+	put_int(x, base + off, v, f->size);
+}
+
+/* Bytes of base64 or text at `at`: fixed rows take at most `size`, open-ended ones up to room. */
+static size_t enc_bytes(fx *x, bool ascii, const char **pp, size_t at, size_t size, size_t room)
+{
+	size_t cap = size ? size : room;
+	if (at >= FX_CAP)
+		bail(x);
+	if (cap > FX_CAP - at)
+		cap = FX_CAP - at; /* more would give up anyway */
+	uint8_t *dst = room_at(x, at, cap);
+	size_t got = ascii ? text(x, pp, dst, cap) : b64(x, pp, dst, cap);
+	if (got)
+		wrote(x, at, got);
+	return size ? size : got;
+}
+
+/* A row's timestamp members: key, keyIsPrecise, keyEncoding, keyRaw (json_write.c's order). */
+static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
+{
+	const char *k = f->key;
+	size_t kl = klen(k), tl = 0;
+	if (kl > 40)
+		bail(x);
+	const char *ts = NULL;
+	int prec = -1, encoding = WHEA_TS_BCD;
+	bool has_raw = false, enc_ok = true;
+	uint64_t rawv = 0;
+	if (key(x, pp, k, kl))
+		ts = str(x, pp, &tl), next(x, pp);
+	if (is_key2(x, *pp, k, kl, "IsPrecise", 9))
+		eat_key(x, pp, kl + 9), prec = boolean(x, pp), next(x, pp);
+	if (is_key2(x, *pp, k, kl, "Encoding", 8)) {
+		size_t n;
+		eat_key(x, pp, kl + 8);
+		const char *s = str(x, pp, &n);
+		static const char *const encs[] = {"bcd", "binary", "unix"};
+		encoding = 0;
+		for (int i = 0; i < 3; i++)
+			if (n == strlen(encs[i]) && memcmp(s, encs[i], n) == 0)
+				encoding = WHEA_TS_BCD + i;
+		enc_ok = encoding != 0;
+		next(x, pp);
+	}
+	if (is_key2(x, *pp, k, kl, "Raw", 3))
+		eat_key(x, pp, kl + 3), rawv = num(x, pp), has_raw = true, next(x, pp);
+	uint8_t raw[8];
+	if (has_raw) {
+		whea_st64(raw, rawv);
+		put_bytes(x, at, raw, 8);
+		return;
+	}
+	if (!ts || tl != 19 || !enc_ok)
+		bail(x);
+	const char *p = ts;
+	for (int i = 0; i < 19; i++) {
+		bool sep = i == 4 || i == 7 || i == 10 || i == 13 || i == 16;
+		if (!sep && (p[i] < '0' || p[i] > '9'))
+			bail(x);
+	}
+	if (p[4] != '-' || p[7] != '-' || p[10] != 'T')
+		bail(x);
+#define D2(i) ((unsigned)(p[i] - '0') * 10 + (unsigned)(p[(i) + 1] - '0'))
+	whea_time t = {0};
+	t.year = (uint16_t)(D2(0) * 100 + D2(2)), t.month = (uint8_t)D2(5), t.day = (uint8_t)D2(8);
+	t.hour = (uint8_t)D2(11), t.minute = (uint8_t)D2(14), t.second = (uint8_t)D2(17);
+#undef D2
+	t.encoding = (uint8_t)encoding;
+	t.precise = prec == 1;
+	if (whea_timestamp_encode(raw, &t))
+		bail(x);
+	put_bytes(x, at, raw, 8);
+}
+
+static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, size_t len);
+
+static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+{
+	if (!arr_open(x, pp))
+		return 0;
+	size_t pos = off;
+	do {
+		size_t es = f->size ? f->size : f->sub ? f->sub->size : 0;
+		if (!f->sub) {
+			uint64_t v = num(x, pp);
+			if (es > 8 || !fits((unsigned)es, v))
+				bail(x);
+			put_int(x, base + pos, v, (unsigned)es);
+		} else {
+			size_t room = len > pos ? len - pos : 0;
+			obj_open(x, pp);
+			size_t ext = enc_def(x, f->sub, pp, base + pos, f->elem_size ? room : es);
+			obj_close(x, pp);
+			if (f->elem_size) {
+				size_t a;
+				const uint8_t *ep = view(x, base + pos, room, &a);
+				es = a ? f->elem_size(ep, a) : ext;
+				if (es == 0 || es < ext)
+					es = ext;
+			}
+		}
+		pos += es;
+	} while (arr_next(x, pp));
+	return pos - off;
+}
+
+/* One present row, its key still ahead at *pp; consumes key(s) and value(s). Returns the row's size. */
+static size_t enc_row(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+{
+	size_t room = len > off ? len - off : 0;
+	if (f->kind == WHEA_K_TIMESTAMP) {
+		enc_time(x, f, pp, base + off);
+		return f->size;
+	}
+	eat_key(x, pp, klen(f->key));
+	size_t size = f->size;
+	switch (f->kind) {
+	case WHEA_K_UINT:
+	case WHEA_K_ENUM:
+	case WHEA_K_FLAGS:
+	case WHEA_K_VALIDBITS:
+		enc_integer(x, f, pp, base, off, len);
+		break;
+	case WHEA_K_GUID: {
+		whea_guid g;
+		read_guid(x, pp, &g);
+		put_bytes(x, base + off, g.b, 16);
+		break;
+	}
+	case WHEA_K_STRUCT: {
+		obj_open(x, pp);
+		size_t sz = f->size ? f->size : room, ext = 0;
+		const whea_def *sub = row_sub(x, f, base, len);
+		if (sub) {
+			ext = enc_def(x, sub, pp, base + off, sz);
+		} else if (KEY(x, pp, "data")) {
+			ext = enc_bytes(x, false, pp, base + off, f->size, room);
+			next(x, pp);
+		}
+		obj_close(x, pp);
+		size = f->size ? f->size : ext;
+		break;
+	}
+	case WHEA_K_ARRAY:
+		size = enc_array(x, f, pp, base, off, len);
+		break;
+	default: /* BYTES, ASCII, RESERVED */
+		size = enc_bytes(x, f->kind == WHEA_K_ASCII, pp, base + off, f->size, room);
+		break;
+	}
+	next(x, pp);
+	return size;
+}
+
+/* Is row f's member next at p? (A timestamp by its key or its "Raw" twin.) */
+static inline bool has_row(const fx *x, const char *p, const whea_field *f)
+{
+	if (peek(x, p) != '"')
+		return false;
+	size_t kl = klen(f->key);
+	if (f->kind == WHEA_K_TIMESTAMP)
+		return is_key(x, p, f->key, kl) || is_key2(x, p, f->key, kl, "Raw", 3);
+	return is_key(x, p, f->key, kl);
+}
+
+/* A row whose bytes or place depend on other rows (hooks, variable size or place). */
+static inline bool linked(const whea_field *f)
+{
+	return f->select || f->kind == WHEA_K_ARRAY || f->off == WHEA_OFF_NEXT || f->size == 0;
+}
+
+/* Rows of d listed in `rows` (bit i = row i) that the object at *pp holds (in table order). */
+static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, size_t base, size_t len)
+{
+	for (; rows; rows &= rows - 1) {
+		const whea_field *f = &d->fields[__builtin_ctzll(rows)];
+		if (!has_row(x, *pp, f))
+			continue;
+		if (f->size && f->off + f->size > len)
+			bail(x);
+		enc_row(x, f, pp, base, f->off, len);
+	}
+}
+
+/* The rows of d from the object at *pp (json_encode.c's enc_rows), then its "notValid"; the cursor
+ * ends at the next key or '}'. *mask (if any) gets bit i for each row i given outside notValid.
+ *
+ * A gated row missing from the object may be in "notValid", which json_write.c puts last. The DOM
+ * path writes such rows at their place in the table; here they wait until "notValid" is reached
+ * (they have fixed places and sizes, so the order of the writes does not matter) unless a row
+ * that depends on other rows comes first: then "notValid" is looked up at once. */
+static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, size_t len, uint64_t *mask)
+{
+	const char *nv = NULL, *nv_at = NULL; /* cursor in, and start of, "notValid" */
+	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
+	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
+	size_t pend_end = 0;                  /* where the last of them ends */
+	const whea_field *vbrow = whea_def_validbits_row(d);
+	bool vb_given = false;
+	uint64_t derived = 0;
+	size_t cursor = 0, end = 0;
+	for (uint16_t i = 0; i < d->nfields; i++) {
+		const whea_field *f = &d->fields[i];
+		bool dep = linked(f);
+		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
+		/* A row that reads the struct (select) or writes from off upwards (arrays, open-ended and
+		 * OFF_NEXT rows) where a waiting row may lie: look up "notValid" now and catch up. */
+		if (pending && dep && (f->select || off < pend_end)) {
+			nv_at = find_not_valid(x, *pp);
+			nv_state = nv_at ? 2 : 1;
+			if (nv_at) {
+				nv = nv_at;
+				obj_open(x, &nv);
+				rows_from(x, d, &nv, pending, base, len);
+			}
+			pending = 0;
+		}
+		const char **src = pp;
+		bool n = has_row(x, *pp, f), from_invalid = false;
+		if (!n && f->valid) {
+			if (nv_state == 0 && !dep && i < 64) {
+				pending |= 1ull << i;
+				if (f->off + f->size > pend_end)
+					pend_end = f->off + f->size;
+			} else {
+				if (nv_state == 0) {
+					nv_at = find_not_valid(x, *pp);
+					nv_state = nv_at ? 2 : 1;
+					if (nv_at) {
+						nv = nv_at;
+						obj_open(x, &nv);
+					}
+				}
+				if (nv_state == 2 && has_row(x, nv, f))
+					n = from_invalid = true, src = &nv;
+			}
+		}
+		size_t size = f->size;
+		if (f->kind == WHEA_K_ARRAY || n) {
+			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
+				bail(x);
+			if (n)
+				size = enc_row(x, f, src, base, off, len);
+			else
+				size = 0;
+			if (n && f->valid && !from_invalid)
+				derived |= 1ull << (f->valid - 1);
+		} else if ((f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT) && f->size == 0) {
+			size = 0;
+		}
+		cursor = off + size;
+		if (cursor > end && size && (n || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)))
+			end = cursor;
+		if (n && !from_invalid) {
+			if (mask && i < 64)
+				*mask |= 1ull << i;
+			if (f == vbrow)
+				vb_given = true;
+		}
+	}
+	if (vbrow && vbrow->off + vbrow->size <= len && !vb_given)
+		put_int(x, base + vbrow->off, derived, vbrow->size);
+	if (nv_state == 2)
+		obj_close(x, &nv); /* every member of notValid was a row */
+	if (KEY(x, pp, "notValid")) {
+		if (nv_state == 2) {
+			if (*pp != nv_at)
+				bail(x);
+			*pp = nv;
+		} else if (nv_state == 0) { /* the rows that waited for it */
+			obj_open(x, pp);
+			rows_from(x, d, pp, pending, base, len);
+			obj_close(x, pp);
+		} else {
+			bail(x);
+		}
+		next(x, pp);
+	} else if (nv_state == 2) {
+		bail(x);
+	}
+	return end;
+}
+
+/* A def's members from the object at *pp (json_encode.c's enc_def); the cursor ends at the next key
+ * or '}'. Unions are left to the DOM path unless given as {"data": ...}. */
+static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, size_t len)
+{
+	if (++x->depth > FX_MAX_DEF_DEPTH)
+		bail(x);
+	size_t ext = 0;
+	if (d->select) {
+		if (KEY(x, pp, "data"))
+			ext = enc_bytes(x, false, pp, base, 0, len), next(x, pp);
+		else if (d->variants)
+			bail(x);
+	} else {
+		ext = enc_rows(x, d, pp, base, len, NULL);
+	}
+	x->depth--;
+	return ext;
+}
+
+/* ---- the record ----------------------------------------------------------------------------- */
+
+typedef struct fx_desc {
+	uint32_t off, len;
+	bool has_type, has_sev;
+} fx_desc;
+
+/* A section body {...} of type t at off (len bytes); returns the bytes it covers. */
+static size_t enc_section(fx *x, const whea_section_type *t, const char **pp, size_t off, size_t len)
+{
+	obj_open(x, pp);
+	const whea_def *d = t ? t->def : NULL;
+	size_t extent = 0;
+	if (d) {
+		extent = enc_def(x, d, pp, off, len);
+	} else if (KEY(x, pp, "data")) {
+		extent = enc_bytes(x, false, pp, off, 0, len);
+		next(x, pp);
+	}
+	if (KEY(x, pp, "trailingBytes")) {
+		extent += enc_bytes(x, false, pp, off + extent, 0, len - extent);
+		next(x, pp);
+	}
+	obj_close(x, pp);
+	return extent;
+}
+
+/* whea_section_by_key with a small per-thread cache (dropped when a type is unregistered). */
+static const whea_section_type *section_by_key(const char *k, size_t n)
+{
+	static _Thread_local struct {
+		const whea_section_type *t;
+		unsigned gen;
+	} cache[16];
+	unsigned gen = whea_registry_generation();
+	size_t h = n ? (n + (uint8_t)k[0] * 7u + (uint8_t)k[n - 1]) & 15 : 0;
+	const whea_section_type *t = cache[h].t;
+	if (t && cache[h].gen == gen && klen(t->key) == n && same(t->key, k, n))
+		return t;
+	t = whea_section_by_key(k, n);
+	if (t)
+		cache[h].t = t, cache[h].gen = gen;
+	return t;
+}
+
+/* Row indexes of the header and descriptor rows the record level asks about. */
+static int row_index(const whea_def *d, const char *key)
+{
+	for (uint16_t i = 0; i < d->nfields; i++)
+		if (strcmp(d->fields[i].key, key) == 0)
+			return i;
+	return 63;
+}
+
+static size_t enc_record(fx *x, const char *p)
+{
+	static _Thread_local int h_sigend = -1, h_count, h_sev, h_reclen, d_off, d_len, d_type, d_sev;
+	if (h_sigend < 0) {
+		h_count = row_index(&whea_def_record_header, "sectionCount");
+		h_sev = row_index(&whea_def_record_header, "severity");
+		h_reclen = row_index(&whea_def_record_header, "recordLength");
+		d_off = row_index(&whea_def_section_descriptor, "sectionOffset");
+		d_len = row_index(&whea_def_section_descriptor, "sectionLength");
+		d_type = row_index(&whea_def_section_descriptor, "sectionType");
+		d_sev = row_index(&whea_def_section_descriptor, "severity");
+		h_sigend = row_index(&whea_def_record_header, "signatureEnd");
+	}
+	const char **pp = &p;
+	p = ws(x, p);
+	obj_open(x, pp);
+	if (!KEY(x, pp, "header"))
+		bail(x);
+	uint64_t hmask = 0;
+	obj_open(x, pp);
+	enc_rows(x, &whea_def_record_header, pp, 0, WHEA_RECORD_HEADER_SIZE, &hmask);
+	obj_close(x, pp);
+	next(x, pp);
+	uint64_t reclen = hmask >> h_reclen & 1 ? whea_le32(x->out + 20) : 0;
+	if (!KEY(x, pp, "sectionDescriptors"))
+		bail(x);
+	fx_desc ds[FX_MAX_SECTIONS];
+	uint32_t n = 0;
+	if (arr_open(x, pp))
+		do {
+			if (n == FX_MAX_SECTIONS)
+				bail(x);
+			size_t dpos = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * n;
+			uint64_t m = 0;
+			obj_open(x, pp);
+			enc_rows(x, &whea_def_section_descriptor, pp, dpos, WHEA_SECTION_DESC_SIZE, &m);
+			obj_close(x, pp);
+			if (!(m >> d_off & 1) || !(m >> d_len & 1))
+				bail(x);
+			ds[n].off = whea_le32(x->out + dpos), ds[n].len = whea_le32(x->out + dpos + 4);
+			ds[n].has_type = m >> d_type & 1, ds[n].has_sev = m >> d_sev & 1;
+			n++;
+		} while (arr_next(x, pp));
+	next(x, pp);
+	if (!KEY(x, pp, "sections"))
+		bail(x);
+	size_t pos = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * n, prev_end = pos;
+	uint32_t max_sev = WHEA_SEV_INFORMATIONAL, i = 0;
+	if (arr_open(x, pp))
+		do {
+			if (i >= n)
+				bail(x);
+			size_t off = ds[i].off, len = ds[i].len, dpos = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * i;
+			/* sections in order, apart from each other and from the tables: the order of the writes
+			 * does not matter then */
+			if (off < prev_end || off + len > FX_CAP)
+				bail(x);
+			obj_open(x, pp);
+			size_t kl;
+			const char *k = str(x, pp, &kl);
+			*pp -= kl + 2;
+			eat_key(x, pp, kl);
+			const whea_section_type *t = NULL;
+			if (!(kl == 7 && memcmp(k, "Unknown", 7) == 0) && !(t = section_by_key(k, kl)))
+				bail(x);
+			whea_guid g;
+			if (ds[i].has_type)
+				memcpy(g.b, x->out + dpos + 16, 16);
+			else if (t)
+				g = t->guid;
+			else
+				bail(x);
+			size_t used = enc_section(x, t, pp, off, len);
+			next(x, pp);
+			obj_close(x, pp);
+			if (used > len)
+				bail(x);
+			put_int(x, dpos, off, 4);
+			put_int(x, dpos + 4, len, 4);
+			put_bytes(x, dpos + 16, g.b, 16);
+			if (ds[i].has_sev) {
+				uint32_t sev = whea_le32(x->out + dpos + 48);
+				if (whea_severity_rank(sev) > whea_severity_rank(max_sev))
+					max_sev = sev;
+			}
+			if (off + len > pos)
+				pos = off + len;
+			prev_end = off + len;
+			i++;
+		} while (arr_next(x, pp));
+	if (i != n)
+		bail(x);
+	next(x, pp);
+	put_bytes(x, 0, "CPER", 4);
+	if (!(hmask >> h_sigend & 1))
+		put_int(x, 6, 0xffffffffu, 4);
+	if (!(hmask >> h_count & 1))
+		put_int(x, 10, n, 2);
+	if (!(hmask >> h_sev & 1))
+		put_int(x, 12, max_sev, 4);
+	if (KEY(x, pp, "extraBytes")) {
+		if (arr_open(x, pp))
+			do {
+				obj_open(x, pp);
+				if (!KEY(x, pp, "offset"))
+					bail(x);
+				uint64_t at = num(x, pp);
+				next(x, pp);
+				if (at >= FX_CAP || !KEY(x, pp, "data"))
+					bail(x);
+				size_t got = enc_bytes(x, false, pp, (size_t)at, 0, SIZE_MAX - at);
+				next(x, pp);
+				obj_close(x, pp);
+				if (at + got > pos)
+					pos = at + got;
+			} while (arr_next(x, pp));
+		next(x, pp);
+	}
+	if (KEY(x, pp, "diagnostics"))
+		skip(x, pp), next(x, pp);
+	obj_close(x, pp);
+	if (ws(x, p) != x->end)
+		bail(x);
+	if (!(hmask >> h_reclen & 1))
+		reclen = pos;
+	else if (reclen < x->need)
+		bail(x);
+	put_int(x, 20, reclen, 4);
+	zero_to(x, reclen);
+	return reclen;
+}
+
+static _Thread_local uint8_t *fx_buf;
+
+int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
+{
+	if (!json || jsonlen > (1u << 24))
+		return 1;
+	if (!fx_buf && !(fx_buf = malloc(FX_CAP)))
+		return 1;
+	fx x;
+	x.end = json + jsonlen;
+	x.out = fx_buf;
+	x.need = x.zeroed = 0;
+	x.depth = x.jdepth = 0;
+	if (setjmp(x.bail))
+		return 1;
+	size_t n = enc_record(&x, json);
+	if (n > cap)
+		return 1; /* the DOM path reports the missing room */
+	memcpy(out, fx_buf, n);
+	if (outlen)
+		*outlen = n;
+	return 0;
+}
