@@ -726,7 +726,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: bench_store [--dir PARENT] [--size MB] [--quick] [--count N] "
 		"[--no-cold] [--allow-tmpfs] [--only durable|group|open|read]\n"
-		"       [--keep-big DIR]  (with --only read: build the big store in DIR once, reuse it later)\n");
+		"       [--keep-big DIR]  (with --only read: build the big store in DIR once, reuse it later)\n"
+		"       [--reads N]  (random reads per read-by-id point, default 2000000)\n");
 	exit(2);
 }
 
@@ -752,6 +753,8 @@ static void parse_args(config *c, int argc, char **argv)
 			c->size_mb = atof(v), i++;
 		} else if (!strcmp(a, "--only")) {
 			c->only = v, i++;
+		} else if (!strcmp(a, "--reads")) {
+			c->reads = atol(v), i++;
 		} else if (!strcmp(a, "--keep-big")) {
 			c->keep_big = v, i++;
 		} else if (!strcmp(a, "--count")) {
@@ -760,7 +763,7 @@ static void parse_args(config *c, int argc, char **argv)
 			usage();
 		}
 	}
-	if (c->size_mb < 1 || c->count < 1)
+	if (c->size_mb < 1 || c->count < 1 || c->reads < 1)
 		usage();
 }
 
