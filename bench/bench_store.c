@@ -41,6 +41,7 @@ typedef struct config {
 	int cold;             /* also measure open after dropping the page cache (root only) */
 	int allow_tmpfs;
 	const char *only;     /* run one part: durable, group, open, read (NULL = all) */
+	const char *keep_big; /* read: the big store's directory, kept and reused across runs, or NULL */
 } config;
 
 static char workdir[4096];
@@ -724,13 +725,15 @@ static void setup(const config *c)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_store [--dir PARENT] [--size MB] [--quick] [--count N] "
-		"[--no-cold] [--allow-tmpfs] [--only durable|group|open|read]\n");
+		"[--no-cold] [--allow-tmpfs] [--only durable|group|open|read]\n"
+		"       [--keep-big DIR]  (with --only read: build the big store in DIR once, reuse it later)\n"
+		"       [--reads N]  (random reads per read-by-id point, default 2000000)\n");
 	exit(2);
 }
 
 static void parse_args(config *c, int argc, char **argv)
 {
-	*c = (config){".", 1000, 1000, 65536, 2000000, 1, 0, NULL};
+	*c = (config){".", 1000, 1000, 65536, 2000000, 1, 0, NULL, NULL};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--quick")) {
@@ -750,14 +753,35 @@ static void parse_args(config *c, int argc, char **argv)
 			c->size_mb = atof(v), i++;
 		} else if (!strcmp(a, "--only")) {
 			c->only = v, i++;
+		} else if (!strcmp(a, "--reads")) {
+			c->reads = atol(v), i++;
+		} else if (!strcmp(a, "--keep-big")) {
+			c->keep_big = v, i++;
 		} else if (!strcmp(a, "--count")) {
 			c->count = atoi(v), i++;
 		} else {
 			usage();
 		}
 	}
-	if (c->size_mb < 1 || c->count < 1)
+	if (c->size_mb < 1 || c->count < 1 || c->reads < 1)
 		usage();
+}
+
+/* --keep-big DIR: the big store of --size MB in DIR, built there unless its store.log already has
+ * the size such a build gives (so runs of different builds read the very same file). */
+static size_t kept_store(const config *c, char *big, size_t cap)
+{
+	size_t n = (size_t)((c->size_mb * MB - LOG_HEADER) / frame_bytes(1024));
+	if ((size_t)snprintf(big, cap, "%s", c->keep_big) >= cap)
+		die("--keep-big path too long", c->keep_big);
+	char log[4300];
+	snprintf(log, sizeof log, "%s/store.log", big);
+	struct stat st;
+	if (stat(log, &st) || (uint64_t)st.st_size != LOG_HEADER + n * frame_bytes(1024))
+		n = build_store(big, c->size_mb * MB, 1);
+	else
+		printf("reusing the store in %s (%zu records)\n", big, n);
+	return n;
 }
 
 static int want(const config *c, const char *part) { return !c->only || !strcmp(c->only, part); }
@@ -776,6 +800,8 @@ int main(int argc, char **argv)
 	size_t n = 0;
 	if (want(&c, "open"))
 		n = bench_open(&c, big);
+	else if (want(&c, "read") && c.keep_big)
+		n = kept_store(&c, big, sizeof big);
 	else if (want(&c, "read"))
 		n = build_store(big, c.size_mb * MB, 1);
 	if (want(&c, "read"))

@@ -226,6 +226,7 @@ static void unmap_log(fstore *f)
 {
 	if (f->map)
 		f->os->unmap(f->os->ctx, (void *)f->map, (size_t)f->map_len);
+	sidx_set_prefetch(&f->idx, NULL, 0, 0);
 	f->map = NULL;
 	f->map_len = 0;
 	f->map_ino = 0;
@@ -247,6 +248,7 @@ static void map_log(fstore *f)
 	    !f->os->map(f->os->ctx, fd, (size_t)f->end, &m)) {
 		f->map = m;
 		f->map_len = f->end;
+		sidx_set_prefetch(&f->idx, m, f->map_len, FRAME_HDR); /* lookups start fetching the record */
 	}
 	f->os->close(f->os->ctx, fd);
 }

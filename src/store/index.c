@@ -1,15 +1,18 @@
-/* store/index.c — id -> entry hash (linear probing, backward-shift deletion) over an array of
- * entries kept in write order; see index.h. */
+/* store/index.c — id -> entry hash (linear probing, backward-shift deletion; a slot holds the
+ * entry's position, 32 bits of the id's hash and the entry's off) over an array of entries kept in
+ * write order; see index.h. */
 #include "store/index.h"
 
 #include <string.h>
 
-static size_t hash_id(uint64_t id, size_t nslot)
+static uint64_t hash_id(uint64_t id)
 {
 	uint64_t h = id * 0x9E3779B97F4A7C15ull;
-	h ^= h >> 29;
-	return (size_t)h & (nslot - 1);
+	return h ^ (h >> 29);
 }
+
+static size_t home_of(uint64_t h, size_t nslot) { return (size_t)h & (nslot - 1); }
+static uint32_t tag_of(uint64_t h) { return (uint32_t)(h >> 32); }
 
 void sidx_init(sidx *x, const whea_store_os *os)
 {
@@ -26,6 +29,13 @@ void sidx_free(sidx *x)
 	sidx_init(x, x->os);
 }
 
+void sidx_set_prefetch(sidx *x, const void *base, uint64_t len, uint64_t skip)
+{
+	x->pf_base = (uintptr_t)base;
+	x->pf_len = base ? len : 0;
+	x->pf_skip = skip;
+}
+
 void sidx_reset(sidx *x)
 {
 	x->n = 0;
@@ -39,33 +49,36 @@ static size_t find_slot(const sidx *x, uint64_t id)
 {
 	if (!x->nslot)
 		return (size_t)-1;
-	for (size_t i = hash_id(id, x->nslot);; i = (i + 1) & (x->nslot - 1)) {
-		uint32_t s = x->slot[i];
-		if (!s)
+	uint64_t h = hash_id(id);
+	uint32_t tag = tag_of(h);
+	for (size_t i = home_of(h, x->nslot);; i = (i + 1) & (x->nslot - 1)) {
+		const sidx_slot *s = &x->slot[i];
+		if (!s->pos1)
 			return (size_t)-1;
-		if (x->e[s - 1].id == id)
+		if (s->tag == tag && x->e[s->pos1 - 1].id == id)
 			return i;
 	}
 }
 
-static void slot_insert(sidx *x, uint64_t id, uint32_t v)
+static void slot_insert(sidx *x, uint64_t id, uint32_t pos1, uint64_t off)
 {
-	size_t i = hash_id(id, x->nslot);
-	while (x->slot[i])
+	uint64_t h = hash_id(id);
+	size_t i = home_of(h, x->nslot);
+	while (x->slot[i].pos1)
 		i = (i + 1) & (x->nslot - 1);
-	x->slot[i] = v;
+	x->slot[i] = (sidx_slot){pos1, tag_of(h), off};
 }
 
 static void slot_remove(sidx *x, size_t i)
 {
 	size_t mask = x->nslot - 1;
-	x->slot[i] = 0;
-	for (size_t j = (i + 1) & mask; x->slot[j]; j = (j + 1) & mask) {
-		size_t home = hash_id(x->e[x->slot[j] - 1].id, x->nslot);
+	x->slot[i].pos1 = 0;
+	for (size_t j = (i + 1) & mask; x->slot[j].pos1; j = (j + 1) & mask) {
+		size_t home = home_of(hash_id(x->e[x->slot[j].pos1 - 1].id), x->nslot);
 		/* Move j back to the hole i when its home is not cyclically in (i, j]. */
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			x->slot[i] = x->slot[j];
-			x->slot[j] = 0;
+			x->slot[j].pos1 = 0;
 			i = j;
 		}
 	}
@@ -73,7 +86,7 @@ static void slot_remove(sidx *x, size_t i)
 
 static int rehash(sidx *x, size_t nslot)
 {
-	uint32_t *s = x->os->alloc(x->os->ctx, nslot * sizeof *s);
+	sidx_slot *s = x->os->alloc(x->os->ctx, nslot * sizeof *s);
 	if (!s)
 		return whea_error_set(WHEA_ENOMEM, -1, NULL, "out of memory for the store index");
 	memset(s, 0, nslot * sizeof *s);
@@ -83,7 +96,7 @@ static int rehash(sidx *x, size_t nslot)
 	x->nslot = nslot;
 	for (size_t k = 0; k < x->n; k++)
 		if (x->e[k].live)
-			slot_insert(x, x->e[k].id, (uint32_t)(k + 1));
+			slot_insert(x, x->e[k].id, (uint32_t)(k + 1), x->e[k].off);
 	return 0;
 }
 
@@ -120,15 +133,16 @@ int sidx_put(sidx *x, const sidx_entry *e, sidx_entry *old)
 		old->live = false;
 	size_t i = find_slot(x, e->id);
 	if (i != (size_t)-1) {
-		sidx_entry *o = &x->e[x->slot[i] - 1];
+		sidx_entry *o = &x->e[x->slot[i].pos1 - 1];
 		if (old)
 			*old = *o;
 		o->live = false;
 		x->live--;
 		x->live_bytes -= o->size;
-		x->slot[i] = (uint32_t)(x->n + 1);
+		x->slot[i].pos1 = (uint32_t)(x->n + 1);
+		x->slot[i].off = e->off;
 	} else {
-		slot_insert(x, e->id, (uint32_t)(x->n + 1));
+		slot_insert(x, e->id, (uint32_t)(x->n + 1), e->off);
 	}
 	x->e[x->n] = *e;
 	x->e[x->n].live = true;
@@ -143,7 +157,7 @@ int sidx_del(sidx *x, uint64_t id, sidx_entry *old)
 	size_t i = find_slot(x, id);
 	if (i == (size_t)-1)
 		return WHEA_ENOTFOUND;
-	sidx_entry *o = &x->e[x->slot[i] - 1];
+	sidx_entry *o = &x->e[x->slot[i].pos1 - 1];
 	if (old)
 		*old = *o;
 	o->live = false;
@@ -153,14 +167,30 @@ int sidx_del(sidx *x, uint64_t id, sidx_entry *old)
 	return 0;
 }
 
+/* Like find_slot, but hints the record's bytes and the next entry (the next-id chain) to the CPU
+ * as soon as the slot is found, so their cache and TLB misses overlap the entry's. */
 const sidx_entry *sidx_get(const sidx *x, uint64_t id, size_t *pos)
 {
-	size_t i = find_slot(x, id);
-	if (i == (size_t)-1)
+	if (!x->nslot)
 		return NULL;
-	if (pos)
-		*pos = x->slot[i] - 1;
-	return &x->e[x->slot[i] - 1];
+	uint64_t h = hash_id(id);
+	uint32_t tag = tag_of(h);
+	for (size_t i = home_of(h, x->nslot);; i = (i + 1) & (x->nslot - 1)) {
+		const sidx_slot *s = &x->slot[i];
+		if (!s->pos1)
+			return NULL;
+		if (s->tag != tag)
+			continue;
+		const sidx_entry *e = &x->e[s->pos1 - 1];
+		if (x->pf_len > x->pf_skip && s->off < x->pf_len - x->pf_skip)
+			__builtin_prefetch((const void *)(x->pf_base + (uintptr_t)(s->off + x->pf_skip)));
+		__builtin_prefetch(e + 1);
+		if (e->id != id)
+			continue;
+		if (pos)
+			*pos = s->pos1 - 1;
+		return e;
+	}
 }
 
 const sidx_entry *sidx_live_from(const sidx *x, size_t pos, size_t *at)
@@ -200,5 +230,5 @@ void sidx_maybe_compact(sidx *x)
 	/* Same table size: rebuild in place, so this cannot fail half way. */
 	memset(x->slot, 0, x->nslot * sizeof *x->slot);
 	for (size_t i = 0; i < x->n; i++)
-		slot_insert(x, x->e[i].id, (uint32_t)(i + 1));
+		slot_insert(x, x->e[i].id, (uint32_t)(i + 1), x->e[i].off);
 }
