@@ -12,6 +12,9 @@
 
 #define SECTOR 512u
 #define PIN_ROUND 65536u    /* capacity of a mapped file's buffer is rounded up to this */
+/* Room a mapped file keeps for growth: its buffer cannot move while mapped, and real files grow
+ * under their mappings (the store appends while readers map the log). Virtual memory only. */
+#define PIN_SLACK (32u << 20)
 #define MAX_PATH_LEN 4096u
 
 /* ---- nodes ----------------------------------------------------------------------------------- */
@@ -679,7 +682,7 @@ static int m_map(void *ctx, int fd, size_t len, void **addr)
 		return -EINVAL;
 	}
 	if (!n->maps) {
-		size_t cap = (n->data.len + PIN_ROUND - 1) / PIN_ROUND * PIN_ROUND;
+		size_t cap = (n->data.len + PIN_SLACK + PIN_ROUND - 1) / PIN_ROUND * PIN_ROUND;
 		buf_reserve(&n->data, cap, false);
 	}
 	n->maps++;
