@@ -352,7 +352,7 @@ static void test_lock_map(void)
 	put(fs, c, "COUNTER", 0);
 	CHECK(!memcmp(p, "COUNTER", 7), "pwrite shows in the map");
 	CHECK(CALL(fs, pwrite, c, "x", 1, 1u << 20) == 1, "a mapped file grows into its slack");
-	CHECK(p[0] == 'C', "the map stays where it was");
+	CHECK(((char *)p)[0] == 'C', "the map stays where it was");
 	CHECK(CALL(fs, pwrite, c, "x", 1, 64u << 20) == -EFBIG, "a mapped file cannot grow past its pinned buffer");
 	CALL(fs, unmap, p, 4096);
 	CALL(fs, unmap, q, 4096);
