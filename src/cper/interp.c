@@ -1,6 +1,7 @@
 /* cper/interp.c — the field-table interpreter, decode direction: walks a whea_def over bytes,
  * checks every row against the bytes present and the validation bits, and emits events to a sink.
  * Freestanding: no allocator, no stdio. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "cper/interp.h"
@@ -14,6 +15,7 @@ typedef struct walk {
 	int hint;
 	int depth;
 	bool diag_only; /* the sink wants diagnostics only (s->diag_only) */
+	unsigned gen;   /* registry generation the compiled tables must belong to */
 } walk;
 
 const char *whea_name_of(const whea_name *names, uint64_t v)
@@ -141,6 +143,164 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs);
 
+/* ---- Compiled tables: what the walk would otherwise re-derive from every row on every record
+ * (which rows take the fast path, key lengths, the known validation bits, the lengths of flag
+ * names), computed once per def and kept in a lock-free cache keyed by the def's address and the
+ * registry generation (unregistering a section type may free its tables). Entries live in a
+ * static arena and are published by compare-and-swap; two threads compiling the same def at once
+ * both publish an identical entry, and either is used. When the arena or the probe sequence is
+ * full the walk runs uncompiled (same output, slower). */
+enum { OP_GENERAL = 0, OP_NUM, OP_FIXED };
+
+typedef struct crow {
+	uint32_t end;  /* OP_NUM / OP_FIXED: off + size */
+	uint32_t klen; /* strlen(key) */
+	uint8_t op;    /* OP_NUM: ungated fixed UINT without bitfields; OP_FIXED: other ungated fixed scalars */
+	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none */
+} crow;
+
+typedef struct cbit {
+	uint32_t klen;
+	uint32_t nl;   /* FLAGS bitfields: as in crow */
+} cbit;
+
+typedef struct cdef {
+	const whea_def *def;
+	unsigned gen;
+	uint16_t vbrow; /* index of the VALIDBITS row or UINT16_MAX */
+	uint64_t known; /* known_bits() */
+	const crow *rows;
+	const cbit *bits;
+	const uint8_t *nlens;
+} cdef;
+
+#define CD_SLOTS 1024u
+#define CD_PROBES 16u
+#define CD_ARENA (256u * 1024u)
+static _Atomic(const cdef *) cd_slots[CD_SLOTS];
+static uint64_t cd_arena[CD_ARENA / 8];
+static atomic_size_t cd_used;
+
+static inline unsigned cd_hash(const whea_def *d)
+{
+	uintptr_t a = (uintptr_t)d;
+	return (unsigned)(a ^ (a >> 7) ^ (a >> 15)) & (CD_SLOTS - 1);
+}
+
+/* Kinds decoded from a fixed number of bytes with no check of their own (size 0 would mean "to
+ * the end" for bytes and text, so those take the general path). */
+static const bool fixed_scalar_kinds[16] = {
+	[WHEA_K_UINT] = true, [WHEA_K_ENUM] = true, [WHEA_K_FLAGS] = true, [WHEA_K_GUID] = true,
+	[WHEA_K_TIMESTAMP] = true, [WHEA_K_BYTES] = true, [WHEA_K_ASCII] = true,
+};
+
+/* Name lengths of a names array (all < 256 and at most 255 names), or 0 bytes needed when not. */
+static size_t names_len_count(const whea_name *n)
+{
+	size_t c = 0;
+	for (; n && n[c].name; c++)
+		if (c >= 255 || strlen(n[c].name) > 255)
+			return 0;
+	return c;
+}
+
+static uint32_t put_nlens(uint8_t *nl, size_t *used, const whea_name *n)
+{
+	size_t c = names_len_count(n);
+	if (!c)
+		return 0;
+	uint32_t at = (uint32_t)*used;
+	for (size_t i = 0; i < c; i++)
+		nl[at + i] = (uint8_t)strlen(n[i].name);
+	*used += c;
+	return at + 1;
+}
+
+static bool is_fast_row(const whea_field *f)
+{
+	return !f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 && fixed_scalar_kinds[f->kind] && f->size &&
+	       (uint64_t)f->off + f->size <= UINT32_MAX;
+}
+
+static const cdef *cd_build(const whea_def *d, unsigned gen)
+{
+	size_t nnames = 0;
+	for (uint16_t i = 0; i < d->nfields; i++)
+		if (d->fields[i].kind == WHEA_K_FLAGS)
+			nnames += names_len_count(d->fields[i].names);
+	for (uint16_t i = 0; i < d->nbits; i++)
+		if (d->bits[i].kind == WHEA_K_FLAGS)
+			nnames += names_len_count(d->bits[i].names);
+	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit) + nnames;
+	need = (need + 7) & ~(size_t)7;
+	size_t at = atomic_fetch_add_explicit(&cd_used, need, memory_order_relaxed);
+	if (at + need > CD_ARENA || at + need < at)
+		return NULL;
+	char *base = (char *)cd_arena + at;
+	cdef *c = (cdef *)(void *)base;
+	crow *rows = (crow *)(void *)(base + sizeof(cdef));
+	cbit *bits = (cbit *)(void *)(rows + d->nfields);
+	uint8_t *nl = (uint8_t *)(bits + d->nbits);
+	size_t nused = 0;
+	const whea_field *vb = whea_def_validbits_row(d);
+	c->def = d, c->gen = gen;
+	c->vbrow = vb ? (uint16_t)(vb - d->fields) : UINT16_MAX;
+	c->known = known_bits(d, vb);
+	c->rows = rows, c->bits = bits, c->nlens = nl;
+	for (uint16_t i = 0; i < d->nfields; i++) {
+		const whea_field *f = &d->fields[i];
+		crow *r = &rows[i];
+		r->klen = f->key ? (uint32_t)strlen(f->key) : 0;
+		r->op = OP_GENERAL;
+		r->end = 0;
+		if (is_fast_row(f)) {
+			r->end = f->off + f->size;
+			r->op = f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits) ? OP_NUM : OP_FIXED;
+		}
+		r->nl = f->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, f->names) : 0;
+	}
+	for (uint16_t i = 0; i < d->nbits; i++) {
+		const whea_bitfield *b = &d->bits[i];
+		bits[i].klen = b->key ? (uint32_t)strlen(b->key) : 0;
+		bits[i].nl = b->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, b->names) : 0;
+	}
+	return c;
+}
+
+/* The compiled form of d, or NULL (then the walk derives everything itself). */
+static const cdef *cd_probe(const whea_def *d, unsigned gen)
+{
+	unsigned h = cd_hash(d);
+	const cdef *made = NULL;
+	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (CD_SLOTS - 1)) {
+		const cdef *e = atomic_load_explicit(&cd_slots[h], memory_order_acquire);
+		if (e) {
+			if (e->def == d && e->gen == gen)
+				return e;
+			continue;
+		}
+		if (!made && !(made = cd_build(d, gen)))
+			return NULL;
+		const cdef *expect = NULL;
+		if (atomic_compare_exchange_strong_explicit(&cd_slots[h], &expect, made, memory_order_acq_rel,
+							    memory_order_acquire))
+			return made;
+		if (expect->def == d && expect->gen == gen) /* another thread was first */
+			return expect;
+	}
+	return made;
+}
+
+static inline const cdef *cd_of(const whea_def *d, unsigned gen)
+{
+	const cdef *e = atomic_load_explicit(&cd_slots[cd_hash(d)], memory_order_acquire);
+	if (e && e->def == d && e->gen == gen)
+		return e;
+	return cd_probe(d, gen);
+}
+
+static inline size_t klen_of(const char *key) { return key ? strlen(key) : 0; }
+
 /* Kinds whose decoding can report something (nested layouts, reserved bytes): the only rows a
  * diagnostics-only walk has to visit. */
 static inline bool may_report(uint8_t kind)
@@ -149,29 +309,32 @@ static inline bool may_report(uint8_t kind)
 }
 
 /* Emits one integer with its bitfield layout as an object {"value", fields...}. */
-static void emit_bitfields(walk *w, const char *key, const char *label, uint64_t v, const whea_field *f,
-			   const whea_def *layout)
+static void emit_bitfields(walk *w, const char *key, size_t klen, const char *label, uint64_t v,
+			   const whea_field *f, const whea_def *layout)
 {
 	const whea_sink *s = w->s;
-	s->begin(s->ctx, key, label, false);
-	s->num(s->ctx, "value", NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
+	const cdef *cd = cd_of(layout, w->gen);
+	s->begin(s->ctx, key, klen, label, false);
+	s->num(s->ctx, "value", 5, NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
 		if (b->valid && !((v >> (b->valid - 1)) & 1))
 			continue;
 		uint64_t x = b->width >= 64 ? v >> b->lo : (v >> b->lo) & ((1ull << b->width) - 1);
+		size_t bk = cd ? cd->bits[i].klen : klen_of(b->key);
 		switch (b->kind) {
 		case WHEA_K_BOOL:
-			s->boolean(s->ctx, b->key, b->label, x != 0);
+			s->boolean(s->ctx, b->key, bk, b->label, x != 0);
 			break;
 		case WHEA_K_ENUM:
-			s->enm(s->ctx, b->key, b->label, x, whea_name_of(b->names, x), b->fmt);
+			s->enm(s->ctx, b->key, bk, b->label, x, whea_name_of(b->names, x), b->fmt);
 			break;
 		case WHEA_K_FLAGS:
-			s->bits(s->ctx, b->key, b->label, x, b->width, b->names, NULL);
+			s->bits(s->ctx, b->key, bk, b->label, x, b->width, b->names,
+				cd && cd->bits[i].nl ? cd->nlens + cd->bits[i].nl - 1 : NULL, NULL);
 			break;
 		default:
-			s->num(s->ctx, b->key, b->label, x, b->fmt, (b->width + 7) / 8);
+			s->num(s->ctx, b->key, bk, b->label, x, b->fmt, (b->width + 7) / 8);
 			break;
 		}
 	}
@@ -238,17 +401,17 @@ static void emit_array(walk *w, const whea_field *f, const uint8_t *st, size_t l
 	if (w->diag_only && !f->sub)
 		return;
 	if (!w->diag_only)
-		s->begin(s->ctx, f->key, f->label, true);
+		s->begin(s->ctx, f->key, klen_of(f->key), f->label, true);
 	size_t pos = off;
 	for (size_t i = 0; i < r->count; i++) {
 		size_t avail = len - pos;
 		size_t es = f->elem_size ? f->elem_size(st + pos, avail) : elem_size_of(f, f->sub);
 		if (!f->sub) {
-			s->num(s->ctx, NULL, NULL, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
+			s->num(s->ctx, NULL, 0, NULL, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
 		} else if (w->diag_only) {
 			walk_def(w, f->sub, st + pos, es, abs + pos);
 		} else {
-			s->begin(s->ctx, NULL, NULL, false);
+			s->begin(s->ctx, NULL, 0, NULL, false);
 			walk_def(w, f->sub, st + pos, es, abs + pos);
 			s->end(s->ctx, false);
 		}
@@ -274,8 +437,8 @@ static void check_row(walk *w, const whea_field *f, const uint8_t *st, size_t le
 	}
 }
 
-static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, size_t size,
-		     uint64_t abs, const rowspan *r)
+static void emit_row(walk *w, const whea_field *f, const crow *c, const cdef *cd, const uint8_t *st, size_t len,
+		     size_t off, size_t size, uint64_t abs, const rowspan *r)
 {
 	const whea_sink *s = w->s;
 	const uint8_t *p = st + off;
@@ -283,28 +446,30 @@ static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len
 		check_row(w, f, st, len, off, size, abs, r);
 		return;
 	}
+	size_t klen = c ? c->klen : klen_of(f->key);
 	switch (f->kind) {
 	case WHEA_K_UINT: {
 		uint64_t v = whea_leN(p, (unsigned)size);
 		const whea_def *layout = whea_row_sub(f, st, len);
 		if (layout && layout->nbits)
-			emit_bitfields(w, f->key, f->label, v, f, layout);
+			emit_bitfields(w, f->key, klen, f->label, v, f, layout);
 		else
-			s->num(s->ctx, f->key, f->label, v, f->fmt, (unsigned)size);
+			s->num(s->ctx, f->key, klen, f->label, v, f->fmt, (unsigned)size);
 		break;
 	}
 	case WHEA_K_ENUM: {
 		uint64_t v = whea_leN(p, (unsigned)size);
-		s->enm(s->ctx, f->key, f->label, v, whea_name_of(f->names, v), f->fmt);
+		s->enm(s->ctx, f->key, klen, f->label, v, whea_name_of(f->names, v), f->fmt);
 		break;
 	}
 	case WHEA_K_FLAGS:
-		s->bits(s->ctx, f->key, f->label, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names, NULL);
+		s->bits(s->ctx, f->key, klen, f->label, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names,
+			c && c->nl ? cd->nlens + c->nl - 1 : NULL, NULL);
 		break;
 	case WHEA_K_VALIDBITS:
 		break; /* emitted by walk_def */
 	case WHEA_K_GUID:
-		s->guid(s->ctx, f->key, f->label, (const whea_guid *)(const void *)p, f->fmt);
+		s->guid(s->ctx, f->key, klen, f->label, (const whea_guid *)(const void *)p, f->fmt);
 		break;
 	case WHEA_K_ASCII:
 		s->text(s->ctx, f->key, f->label, p, size);
@@ -314,7 +479,7 @@ static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len
 		break;
 	case WHEA_K_STRUCT: {
 		const whea_def *sub = whea_row_sub(f, st, len);
-		s->begin(s->ctx, f->key, f->label, false);
+		s->begin(s->ctx, f->key, klen, f->label, false);
 		if (sub)
 			walk_def(w, sub, p, size, abs + off);
 		else
@@ -355,13 +520,6 @@ static inline bool row_present(const whea_field *f, const rowspan *r)
 	return f->kind == WHEA_K_ARRAY ? r->count > 0 || r->complete : r->complete;
 }
 
-/* Kinds decoded from a fixed number of bytes with no check of their own (size 0 would mean "to
- * the end" for bytes and text, so those take the general path). */
-static const bool fixed_scalar[] = {
-	[WHEA_K_UINT] = true, [WHEA_K_ENUM] = true, [WHEA_K_FLAGS] = true, [WHEA_K_GUID] = true,
-	[WHEA_K_TIMESTAMP] = true, [WHEA_K_BYTES] = true, [WHEA_K_ASCII] = true,
-};
-
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
 {
 	const whea_sink *s = w->s;
@@ -373,12 +531,13 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		return len;
 	}
 	w->depth++;
-	const whea_field *vbrow = whea_def_validbits_row(d);
+	const cdef *cd = cd_of(d, w->gen);
+	const whea_field *vbrow = cd ? (cd->vbrow != UINT16_MAX ? &d->fields[cd->vbrow] : NULL) : whea_def_validbits_row(d);
 	uint64_t vb = 0;
 	bool have_vb = vbrow && vbrow->off + vbrow->size <= len;
 	if (have_vb) {
 		vb = whea_leN(p + vbrow->off, vbrow->size);
-		uint64_t unknown = vb ? vb & ~known_bits(d, vbrow) : 0;
+		uint64_t unknown = vb ? vb & ~(cd ? cd->known : known_bits(d, vbrow)) : 0;
 		if (unknown)
 			diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + vbrow->off,
 			     "%s: reserved validation bits set (0x%llx)", d->name, (unsigned long long)unknown);
@@ -386,22 +545,34 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 	size_t cursor = 0, extent = 0;
 	bool invalid_pending = false;
 	const bool diag_only = w->diag_only;
+	const crow *crows = cd ? cd->rows : NULL;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		if (!f->valid && f->off != WHEA_OFF_NEXT && f->kind < sizeof fixed_scalar && fixed_scalar[f->kind] &&
-		    f->off <= len && f->size <= len - f->off && (f->size || f->kind == WHEA_K_UINT)) {
+		const crow *c = crows ? &crows[i] : NULL;
+		if (c && c->op != OP_GENERAL && c->end <= len) {
 			/* The common row: ungated, fixed place and size, present, nothing to check. */
+			cursor = c->end;
+			if (cursor > extent)
+				extent = cursor;
+			if (diag_only)
+				continue;
+			if (c->op == OP_NUM) {
+				s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
+			} else {
+				rowspan r = {f->off, f->size, 0, true};
+				emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
+			}
+			continue;
+		}
+		if (!c && !f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 && fixed_scalar_kinds[f->kind] &&
+		    f->off <= len && f->size <= len - f->off && (f->size || f->kind == WHEA_K_UINT)) {
 			cursor = f->off + f->size;
 			if (f->size && cursor > extent)
 				extent = cursor;
 			if (diag_only)
 				continue;
-			if (f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits)) {
-				s->num(s->ctx, f->key, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
-			} else {
-				rowspan r = {f->off, f->size, 0, true};
-				emit_row(w, f, p, len, f->off, f->size, abs, &r);
-			}
+			rowspan r = {f->off, f->size, 0, true};
+			emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
 			continue;
 		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
@@ -419,7 +590,8 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			extent = cursor;
 		if (f->kind == WHEA_K_VALIDBITS) {
 			if (!diag_only)
-				s->bits(s->ctx, f->key, f->label, vb, f->size * 8u, f->names, d);
+				s->bits(s->ctx, f->key, c ? c->klen : klen_of(f->key), f->label, vb, f->size * 8u, f->names,
+					NULL, d);
 			continue;
 		}
 		if (gated && !on) {
@@ -433,16 +605,17 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			continue;
 		if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
 			/* the common case, without the general dispatch */
-			s->num(s->ctx, f->key, f->label, whea_leN(p + r.off, (unsigned)r.size), f->fmt, (unsigned)r.size);
+			s->num(s->ctx, f->key, c ? c->klen : klen_of(f->key), f->label, whea_leN(p + r.off, (unsigned)r.size),
+			       f->fmt, (unsigned)r.size);
 			continue;
 		}
-		emit_row(w, f, p, len, r.off, r.size, abs, &r);
+		emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
 	}
 	if (invalid_pending) {
 		/* Fields whose validation bit is clear but whose bytes are not zero: kept apart so
 		 * that nobody takes them for valid data, and so that the JSON round-trips exactly. */
 		if (!diag_only)
-			s->begin(s->ctx, "notValid", "Not valid (validation bit clear)", false);
+			s->begin(s->ctx, "notValid", 8, "Not valid (validation bit clear)", false);
 		cursor = 0;
 		for (uint16_t i = 0; i < d->nfields; i++) {
 			const whea_field *f = &d->fields[i];
@@ -452,7 +625,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			if (!f->valid || on || (diag_only && !may_report(f->kind)) || !row_present(f, &r) ||
 			    all_zero(p + r.off, r.size))
 				continue;
-			emit_row(w, f, p, len, r.off, r.size, abs, &r);
+			emit_row(w, f, crows ? &crows[i] : NULL, cd, p, len, r.off, r.size, abs, &r);
 		}
 		if (!diag_only)
 			s->end(s->ctx, false);
@@ -466,14 +639,14 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 size_t whea_interp_decode(const whea_sink *s, const whea_def *def, const uint8_t *p, size_t len, uint64_t abs,
 			  int hint)
 {
-	walk w = {s, hint, 0, s->diag_only};
+	walk w = {s, hint, 0, s->diag_only, whea_registry_generation()};
 	return walk_def(&w, def, p, len, abs);
 }
 
 void whea_interp_section(const whea_sink *s, const whea_section_type *t, const uint8_t *p, size_t len,
 			 uint64_t abs, int hint)
 {
-	walk w = {s, hint, 0, s->diag_only};
+	walk w = {s, hint, 0, s->diag_only, whea_registry_generation()};
 	const whea_def *d = t ? whea_def_resolve(t->def, p, len) : NULL;
 	if (!d) {
 		if (!w.diag_only)

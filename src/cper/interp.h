@@ -17,16 +17,18 @@ enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOT
 
 typedef struct whea_sink {
 	void *ctx;
-	/* key: JSON key (NULL inside arrays); label: text label (NULL = derive from key). */
-	void (*begin)(void *ctx, const char *key, const char *label, bool array);
+	/* key: JSON key (NULL inside arrays) and klen its length (the interpreter takes it from the
+	 * compiled table, so writers need no strlen); label: text label (NULL = derive from key). */
+	void (*begin)(void *ctx, const char *key, size_t klen, const char *label, bool array);
 	void (*end)(void *ctx, bool array);
-	void (*num)(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width);
-	void (*enm)(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt);
-	/* FLAGS: names maps bit -> name. VALIDBITS: def is the struct; names are extra bit names. */
-	void (*bits)(void *ctx, const char *key, const char *label, uint64_t v, unsigned width,
-		     const whea_name *names, const whea_def *validdef);
-	void (*boolean)(void *ctx, const char *key, const char *label, bool v);
-	void (*guid)(void *ctx, const char *key, const char *label, const whea_guid *g, int role);
+	void (*num)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width);
+	void (*enm)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name, int fmt);
+	/* FLAGS: names maps bit -> name, nlens their lengths (NULL: not known). VALIDBITS: def is the
+	 * struct; names are extra bit names. */
+	void (*bits)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		     const whea_name *names, const uint8_t *nlens, const whea_def *validdef);
+	void (*boolean)(void *ctx, const char *key, size_t klen, const char *label, bool v);
+	void (*guid)(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role);
 	void (*text)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
 	void (*bytes)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
 	void (*time)(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint);

@@ -283,11 +283,11 @@ static inline char *p_close(const jw *w, char *p, int depth, char c)
 
 /* The object member `key`, opened with room for `inner` more bytes: returns where its first inner
  * member goes, or NULL (nothing written) to take the slow path. */
-static inline char *object_at(jw *w, const char *key, size_t inner)
+static inline char *object_at(jw *w, const char *key, size_t klen, size_t inner)
 {
 	if (w->depth + 1 >= JW_MAX_DEPTH)
 		return NULL;
-	char *p = member_at(w, key, key ? strlen(key) : 0, 1 + inner + CLOSE_ROOM);
+	char *p = member_at(w, key, klen, 1 + inner + CLOSE_ROOM);
 	if (p)
 		*p++ = '{';
 	return p;
@@ -295,20 +295,20 @@ static inline char *object_at(jw *w, const char *key, size_t inner)
 
 static void str(jw *w, const char *s) { str_bytes(w, (const uint8_t *)s, strlen(s)); }
 
-static void j_begin(void *ctx, const char *key, const char *label, bool array)
+static void j_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
 {
 	(void)label;
-	open_(ctx, key, array ? '[' : '{');
+	open_n(ctx, key, klen, array ? '[' : '{');
 }
 
 static void j_end(void *ctx, bool array) { close_(ctx, array ? ']' : '}'); }
 
-static void j_num(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
+static void j_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
 {
 	jw *w = ctx;
 	(void)label, (void)width;
 	if (fmt == WHEA_FMT_BCDREV) {
-		char *p = object_at(w, key, 2 * (KEY_ROOM(5) + 3));
+		char *p = object_at(w, key, klen, 2 * (KEY_ROOM(5) + 3));
 		if (p) {
 			int d = w->depth;
 			p = p_key(w, p, d + 1, true, "major", 5);
@@ -318,21 +318,21 @@ static void j_num(void *ctx, const char *key, const char *label, uint64_t v, int
 			done_at(w, p_close(w, p, d, '}'));
 			return;
 		}
-		open_(w, key, '{');
+		open_n(w, key, klen, '{');
 		NUM_MEMBER_LIT(w, "major", (v >> 8) & 0xff);
 		NUM_MEMBER_LIT(w, "minor", v & 0xff);
 		close_(w, '}');
 		return;
 	}
-	num_member(w, key, v);
+	num_member_n(w, key, klen, v);
 }
 
-static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt)
+static void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name, int fmt)
 {
 	jw *w = ctx;
 	(void)label;
 	size_t nlen = name ? strlen(name) : 0;
-	char *p = nlen < 1024 ? object_at(w, key, KEY_ROOM(5) + 20 + KEY_ROOM(4) + 6 * nlen + 60) : NULL;
+	char *p = nlen < 1024 ? object_at(w, key, klen, KEY_ROOM(5) + 20 + KEY_ROOM(4) + 6 * nlen + 60) : NULL;
 	if (p) {
 		int d = w->depth;
 		if (fmt == WHEA_FMT_CODE)
@@ -352,7 +352,7 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 		done_at(w, p_close(w, p, d, '}'));
 		return;
 	}
-	open_(w, key, '{');
+	open_n(w, key, klen, '{');
 	if (fmt == WHEA_FMT_CODE)
 		NUM_MEMBER_LIT(w, "code", v);
 	else
@@ -369,26 +369,33 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 	close_(w, '}');
 }
 
-static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, unsigned width, const whea_name *names,
-		   const whea_def *validdef)
+static void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	jw *w = ctx;
 	(void)label, (void)width;
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
-		num_member(w, key, v);
+		num_member_n(w, key, klen, v);
 		return;
 	}
 	/* Flag sets: "value" and one boolean per named bit, in one go when there is room. */
-	uint8_t lens[64];
+	uint8_t buf[64];
+	const uint8_t *lens = buf;
 	size_t count = 0, inner = KEY_ROOM(5) + 20;
-	for (const whea_name *n = names; n && n->name && count < 64; n++, count++) {
-		size_t l = strlen(n->name);
-		if (l > 255)
-			break;
-		lens[count] = (uint8_t)l;
-		inner += KEY_ROOM(l) + 5;
+	if (nlens) { /* lengths from the compiled table */
+		for (; names[count].name && count < 64; count++)
+			inner += KEY_ROOM(nlens[count]) + 5;
+		lens = nlens;
+	} else {
+		for (const whea_name *n = names; n && n->name && count < 64; n++, count++) {
+			size_t l = strlen(n->name);
+			if (l > 255)
+				break;
+			buf[count] = (uint8_t)l;
+			inner += KEY_ROOM(l) + 5;
+		}
 	}
-	char *p = !(names && names[count].name) ? object_at(w, key, inner) : NULL;
+	char *p = !(names && names[count].name) ? object_at(w, key, klen, inner) : NULL;
 	if (p) {
 		int d = w->depth;
 		p = p_key(w, p, d + 1, true, "value", 5);
@@ -403,17 +410,17 @@ static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 		done_at(w, p_close(w, p, d, '}'));
 		return;
 	}
-	open_(w, key, '{');
+	open_n(w, key, klen, '{');
 	NUM_MEMBER_LIT(w, "value", v);
 	for (const whea_name *n = names; n && n->name; n++)
 		bool_member_n(w, n->name, strlen(n->name), n->value < 64 && ((v >> n->value) & 1));
 	close_(w, '}');
 }
 
-static void j_bool(void *ctx, const char *key, const char *label, bool v)
+static void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
 {
 	(void)label;
-	bool_member_n(ctx, key, key ? strlen(key) : 0, v);
+	bool_member_n(ctx, key, klen, v);
 }
 
 static void guid_member_n(jw *w, const char *key, size_t klen, const whea_guid *g)
@@ -432,7 +439,7 @@ static void guid_member_n(jw *w, const char *key, size_t klen, const whea_guid *
 		put(w, b, WHEA_GUID_STRLEN + 2);
 }
 
-static void j_guid(void *ctx, const char *key, const char *label, const whea_guid *g, int role)
+static void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
 {
 	jw *w = ctx;
 	(void)label;
@@ -441,7 +448,7 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 		const char *name = role == WHEA_GUID_SECTION_TYPE ? (t ? t->name : NULL) : whea_notify_type_name(g);
 		const char *tn = name ? name : "Unknown";
 		size_t tlen = strlen(tn);
-		char *p = tlen < 1024 ? object_at(w, key, 2 * KEY_ROOM(4) + WHEA_GUID_STRLEN + 3 + 6 * tlen + 2) : NULL;
+		char *p = tlen < 1024 ? object_at(w, key, klen, 2 * KEY_ROOM(4) + WHEA_GUID_STRLEN + 3 + 6 * tlen + 2) : NULL;
 		if (p) {
 			int d = w->depth;
 			p = p_key(w, p, d + 1, true, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4);
@@ -454,7 +461,7 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 			done_at(w, p_close(w, p, d, '}'));
 			return;
 		}
-		open_(w, key, '{');
+		open_n(w, key, klen, '{');
 		if (role == WHEA_GUID_SECTION_TYPE)
 			guid_member_n(w, "data", 4, g);
 		else
@@ -464,7 +471,7 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 		close_(w, '}');
 		return;
 	}
-	guid_member_n(w, key, key ? strlen(key) : 0, g);
+	guid_member_n(w, key, klen, g);
 }
 
 static void j_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)

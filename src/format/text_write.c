@@ -231,9 +231,10 @@ static void lead(tw *w, const char *key, const char *label)
 		done_at(w, p);
 }
 
-static void t_begin(void *ctx, const char *key, const char *label, bool array)
+static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
 {
 	tw *w = ctx;
+	(void)klen;
 	char *p = lead_end_at(w, key, label, '\n', 0);
 	if (p)
 		done_at(w, p);
@@ -290,9 +291,10 @@ static char *number_at(char *p, uint64_t v, int fmt, unsigned width)
 	}
 }
 
-static void t_num(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
+static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
 {
 	tw *w = ctx;
+	(void)klen;
 	char *p = lead_at(w, key, label, 25);
 	if (p) {
 		p = number_at(p, v, fmt, width);
@@ -304,10 +306,10 @@ static void t_num(void *ctx, const char *key, const char *label, uint64_t v, int
 	whea_out_byte(w->o, '\n');
 }
 
-static void t_enm(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt)
+static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name, int fmt)
 {
 	tw *w = ctx;
-	(void)fmt;
+	(void)fmt, (void)klen;
 	lead(w, key, label);
 	if (name)
 		words(w, name), PUTS(w, " (");
@@ -330,10 +332,11 @@ static inline unsigned lowest_bit(uint64_t m)
 #endif
 }
 
-static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, unsigned width, const whea_name *names,
-		   const whea_def *validdef)
+static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	tw *w = ctx;
+	(void)klen, (void)nlens;
 	lead(w, key, label);
 	hex0x(w, v, (width + 3) / 4);
 	bool any = false;
@@ -356,9 +359,10 @@ static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 		PUTS(w, "\n");
 }
 
-static void t_bool(void *ctx, const char *key, const char *label, bool v)
+static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
 {
 	tw *w = ctx;
+	(void)klen;
 	char *p = lead_at(w, key, label, 4);
 	if (p) {
 		if (v)
@@ -374,9 +378,10 @@ static void t_bool(void *ctx, const char *key, const char *label, bool v)
 		PUTS(w, "no\n");
 }
 
-static void t_guid(void *ctx, const char *key, const char *label, const whea_guid *g, int role)
+static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
 {
 	tw *w = ctx;
+	(void)klen;
 	char b[WHEA_GUID_STRLEN + 1];
 	const char *name = NULL;
 	if (role == WHEA_GUID_SECTION_TYPE) {
