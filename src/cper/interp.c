@@ -143,6 +143,34 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs);
 
+/* ---- Runs of plain members, handed to the sink in one call (see whea_sink.scalars). */
+#define RUN_MAX 16
+typedef struct run {
+	size_t n, klens, tlens; /* members, sums of their key and label lengths */
+	whea_scalar a[RUN_MAX];
+} run;
+
+static void run_flush(const whea_sink *s, run *r)
+{
+	if (r->n)
+		s->scalars(s->ctx, r->a, r->n, r->klens, r->tlens);
+	r->n = r->klens = r->tlens = 0;
+}
+
+static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint64_t v, bool boolean, int fmt,
+			   unsigned width)
+{
+	if (r->n == RUN_MAX)
+		run_flush(s, r);
+	whea_scalar *e = &r->a[r->n++];
+	r->klens += k->klen, r->tlens += k->tlen;
+	e->k = k, e->v = v, e->boolean = boolean, e->fmt = (uint8_t)fmt, e->width = (uint16_t)width;
+}
+
+/* "value" of a bitfield object (whea_key_label gives "Value"), padded like the compiled keys. */
+static const char value_key[32] = "value", value_text[32] = "Value";
+static const whea_skey value_skey = {value_key, value_text, 5, 5};
+
 /* ---- Compiled tables: what the walk would otherwise re-derive from every row on every record
  * (which rows take the fast path, key lengths, the known validation bits, the lengths of flag
  * names), computed once per def and kept in a lock-free cache keyed by the def's address and the
@@ -150,18 +178,26 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
  * static arena and are published by compare-and-swap; two threads compiling the same def at once
  * both publish an identical entry, and either is used. When the arena or the probe sequence is
  * full the walk runs uncompiled (same output, slower). */
-enum { OP_GENERAL = 0, OP_NUM, OP_FIXED };
+enum { OP_GENERAL = 0, OP_NUM, OP_FIXED, OP_RUN };
 
 typedef struct crow {
 	uint32_t end;  /* OP_NUM / OP_FIXED: off + size */
 	uint32_t klen; /* strlen(key) */
-	uint8_t op;    /* OP_NUM: ungated fixed UINT without bitfields; OP_FIXED: other ungated fixed scalars */
+	uint8_t op;    /* OP_NUM: ungated fixed UINT without bitfields (OP_RUN: one that can join a run of
+	                  scalars); OP_FIXED: other ungated fixed scalars */
+	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none */
+	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
 } crow;
 
+enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM };
+
 typedef struct cbit {
+	uint64_t mask; /* of the field's width, applied after shifting by lo */
 	uint32_t klen;
 	uint32_t nl;   /* FLAGS bitfields: as in crow */
+	uint8_t cls;   /* BIT_BOOL / BIT_NUM: joins a run (has sk) */
+	whea_skey sk;
 } cbit;
 
 typedef struct cdef {
@@ -176,7 +212,7 @@ typedef struct cdef {
 
 #define CD_SLOTS 1024u
 #define CD_PROBES 16u
-#define CD_ARENA (256u * 1024u)
+#define CD_ARENA (512u * 1024u)
 static _Atomic(const cdef *) cd_slots[CD_SLOTS];
 static uint64_t cd_arena[CD_ARENA / 8];
 static atomic_size_t cd_used;
@@ -222,17 +258,92 @@ static bool is_fast_row(const whea_field *f)
 	       (uint64_t)f->off + f->size <= UINT32_MAX;
 }
 
+/* Bytes a padded copy of n characters takes in the arena (whole 16-byte blocks, one spare). */
+static inline size_t padded(size_t n) { return ((n + 15) & ~(size_t)15) + 16; }
+
+/* The text label of key / label as the text writer shows it, into buf (96 bytes); its length. */
+static size_t text_label(const char *key, const char *label, char *buf, const char **t)
+{
+	if (label) {
+		*t = label;
+		return strlen(label);
+	}
+	*t = whea_key_label(key, buf, 96);
+	return strlen(buf);
+}
+
+/* Arena bytes for the skey of key / label (0 when none is made: no key, or too long). */
+static size_t skey_need(const char *key, const char *label)
+{
+	char buf[96];
+	const char *t;
+	if (!key)
+		return 0;
+	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
+	return kl <= 0xffff && tl <= 0xffff ? padded(kl) + padded(tl) : 0;
+}
+
+/* Makes the skey of key / label at *at in the arena (zero-padded copies). */
+static void skey_make(whea_skey *sk, const char *key, const char *label, char **at)
+{
+	char buf[96];
+	const char *t;
+	sk->key = sk->text = NULL, sk->klen = sk->tlen = 0;
+	if (!skey_need(key, label))
+		return;
+	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
+	char *k = *at, *x = k + padded(kl);
+	memset(k, 0, padded(kl) + padded(tl));
+	memcpy(k, key, kl);
+	memcpy(x, t, tl);
+	*at = x + padded(tl);
+	sk->key = k, sk->text = x, sk->klen = (uint16_t)kl, sk->tlen = (uint16_t)tl;
+}
+
+/* The row's entry without its name lengths and skey (the uncompiled walk makes these on the fly). */
+static void compile_row(const whea_field *f, crow *r)
+{
+	r->klen = f->key ? (uint32_t)strlen(f->key) : 0;
+	r->op = OP_GENERAL;
+	r->end = 0;
+	r->nl = 0;
+	r->runnable = 0;
+	r->sk.key = NULL;
+	if (is_fast_row(f)) {
+		r->end = f->off + f->size;
+		r->op = f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits) ? OP_NUM : OP_FIXED;
+	}
+}
+
+static void compile_bit(const whea_bitfield *b, cbit *c)
+{
+	c->mask = b->width >= 64 ? ~0ull : (1ull << b->width) - 1;
+	c->klen = b->key ? (uint32_t)strlen(b->key) : 0;
+	c->nl = 0;
+	c->cls = BIT_OTHER;
+	c->sk.key = NULL;
+}
+
 static const cdef *cd_build(const whea_def *d, unsigned gen)
 {
-	size_t nnames = 0;
-	for (uint16_t i = 0; i < d->nfields; i++)
-		if (d->fields[i].kind == WHEA_K_FLAGS)
-			nnames += names_len_count(d->fields[i].names);
-	for (uint16_t i = 0; i < d->nbits; i++)
-		if (d->bits[i].kind == WHEA_K_FLAGS)
-			nnames += names_len_count(d->bits[i].names);
-	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit) + nnames;
-	need = (need + 7) & ~(size_t)7;
+	size_t nnames = 0, nstr = 0;
+	for (uint16_t i = 0; i < d->nfields; i++) {
+		const whea_field *f = &d->fields[i];
+		if (f->kind == WHEA_K_FLAGS)
+			nnames += names_len_count(f->names);
+		if (f->kind == WHEA_K_UINT)
+			nstr += skey_need(f->key, f->label);
+	}
+	for (uint16_t i = 0; i < d->nbits; i++) {
+		const whea_bitfield *b = &d->bits[i];
+		if (b->kind == WHEA_K_FLAGS)
+			nnames += names_len_count(b->names);
+		nstr += skey_need(b->key, b->label);
+	}
+	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit);
+	need = (need + nnames + 15) & ~(size_t)15;
+	size_t str_at = need;
+	need += nstr;
 	size_t at = atomic_fetch_add_explicit(&cd_used, need, memory_order_relaxed);
 	if (at + need > CD_ARENA || at + need < at)
 		return NULL;
@@ -241,6 +352,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	crow *rows = (crow *)(void *)(base + sizeof(cdef));
 	cbit *bits = (cbit *)(void *)(rows + d->nfields);
 	uint8_t *nl = (uint8_t *)(bits + d->nbits);
+	char *str = base + str_at;
 	size_t nused = 0;
 	const whea_field *vb = whea_def_validbits_row(d);
 	c->def = d, c->gen = gen;
@@ -250,19 +362,24 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		crow *r = &rows[i];
-		r->klen = f->key ? (uint32_t)strlen(f->key) : 0;
-		r->op = OP_GENERAL;
-		r->end = 0;
-		if (is_fast_row(f)) {
-			r->end = f->off + f->size;
-			r->op = f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits) ? OP_NUM : OP_FIXED;
-		}
+		compile_row(f, r);
 		r->nl = f->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, f->names) : 0;
+		if (f->kind == WHEA_K_UINT)
+			skey_make(&r->sk, f->key, f->label, &str);
+		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
+		if (r->op == OP_NUM && r->runnable)
+			r->op = OP_RUN;
 	}
 	for (uint16_t i = 0; i < d->nbits; i++) {
 		const whea_bitfield *b = &d->bits[i];
-		bits[i].klen = b->key ? (uint32_t)strlen(b->key) : 0;
-		bits[i].nl = b->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, b->names) : 0;
+		cbit *cb = &bits[i];
+		compile_bit(b, cb);
+		cb->nl = b->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, b->names) : 0;
+		skey_make(&cb->sk, b->key, b->label, &str);
+		if (cb->sk.key && b->kind == WHEA_K_BOOL)
+			cb->cls = BIT_BOOL;
+		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
+			cb->cls = BIT_NUM;
 	}
 	return c;
 }
@@ -315,13 +432,30 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 	const whea_sink *s = w->s;
 	const cdef *cd = cd_of(layout, w->gen);
 	s->begin(s->ctx, key, klen, label, false);
-	s->num(s->ctx, "value", 5, NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
+	run rn;
+	rn.n = rn.klens = rn.tlens = 0;
+	int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
+	if (cd && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff)
+		run_add(s, &rn, &value_skey, v, false, vfmt, f->size);
+	else
+		s->num(s->ctx, "value", 5, NULL, v, vfmt, f->size);
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
 		if (b->valid && !((v >> (b->valid - 1)) & 1))
 			continue;
-		uint64_t x = b->width >= 64 ? v >> b->lo : (v >> b->lo) & ((1ull << b->width) - 1);
-		size_t bk = cd ? cd->bits[i].klen : klen_of(b->key);
+		cbit tmp;
+		const cbit *cb = cd ? &cd->bits[i] : (compile_bit(b, &tmp), &tmp);
+		uint64_t x = (v >> b->lo) & cb->mask;
+		size_t bk = cb->klen;
+		if (cb->cls == BIT_BOOL) {
+			run_add(s, &rn, &cb->sk, x != 0, true, 0, 0);
+			continue;
+		}
+		if (cb->cls == BIT_NUM) {
+			run_add(s, &rn, &cb->sk, x, false, b->fmt, (b->width + 7) / 8);
+			continue;
+		}
+		run_flush(s, &rn);
 		switch (b->kind) {
 		case WHEA_K_BOOL:
 			s->boolean(s->ctx, b->key, bk, b->label, x != 0);
@@ -331,13 +465,14 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 			break;
 		case WHEA_K_FLAGS:
 			s->bits(s->ctx, b->key, bk, b->label, x, b->width, b->names,
-				cd && cd->bits[i].nl ? cd->nlens + cd->bits[i].nl - 1 : NULL, NULL);
+				cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL);
 			break;
 		default:
 			s->num(s->ctx, b->key, bk, b->label, x, b->fmt, (b->width + 7) / 8);
 			break;
 		}
 	}
+	run_flush(s, &rn);
 	s->end(s->ctx, false);
 }
 
@@ -546,16 +681,24 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 	bool invalid_pending = false;
 	const bool diag_only = w->diag_only;
 	const crow *crows = cd ? cd->rows : NULL;
+	crow tmp;
+	run rn;
+	rn.n = rn.klens = rn.tlens = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		const crow *c = crows ? &crows[i] : NULL;
-		if (c && c->op != OP_GENERAL && c->end <= len) {
+		const crow *c = crows ? &crows[i] : (compile_row(f, &tmp), &tmp);
+		if (c->op != OP_GENERAL && c->end <= len) {
 			/* The common row: ungated, fixed place and size, present, nothing to check. */
 			cursor = c->end;
 			if (cursor > extent)
 				extent = cursor;
 			if (diag_only)
 				continue;
+			if (c->op == OP_RUN) {
+				run_add(s, &rn, &c->sk, whea_leN(p + f->off, f->size), false, f->fmt, f->size);
+				continue;
+			}
+			run_flush(s, &rn);
 			if (c->op == OP_NUM) {
 				s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
 			} else {
@@ -564,22 +707,13 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			}
 			continue;
 		}
-		if (!c && !f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 && fixed_scalar_kinds[f->kind] &&
-		    f->off <= len && f->size <= len - f->off && (f->size || f->kind == WHEA_K_UINT)) {
-			cursor = f->off + f->size;
-			if (f->size && cursor > extent)
-				extent = cursor;
-			if (diag_only)
-				continue;
-			rowspan r = {f->off, f->size, 0, true};
-			emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
-			continue;
-		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
+		if (f->kind == WHEA_K_ARRAY)
+			run_flush(s, &rn); /* measuring an array can report */
 		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
 		if (!row_present(f, &r)) {
 			if (on)
-				diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
+				run_flush(s, &rn), diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
 				     "%s: validation bit %u claims %s at offset %zu..%zu, beyond the %zu bytes present",
 				     d->name, f->valid - 1u, f->key, r.off, r.off + r.size, len);
 			cursor = r.off + r.size;
@@ -590,7 +724,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			extent = cursor;
 		if (f->kind == WHEA_K_VALIDBITS) {
 			if (!diag_only)
-				s->bits(s->ctx, f->key, c ? c->klen : klen_of(f->key), f->label, vb, f->size * 8u, f->names,
+				run_flush(s, &rn), s->bits(s->ctx, f->key, c->klen, f->label, vb, f->size * 8u, f->names,
 					NULL, d);
 			continue;
 		}
@@ -605,12 +739,20 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			continue;
 		if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
 			/* the common case, without the general dispatch */
-			s->num(s->ctx, f->key, c ? c->klen : klen_of(f->key), f->label, whea_leN(p + r.off, (unsigned)r.size),
+			if (c->runnable) {
+				run_add(s, &rn, &c->sk, whea_leN(p + r.off, (unsigned)r.size), false, f->fmt, (unsigned)r.size);
+				continue;
+			}
+			run_flush(s, &rn);
+			s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + r.off, (unsigned)r.size),
 			       f->fmt, (unsigned)r.size);
 			continue;
 		}
+		run_flush(s, &rn);
 		emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
 	}
+	if (!diag_only)
+		run_flush(s, &rn);
 	if (invalid_pending) {
 		/* Fields whose validation bit is clear but whose bytes are not zero: kept apart so
 		 * that nobody takes them for valid data, and so that the JSON round-trips exactly. */

@@ -15,6 +15,23 @@
 /* Presentation hints a sink may use for GUID fields. */
 enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOTIFY_TYPE, WHEA_GUID_CREATOR };
 
+/* A member's name as the interpreter's compiled tables keep it: the JSON key and the text label
+ * (given or derived from the key), each followed by zero bytes up to a whole 16-byte block and
+ * one block more, so writers may copy them in whole 16-byte blocks. */
+typedef struct whea_skey {
+	const char *key, *text;
+	uint16_t klen, tlen;
+} whea_skey;
+
+/* One plain member of a run: an integer (shown with fmt; never WHEA_FMT_BCDREV) or a boolean. */
+typedef struct whea_scalar {
+	const whea_skey *k;
+	uint64_t v;
+	uint8_t boolean; /* v is 0 or 1 */
+	uint8_t fmt;
+	uint16_t width;  /* bytes */
+} whea_scalar;
+
 typedef struct whea_sink {
 	void *ctx;
 	/* key: JSON key (NULL inside arrays) and klen its length (the interpreter takes it from the
@@ -33,6 +50,9 @@ typedef struct whea_sink {
 	void (*bytes)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
 	void (*time)(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint);
 	void (*diag)(void *ctx, const whea_diag *d);
+	/* n members in a row, as n calls of num or boolean would give (the interpreter batches the
+	 * common fixed integer rows and bitfields so a writer can store them with one reservation). */
+	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t klen_sum, size_t tlen_sum);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;

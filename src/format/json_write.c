@@ -222,11 +222,31 @@ static const uint8_t esc_class[256] = {
 /* JSON string of raw bytes at q (room for 6 * n + 2 bytes); returns its end. Printable ASCII as
  * is, everything else as \u00XX (bytes map to code points 0..255, so the reader can restore them
  * exactly). */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Non-zero when one of the 8 bytes of v is zero. */
+static inline uint64_t zero_byte8(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
+/* Non-zero when one of the 8 bytes in x needs escaping: below 0x20, 0x7f and up, '"' or '\\'. */
+static inline uint64_t needs_escape8(uint64_t x)
+{
+	return ((x - ONES * 0x20) & ~x & HIGHS) | (x & HIGHS) | zero_byte8(x ^ (ONES * '"')) |
+	       zero_byte8(x ^ (ONES * '\\')) | zero_byte8(x ^ (ONES * 0x7f));
+}
+
 static char *str_at(char *q, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	*q++ = '"';
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) { /* blocks of 8 that need no escape are copied whole */
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		if (needs_escape8(x))
+			break;
+		memcpy(q, &x, 8);
+		q += 8;
+	}
+	for (; i < n; i++) {
 		uint8_t c = p[i];
 		if (!esc_class[c]) {
 			*q++ = (char)c;
@@ -421,6 +441,62 @@ static void j_bool(void *ctx, const char *key, size_t klen, const char *label, b
 {
 	(void)label;
 	bool_member_n(ctx, key, klen, v);
+}
+
+/* The members of a run at p (room checked), compact or pretty. */
+static WHEA_ALWAYS_INLINE char *scalars_at(const jw *w, char *p, const whea_scalar *a, size_t n, bool first,
+					   bool pretty)
+{
+	size_t ind = 1 + 2 * (size_t)w->depth;
+	if (ind > sizeof nl_spaces - 1)
+		ind = sizeof nl_spaces - 1;
+	for (size_t i = 0; i < n; i++, first = false) {
+		const whea_skey *k = a[i].k;
+		if (!first)
+			*p++ = ',';
+		if (pretty) {
+			whea_copy_small(p, nl_spaces, ind);
+			p += ind;
+		}
+		*p++ = '"';
+		whea_copy_blocks(p, k->key, k->klen);
+		p += k->klen;
+		*p++ = '"';
+		*p++ = ':';
+		if (pretty)
+			*p++ = ' ';
+		if (!a[i].boolean)
+			p += whea_dec_inline(p, a[i].v);
+		else if (a[i].v)
+			memcpy(p, "true", 4), p += 4;
+		else
+			memcpy(p, "false", 5), p += 5;
+	}
+	return p;
+}
+
+/* A run of plain members (see whea_sink.scalars): numbers and booleans, in one reservation when
+ * the buffer has room for all of them (keys are copied in whole blocks: 16 bytes of slack). */
+static void j_scalars(void *ctx, const whea_scalar *a, size_t n, size_t klen_sum, size_t tlen_sum)
+{
+	jw *w = ctx;
+	(void)tlen_sum;
+	char *p = whea_out_room(w->o, n * (KEY_ROOM(0) + 20) + klen_sum + 16);
+	if (!p) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i].boolean)
+				bool_member_n(w, a[i].k->key, a[i].k->klen, a[i].v != 0);
+			else
+				num_member_n(w, a[i].k->key, a[i].k->klen, a[i].v);
+		return;
+	}
+	bool first = w->first[w->depth];
+	w->first[w->depth] = false;
+	if (w->pretty)
+		p = scalars_at(w, p, a, n, first, true);
+	else
+		p = scalars_at(w, p, a, n, first, false);
+	done_at(w, p);
 }
 
 static void guid_member_n(jw *w, const char *key, size_t klen, const whea_guid *g)
@@ -646,7 +722,7 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	w.depth = 0;
 	w.first[0] = true;
 	w.ndiag = w.dropped = 0;
-	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag, false};
+	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag, j_scalars, false};
 	open_(&w, NULL, '{');
 	if (r->errors || r->warnings) { /* re-run the record-level checks to collect their messages */
 		whea_record again;

@@ -378,6 +378,42 @@ static void t_bool(void *ctx, const char *key, size_t klen, const char *label, b
 		PUTS(w, "no\n");
 }
 
+/* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
+ * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
+static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t klen_sum, size_t tlen_sum)
+{
+	tw *w = ctx;
+	(void)klen_sum;
+	size_t ind = 2 * (size_t)w->depth;
+	char *p = ind <= 78 ? whea_out_room(w->o, n * (ind + 16 + 2 + 25) + tlen_sum + 16) : NULL;
+	if (!p) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i].boolean)
+				t_bool(ctx, a[i].k->key, a[i].k->klen, a[i].k->text, a[i].v != 0);
+			else
+				t_num(ctx, a[i].k->key, a[i].k->klen, a[i].k->text, a[i].v, a[i].fmt, a[i].width);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const whea_skey *k = a[i].k;
+		whea_copy_blocks(p, spaces, ind);
+		p += ind;
+		whea_copy_blocks(p, k->text, k->tlen);
+		p += k->tlen;
+		*p++ = ':';
+		*p++ = ' ';
+		if (!a[i].boolean) {
+			p = number_at(p, a[i].v, a[i].fmt, a[i].width);
+			*p++ = '\n';
+		} else if (a[i].v) {
+			memcpy(p, "yes\n", 4), p += 4;
+		} else {
+			memcpy(p, "no\n", 3), p += 3;
+		}
+	}
+	done_at(w, p);
+}
+
 static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
 {
 	tw *w = ctx;
@@ -573,7 +609,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 		puts_(&w, nt);
 	}
 	PUTS(&w, "\n");
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, false};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, false};
 	w.depth = 1;
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
