@@ -146,30 +146,28 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 /* ---- Runs of plain members, handed to the sink in one call (see whea_sink.scalars). */
 #define RUN_MAX 16
 typedef struct run {
-	size_t n, klens, tlens; /* members, sums of their key and label lengths */
+	size_t n, room; /* members, sum of their skey room */
 	whea_scalar a[RUN_MAX];
 } run;
 
 static void run_flush(const whea_sink *s, run *r)
 {
 	if (r->n)
-		s->scalars(s->ctx, r->a, r->n, r->klens, r->tlens);
-	r->n = r->klens = r->tlens = 0;
+		s->scalars(s->ctx, r->a, r->n, r->room);
+	r->n = r->room = 0;
 }
 
-static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint64_t v, bool boolean, int fmt,
-			   unsigned width)
+static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint64_t v)
 {
 	if (r->n == RUN_MAX)
 		run_flush(s, r);
 	whea_scalar *e = &r->a[r->n++];
-	r->klens += k->klen, r->tlens += k->tlen;
-	e->k = k, e->v = v, e->boolean = boolean, e->fmt = (uint8_t)fmt, e->width = (uint16_t)width;
+	r->room += k->room;
+	e->k = k, e->v = v;
 }
 
 /* "value" of a bitfield object (whea_key_label gives "Value"), padded like the compiled keys. */
-static const char value_key[32] = "value", value_text[32] = "Value";
-static const whea_skey value_skey = {value_key, value_text, 5, 5};
+static const char value_key[48] = "value", value_text[48] = "Value";
 
 /* ---- Compiled tables: what the walk would otherwise re-derive from every row on every record
  * (which rows take the fast path, key lengths, the known validation bits, the lengths of flag
@@ -188,6 +186,7 @@ typedef struct crow {
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
+	whea_skey vsk; /* UINT rows with bitfields: their "value" member (vsk.key NULL: not in runs) */
 } crow;
 
 enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM };
@@ -259,7 +258,7 @@ static bool is_fast_row(const whea_field *f)
 }
 
 /* Bytes a padded copy of n characters takes in the arena (whole 16-byte blocks, one spare). */
-static inline size_t padded(size_t n) { return ((n + 15) & ~(size_t)15) + 16; }
+static inline size_t padded(size_t n) { return ((n + 15) & ~(size_t)15) + 32; }
 
 /* The text label of key / label as the text writer shows it, into buf (96 bytes); its length. */
 static size_t text_label(const char *key, const char *label, char *buf, const char **t)
@@ -298,6 +297,7 @@ static void skey_make(whea_skey *sk, const char *key, const char *label, char **
 	memcpy(x, t, tl);
 	*at = x + padded(tl);
 	sk->key = k, sk->text = x, sk->klen = (uint16_t)kl, sk->tlen = (uint16_t)tl;
+	sk->room = (uint16_t)(kl > tl ? kl : tl);
 }
 
 /* The row's entry without its name lengths and skey (the uncompiled walk makes these on the fly). */
@@ -308,7 +308,7 @@ static void compile_row(const whea_field *f, crow *r)
 	r->end = 0;
 	r->nl = 0;
 	r->runnable = 0;
-	r->sk.key = NULL;
+	r->sk.key = r->vsk.key = NULL;
 	if (is_fast_row(f)) {
 		r->end = f->off + f->size;
 		r->op = f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits) ? OP_NUM : OP_FIXED;
@@ -369,6 +369,12 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
 		if (r->op == OP_NUM && r->runnable)
 			r->op = OP_RUN;
+		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
+		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
+		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff) {
+			whea_skey v = {value_key, value_text, 5, 5, 5, 0, (uint8_t)vfmt, f->size};
+			r->vsk = v;
+		}
 	}
 	for (uint16_t i = 0; i < d->nbits; i++) {
 		const whea_bitfield *b = &d->bits[i];
@@ -380,6 +386,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 			cb->cls = BIT_BOOL;
 		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
 			cb->cls = BIT_NUM;
+		cb->sk.boolean = cb->cls == BIT_BOOL, cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
 	}
 	return c;
 }
@@ -427,18 +434,17 @@ static inline bool may_report(uint8_t kind)
 
 /* Emits one integer with its bitfield layout as an object {"value", fields...}. */
 static void emit_bitfields(walk *w, const char *key, size_t klen, const char *label, uint64_t v,
-			   const whea_field *f, const whea_def *layout)
+			   const whea_field *f, const crow *c, const whea_def *layout)
 {
 	const whea_sink *s = w->s;
 	const cdef *cd = cd_of(layout, w->gen);
 	s->begin(s->ctx, key, klen, label, false);
 	run rn;
-	rn.n = rn.klens = rn.tlens = 0;
-	int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
-	if (cd && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff)
-		run_add(s, &rn, &value_skey, v, false, vfmt, f->size);
+	rn.n = rn.room = 0;
+	if (c && c->vsk.key)
+		run_add(s, &rn, &c->vsk, v);
 	else
-		s->num(s->ctx, "value", 5, NULL, v, vfmt, f->size);
+		s->num(s->ctx, "value", 5, NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
 		if (b->valid && !((v >> (b->valid - 1)) & 1))
@@ -448,11 +454,11 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 		uint64_t x = (v >> b->lo) & cb->mask;
 		size_t bk = cb->klen;
 		if (cb->cls == BIT_BOOL) {
-			run_add(s, &rn, &cb->sk, x != 0, true, 0, 0);
+			run_add(s, &rn, &cb->sk, x != 0);
 			continue;
 		}
 		if (cb->cls == BIT_NUM) {
-			run_add(s, &rn, &cb->sk, x, false, b->fmt, (b->width + 7) / 8);
+			run_add(s, &rn, &cb->sk, x);
 			continue;
 		}
 		run_flush(s, &rn);
@@ -587,7 +593,7 @@ static void emit_row(walk *w, const whea_field *f, const crow *c, const cdef *cd
 		uint64_t v = whea_leN(p, (unsigned)size);
 		const whea_def *layout = whea_row_sub(f, st, len);
 		if (layout && layout->nbits)
-			emit_bitfields(w, f->key, klen, f->label, v, f, layout);
+			emit_bitfields(w, f->key, klen, f->label, v, f, c, layout);
 		else
 			s->num(s->ctx, f->key, klen, f->label, v, f->fmt, (unsigned)size);
 		break;
@@ -683,7 +689,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 	const crow *crows = cd ? cd->rows : NULL;
 	crow tmp;
 	run rn;
-	rn.n = rn.klens = rn.tlens = 0;
+	rn.n = rn.room = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		const crow *c = crows ? &crows[i] : (compile_row(f, &tmp), &tmp);
@@ -695,7 +701,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			if (diag_only)
 				continue;
 			if (c->op == OP_RUN) {
-				run_add(s, &rn, &c->sk, whea_leN(p + f->off, f->size), false, f->fmt, f->size);
+				run_add(s, &rn, &c->sk, whea_leN(p + f->off, f->size));
 				continue;
 			}
 			run_flush(s, &rn);
@@ -740,7 +746,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
 			/* the common case, without the general dispatch */
 			if (c->runnable) {
-				run_add(s, &rn, &c->sk, whea_leN(p + r.off, (unsigned)r.size), false, f->fmt, (unsigned)r.size);
+				run_add(s, &rn, &c->sk, whea_leN(p + r.off, (unsigned)r.size));
 				continue;
 			}
 			run_flush(s, &rn);

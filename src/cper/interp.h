@@ -21,15 +21,16 @@ enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOT
 typedef struct whea_skey {
 	const char *key, *text;
 	uint16_t klen, tlen;
+	uint16_t room;   /* max(klen, tlen) */
+	uint8_t boolean; /* the member is a boolean (v is 0 or 1) */
+	uint8_t fmt;     /* integers: whea_fmt, never WHEA_FMT_BCDREV */
+	uint32_t width;  /* integers: bytes */
 } whea_skey;
 
-/* One plain member of a run: an integer (shown with fmt; never WHEA_FMT_BCDREV) or a boolean. */
+/* One plain member of a run: its name and format, and its value. */
 typedef struct whea_scalar {
 	const whea_skey *k;
 	uint64_t v;
-	uint8_t boolean; /* v is 0 or 1 */
-	uint8_t fmt;
-	uint16_t width;  /* bytes */
 } whea_scalar;
 
 typedef struct whea_sink {
@@ -52,7 +53,7 @@ typedef struct whea_sink {
 	void (*diag)(void *ctx, const whea_diag *d);
 	/* n members in a row, as n calls of num or boolean would give (the interpreter batches the
 	 * common fixed integer rows and bitfields so a writer can store them with one reservation). */
-	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t klen_sum, size_t tlen_sum);
+	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t room);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;

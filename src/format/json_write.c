@@ -465,7 +465,7 @@ static WHEA_ALWAYS_INLINE char *scalars_at(const jw *w, char *p, const whea_scal
 		*p++ = ':';
 		if (pretty)
 			*p++ = ' ';
-		if (!a[i].boolean)
+		if (!k->boolean)
 			p += whea_dec_inline(p, a[i].v);
 		else if (a[i].v)
 			memcpy(p, "true", 4), p += 4;
@@ -477,14 +477,13 @@ static WHEA_ALWAYS_INLINE char *scalars_at(const jw *w, char *p, const whea_scal
 
 /* A run of plain members (see whea_sink.scalars): numbers and booleans, in one reservation when
  * the buffer has room for all of them (keys are copied in whole blocks: 16 bytes of slack). */
-static void j_scalars(void *ctx, const whea_scalar *a, size_t n, size_t klen_sum, size_t tlen_sum)
+static void j_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 {
 	jw *w = ctx;
-	(void)tlen_sum;
-	char *p = whea_out_room(w->o, n * (KEY_ROOM(0) + 20) + klen_sum + 16);
+	char *p = whea_out_room(w->o, n * (KEY_ROOM(0) + 20) + room + 32);
 	if (!p) {
 		for (size_t i = 0; i < n; i++)
-			if (a[i].boolean)
+			if (a[i].k->boolean)
 				bool_member_n(w, a[i].k->key, a[i].k->klen, a[i].v != 0);
 			else
 				num_member_n(w, a[i].k->key, a[i].k->klen, a[i].v);

@@ -380,18 +380,19 @@ static void t_bool(void *ctx, const char *key, size_t klen, const char *label, b
 
 /* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
  * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
-static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t klen_sum, size_t tlen_sum)
+static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 {
 	tw *w = ctx;
-	(void)klen_sum;
 	size_t ind = 2 * (size_t)w->depth;
-	char *p = ind <= 78 ? whea_out_room(w->o, n * (ind + 16 + 2 + 25) + tlen_sum + 16) : NULL;
+	char *p = ind <= 78 ? whea_out_room(w->o, n * (ind + 2 + 25) + room + 32) : NULL;
 	if (!p) {
-		for (size_t i = 0; i < n; i++)
-			if (a[i].boolean)
-				t_bool(ctx, a[i].k->key, a[i].k->klen, a[i].k->text, a[i].v != 0);
+		for (size_t i = 0; i < n; i++) {
+			const whea_skey *k = a[i].k;
+			if (k->boolean)
+				t_bool(ctx, k->key, k->klen, k->text, a[i].v != 0);
 			else
-				t_num(ctx, a[i].k->key, a[i].k->klen, a[i].k->text, a[i].v, a[i].fmt, a[i].width);
+				t_num(ctx, k->key, k->klen, k->text, a[i].v, k->fmt, k->width);
+		}
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -402,8 +403,8 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t klen_sum
 		p += k->tlen;
 		*p++ = ':';
 		*p++ = ' ';
-		if (!a[i].boolean) {
-			p = number_at(p, a[i].v, a[i].fmt, a[i].width);
+		if (!k->boolean) {
+			p = number_at(p, a[i].v, k->fmt, k->width);
 			*p++ = '\n';
 		} else if (a[i].v) {
 			memcpy(p, "yes\n", 4), p += 4;
