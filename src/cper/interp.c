@@ -176,13 +176,14 @@ static const char value_key[48] = "value", value_text[48] = "Value";
  * static arena and are published by compare-and-swap; two threads compiling the same def at once
  * both publish an identical entry, and either is used. When the arena or the probe sequence is
  * full the walk runs uncompiled (same output, slower). */
-enum { OP_GENERAL = 0, OP_NUM, OP_FIXED, OP_RUN };
+enum { OP_GENERAL = 0, OP_NUM, OP_FIXED, OP_RUN, OP_GRUN };
 
 typedef struct crow {
 	uint32_t end;  /* OP_NUM / OP_FIXED: off + size */
 	uint32_t klen; /* strlen(key) */
 	uint8_t op;    /* OP_NUM: ungated fixed UINT without bitfields (OP_RUN: one that can join a run of
-	                  scalars); OP_FIXED: other ungated fixed scalars */
+	                  scalars); OP_FIXED: other ungated fixed scalars; OP_GRUN: a gated fixed UINT of
+	                  at most 8 bytes without bitfields that can join a run */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
@@ -196,6 +197,7 @@ typedef struct cbit {
 	uint32_t klen;
 	uint32_t nl;   /* FLAGS bitfields: as in crow */
 	uint8_t cls;   /* BIT_BOOL / BIT_NUM: joins a run (has sk) */
+	uint8_t lo, valid; /* as in the bitfield */
 	whea_skey sk;
 } cbit;
 
@@ -322,6 +324,7 @@ static void compile_bit(const whea_bitfield *b, cbit *c)
 	c->nl = 0;
 	c->cls = BIT_OTHER;
 	c->sk.key = NULL;
+	c->lo = b->lo, c->valid = b->valid;
 }
 
 static const cdef *cd_build(const whea_def *d, unsigned gen)
@@ -369,6 +372,11 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
 		if (r->op == OP_NUM && r->runnable)
 			r->op = OP_RUN;
+		if (r->runnable && f->valid && f->off != WHEA_OFF_NEXT && f->size >= 1 && f->size <= 8 && !f->select &&
+		    (!f->sub || !f->sub->nbits) && (uint64_t)f->off + f->size <= UINT32_MAX) {
+			r->op = OP_GRUN;
+			r->end = f->off + f->size;
+		}
 		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
 		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff) {
@@ -445,22 +453,19 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 		run_add(s, &rn, &c->vsk, v);
 	else
 		s->num(s->ctx, "value", 5, NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
+	const cbit *cbits = cd ? cd->bits : NULL;
 	for (uint16_t i = 0; i < layout->nbits; i++) {
-		const whea_bitfield *b = &layout->bits[i];
-		if (b->valid && !((v >> (b->valid - 1)) & 1))
-			continue;
 		cbit tmp;
-		const cbit *cb = cd ? &cd->bits[i] : (compile_bit(b, &tmp), &tmp);
-		uint64_t x = (v >> b->lo) & cb->mask;
+		const cbit *cb = cbits ? &cbits[i] : (compile_bit(&layout->bits[i], &tmp), &tmp);
+		if (cb->valid && !((v >> (cb->valid - 1)) & 1))
+			continue;
+		uint64_t x = (v >> cb->lo) & cb->mask;
+		if (cb->cls != BIT_OTHER) {
+			run_add(s, &rn, &cb->sk, cb->cls == BIT_BOOL ? x != 0 : x);
+			continue;
+		}
+		const whea_bitfield *b = &layout->bits[i];
 		size_t bk = cb->klen;
-		if (cb->cls == BIT_BOOL) {
-			run_add(s, &rn, &cb->sk, x != 0);
-			continue;
-		}
-		if (cb->cls == BIT_NUM) {
-			run_add(s, &rn, &cb->sk, x);
-			continue;
-		}
 		run_flush(s, &rn);
 		switch (b->kind) {
 		case WHEA_K_BOOL:
@@ -694,10 +699,20 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		const whea_field *f = &d->fields[i];
 		const crow *c = crows ? &crows[i] : (compile_row(f, &tmp), &tmp);
 		if (c->op != OP_GENERAL && c->end <= len) {
-			/* The common row: ungated, fixed place and size, present, nothing to check. */
+			/* The common rows: fixed place and size, present, nothing to check. */
 			cursor = c->end;
 			if (cursor > extent)
 				extent = cursor;
+			if (c->op == OP_GRUN) { /* gated: decoded when valid, else only checked for zero */
+				uint64_t v = whea_leN(p + f->off, f->size);
+				if (have_vb && ((vb >> (f->valid - 1)) & 1)) {
+					if (!diag_only)
+						run_add(s, &rn, &c->sk, v);
+				} else if (v && !diag_only) {
+					invalid_pending = true;
+				}
+				continue;
+			}
 			if (diag_only)
 				continue;
 			if (c->op == OP_RUN) {
