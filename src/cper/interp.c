@@ -206,6 +206,8 @@ typedef struct cdef {
 	unsigned gen;
 	uint16_t vbrow; /* index of the VALIDBITS row or UINT16_MAX */
 	uint64_t known; /* known_bits() */
+	size_t bits_room; /* bitfield layouts: sum of the bits' skey room */
+	bool bits_run;    /* every bitfield joins a run (BIT_BOOL / BIT_NUM) and there are fewer than 64 */
 	const crow *rows;
 	const cbit *bits;
 	const uint8_t *nlens;
@@ -362,6 +364,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	c->vbrow = vb ? (uint16_t)(vb - d->fields) : UINT16_MAX;
 	c->known = known_bits(d, vb);
 	c->rows = rows, c->bits = bits, c->nlens = nl;
+	c->bits_room = 0;
+	c->bits_run = d->nbits < 64;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		crow *r = &rows[i];
@@ -395,6 +399,10 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
 			cb->cls = BIT_NUM;
 		cb->sk.boolean = cb->cls == BIT_BOOL, cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
+		if (cb->cls == BIT_OTHER)
+			c->bits_run = false;
+		else
+			c->bits_room += cb->sk.room;
 	}
 	return c;
 }
@@ -447,6 +455,22 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 	const whea_sink *s = w->s;
 	const cdef *cd = cd_of(layout, w->gen);
 	s->begin(s->ctx, key, klen, label, false);
+	if (cd && cd->bits_run && c && c->vsk.key) { /* the whole object is one run */
+		whea_scalar a[64];
+		size_t n = 1;
+		a[0].k = &c->vsk, a[0].v = v;
+		const cbit *cb = cd->bits;
+		for (uint16_t i = 0; i < layout->nbits; i++, cb++) {
+			if (cb->valid && !((v >> (cb->valid - 1)) & 1))
+				continue;
+			uint64_t x = (v >> cb->lo) & cb->mask;
+			a[n].k = &cb->sk;
+			a[n++].v = cb->cls == BIT_BOOL ? x != 0 : x;
+		}
+		s->scalars(s->ctx, a, n, cd->bits_room + c->vsk.room);
+		s->end(s->ctx, false);
+		return;
+	}
 	run rn;
 	rn.n = rn.room = 0;
 	if (c && c->vsk.key)
