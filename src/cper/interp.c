@@ -80,7 +80,7 @@ const whea_field *whea_def_validbits_row(const whea_def *d)
 	return NULL;
 }
 
-const char *whea_validbit_name(const whea_def *def, unsigned bit)
+static const char *whea_validbit_name_scan(const whea_def *def, unsigned bit)
 {
 	const whea_field *vb = whea_def_validbits_row(def);
 	for (uint16_t i = 0; i < def->nfields; i++)
@@ -208,6 +208,7 @@ typedef struct cdef {
 	uint64_t known; /* known_bits() */
 	size_t bits_room; /* bitfield layouts: sum of the bits' skey room */
 	bool bits_run;    /* every bitfield joins a run (BIT_BOOL / BIT_NUM) and there are fewer than 64 */
+	const char *const *vbname; /* defs with validation bits: whea_validbit_name() of bits 0..63 */
 	const crow *rows;
 	const cbit *bits;
 	const uint8_t *nlens;
@@ -345,7 +346,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 			nnames += names_len_count(b->names);
 		nstr += skey_need(b->key, b->label);
 	}
-	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit);
+	const whea_field *vb = whea_def_validbits_row(d);
+	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit) + (vb ? 64 * sizeof(char *) : 0);
 	need = (need + nnames + 15) & ~(size_t)15;
 	size_t str_at = need;
 	need += nstr;
@@ -356,10 +358,13 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	cdef *c = (cdef *)(void *)base;
 	crow *rows = (crow *)(void *)(base + sizeof(cdef));
 	cbit *bits = (cbit *)(void *)(rows + d->nfields);
-	uint8_t *nl = (uint8_t *)(bits + d->nbits);
+	const char **vbname = (const char **)(void *)(bits + d->nbits);
+	uint8_t *nl = (uint8_t *)(vbname + (vb ? 64 : 0));
 	char *str = base + str_at;
 	size_t nused = 0;
-	const whea_field *vb = whea_def_validbits_row(d);
+	c->vbname = vb ? vbname : NULL;
+	for (unsigned i = 0; vb && i < 64; i++)
+		vbname[i] = whea_validbit_name_scan(d, i);
 	c->def = d, c->gen = gen;
 	c->vbrow = vb ? (uint16_t)(vb - d->fields) : UINT16_MAX;
 	c->known = known_bits(d, vb);
@@ -437,6 +442,16 @@ static inline const cdef *cd_of(const whea_def *d, unsigned gen)
 	if (e && e->def == d && e->gen == gen)
 		return e;
 	return cd_probe(d, gen);
+}
+
+const char *whea_validbit_name(const whea_def *def, unsigned bit)
+{
+	if (bit < 64) {
+		const cdef *cd = cd_of(def, whea_registry_generation());
+		if (cd && cd->vbname)
+			return cd->vbname[bit];
+	}
+	return whea_validbit_name_scan(def, bit);
 }
 
 static inline size_t klen_of(const char *key) { return key ? strlen(key) : 0; }
