@@ -310,13 +310,43 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 {
 	tw *w = ctx;
 	(void)fmt, (void)klen;
-	lead(w, key, label);
+	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
+	if (p) { /* the whole line in one reservation */
+		if (name) {
+			char tmp[LABEL_CAP];
+			size_t n;
+			const char *t = label_of(name, w->gen, &n, tmp);
+			whea_copy_small(p, t, n);
+			p += n;
+			*p++ = ' ', *p++ = '(';
+		} else {
+			memcpy(p, "unknown (", 9), p += 9;
+		}
+		p += whea_dec_inline(p, v);
+		*p++ = ')', *p++ = '\n';
+		done_at(w, p);
+		return;
+	}
+	/* lead_at has written the lead */
 	if (name)
 		words(w, name), PUTS(w, " (");
 	else
 		PUTS(w, "unknown (");
 	dec(w, v);
 	PUTS(w, ")\n");
+}
+
+/* Number of set bits of m. */
+static inline size_t bit_count(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_popcountll(m);
+#else
+	size_t n = 0;
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+#endif
 }
 
 /* Index of the lowest set bit of m (m != 0). */
@@ -337,10 +367,42 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 {
 	tw *w = ctx;
 	(void)klen, (void)nlens;
-	lead(w, key, label);
-	hex0x(w, v, (width + 3) / 4);
+	unsigned digits = (width + 3) / 4;
 	bool any = false;
 	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
+	if (digits <= 16) {
+		size_t nb = bit_count(set);
+		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 13 + 20));
+		if (p) { /* the whole line in one reservation */
+			*p++ = '0', *p++ = 'x';
+			p += whea_hex_inline(p, v, digits);
+			for (; set; set &= set - 1) {
+				unsigned bit = lowest_bit(set);
+				const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
+				*p++ = any ? ',' : ' ', *p++ = any ? ' ' : '(';
+				any = true;
+				if (n) {
+					char tmp[LABEL_CAP];
+					size_t l;
+					const char *t = label_of(n, w->gen, &l, tmp);
+					whea_copy_small(p, t, l);
+					p += l;
+				} else {
+					memcpy(p, "reserved bit ", 13), p += 13;
+					p += whea_dec_inline(p, bit);
+				}
+			}
+			if (any)
+				*p++ = ')';
+			*p++ = '\n';
+			done_at(w, p);
+			return;
+		}
+		/* lead_at has written the lead */
+	} else {
+		lead(w, key, label);
+	}
+	hex0x(w, v, digits);
 	for (; set; set &= set - 1) {
 		unsigned bit = lowest_bit(set);
 		const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
@@ -429,10 +491,29 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	} else if (role == WHEA_GUID_CREATOR) {
 		name = whea_creator_name(g);
 	}
-	lead(w, key, label);
+	size_t nl = name ? strlen(name) : 0;
+	if (nl + 3 < 256) {
+		char *p = lead_at(w, key, label, WHEA_GUID_STRLEN + 1 + nl + 4);
+		if (p) { /* the whole line in one reservation */
+			whea_guid_format(g, p);
+			p += WHEA_GUID_STRLEN;
+			if (name) {
+				*p++ = ' ', *p++ = '(';
+				whea_copy_small(p, name, nl);
+				p += nl;
+				*p++ = ')';
+			}
+			*p++ = '\n';
+			done_at(w, p);
+			return;
+		}
+		/* lead_at has written the lead */
+	} else {
+		lead(w, key, label);
+	}
 	put(w, whea_guid_format(g, b), WHEA_GUID_STRLEN);
 	if (name) {
-		size_t n = strlen(name);
+		size_t n = nl;
 		if (n + 3 < 256) { /* what the 256-byte printf buffer held */
 			PUTS(w, " (");
 			put(w, name, n);
