@@ -176,14 +176,15 @@ static const char value_key[48] = "value", value_text[48] = "Value";
  * static arena and are published by compare-and-swap; two threads compiling the same def at once
  * both publish an identical entry, and either is used. When the arena or the probe sequence is
  * full the walk runs uncompiled (same output, slower). */
-enum { OP_GENERAL = 0, OP_NUM, OP_FIXED, OP_RUN, OP_GRUN };
+enum { OP_GENERAL = 0, OP_NUM, OP_FIXED, OP_RUN, OP_GRUN, OP_ENUM, OP_GUID };
 
 typedef struct crow {
 	uint32_t end;  /* OP_NUM / OP_FIXED: off + size */
 	uint32_t klen; /* strlen(key) */
 	uint8_t op;    /* OP_NUM: ungated fixed UINT without bitfields (OP_RUN: one that can join a run of
 	                  scalars); OP_FIXED: other ungated fixed scalars; OP_GRUN: a gated fixed UINT of
-	                  at most 8 bytes without bitfields that can join a run */
+	                  at most 8 bytes without bitfields that can join a run; OP_ENUM, OP_GUID: ungated
+	                  fixed enums (at most 8 bytes) and GUIDs, emitted without emit_row */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
@@ -317,6 +318,10 @@ static void compile_row(const whea_field *f, crow *r)
 	if (is_fast_row(f)) {
 		r->end = f->off + f->size;
 		r->op = f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits) ? OP_NUM : OP_FIXED;
+		if (f->kind == WHEA_K_ENUM && f->size <= 8)
+			r->op = OP_ENUM;
+		else if (f->kind == WHEA_K_GUID && f->size == 16)
+			r->op = OP_GUID;
 	}
 }
 
@@ -759,6 +764,15 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 				continue;
 			}
 			run_flush(s, &rn);
+			if (c->op == OP_ENUM) {
+				uint64_t v = whea_leN(p + f->off, f->size);
+				s->enm(s->ctx, f->key, c->klen, f->label, v, whea_name_of(f->names, v), f->fmt);
+				continue;
+			}
+			if (c->op == OP_GUID) {
+				s->guid(s->ctx, f->key, c->klen, f->label, (const whea_guid *)(const void *)(p + f->off), f->fmt);
+				continue;
+			}
 			if (c->op == OP_NUM) {
 				s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
 			} else {
