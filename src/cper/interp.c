@@ -186,7 +186,8 @@ typedef struct crow {
 	                  at most 8 bytes without bitfields that can join a run; OP_ENUM, OP_GUID: ungated
 	                  fixed enums (at most 8 bytes) and GUIDs, emitted without emit_row */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
-	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none */
+	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
+	                  rows the same, with 0 for a name that needs escaping in JSON */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
 	whea_skey vsk; /* UINT rows with bitfields: their "value" member (vsk.key NULL: not in runs) */
 } crow;
@@ -255,6 +256,39 @@ static uint32_t put_nlens(uint8_t *nl, size_t *used, const whea_name *n)
 		nl[at + i] = (uint8_t)strlen(n[i].name);
 	*used += c;
 	return at + 1;
+}
+
+/* Lengths of enum names, 0 for a name with a byte JSON escapes (or longer than 255). */
+static uint32_t put_enames(uint8_t *nl, size_t *used, const whea_name *n)
+{
+	size_t c = names_len_count(n);
+	if (!c)
+		return 0;
+	uint32_t at = (uint32_t)*used;
+	for (size_t i = 0; i < c; i++) {
+		size_t l = strlen(n[i].name);
+		for (size_t k = 0; k < l; k++)
+			if ((uint8_t)n[i].name[k] < 0x20 || (uint8_t)n[i].name[k] >= 0x7f || n[i].name[k] == '"' ||
+			    n[i].name[k] == '\\')
+				l = 0;
+		nl[at + i] = (uint8_t)l;
+	}
+	*used += c;
+	return at + 1;
+}
+
+/* whea_name_of, with the name's entry of lens (NULL: none) in *nlen (0 when none). */
+static inline const char *name_len_of(const whea_name *names, uint64_t v, const uint8_t *lens, size_t *nlen)
+{
+	*nlen = 0;
+	if (names)
+		for (size_t i = 0; names[i].name; i++)
+			if (names[i].value == v) {
+				if (lens)
+					*nlen = lens[i];
+				return names[i].name;
+			}
+	return NULL;
 }
 
 static bool is_fast_row(const whea_field *f)
@@ -340,7 +374,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	size_t nnames = 0, nstr = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		if (f->kind == WHEA_K_FLAGS)
+		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_ENUM)
 			nnames += names_len_count(f->names);
 		if (f->kind == WHEA_K_UINT)
 			nstr += skey_need(f->key, f->label);
@@ -380,7 +414,9 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		const whea_field *f = &d->fields[i];
 		crow *r = &rows[i];
 		compile_row(f, r);
-		r->nl = f->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, f->names) : 0;
+		r->nl = f->kind == WHEA_K_FLAGS  ? put_nlens(nl, &nused, f->names)
+			: f->kind == WHEA_K_ENUM ? put_enames(nl, &nused, f->names)
+						 : 0;
 		if (f->kind == WHEA_K_UINT)
 			skey_make(&r->sk, f->key, f->label, &str);
 		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
@@ -516,7 +552,7 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 			s->boolean(s->ctx, b->key, bk, b->label, x != 0);
 			break;
 		case WHEA_K_ENUM:
-			s->enm(s->ctx, b->key, bk, b->label, x, whea_name_of(b->names, x), b->fmt);
+			s->enm(s->ctx, b->key, bk, b->label, x, whea_name_of(b->names, x), 0, b->fmt);
 			break;
 		case WHEA_K_FLAGS:
 			s->bits(s->ctx, b->key, bk, b->label, x, b->width, b->names,
@@ -649,7 +685,9 @@ static void emit_row(walk *w, const whea_field *f, const crow *c, const cdef *cd
 	}
 	case WHEA_K_ENUM: {
 		uint64_t v = whea_leN(p, (unsigned)size);
-		s->enm(s->ctx, f->key, klen, f->label, v, whea_name_of(f->names, v), f->fmt);
+		size_t nlen;
+		const char *name = name_len_of(f->names, v, c && c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
+		s->enm(s->ctx, f->key, klen, f->label, v, name, nlen, f->fmt);
 		break;
 	}
 	case WHEA_K_FLAGS:
@@ -766,7 +804,9 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			run_flush(s, &rn);
 			if (c->op == OP_ENUM) {
 				uint64_t v = whea_leN(p + f->off, f->size);
-				s->enm(s->ctx, f->key, c->klen, f->label, v, whea_name_of(f->names, v), f->fmt);
+				size_t nlen;
+				const char *name = name_len_of(f->names, v, c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
+				s->enm(s->ctx, f->key, c->klen, f->label, v, name, nlen, f->fmt);
 				continue;
 			}
 			if (c->op == OP_GUID) {

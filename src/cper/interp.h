@@ -40,7 +40,9 @@ typedef struct whea_sink {
 	void (*begin)(void *ctx, const char *key, size_t klen, const char *label, bool array);
 	void (*end)(void *ctx, bool array);
 	void (*num)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width);
-	void (*enm)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name, int fmt);
+	/* nlen: 0, or the length of a name that needs no escaping in a JSON string */
+	void (*enm)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		    size_t nlen, int fmt);
 	/* FLAGS: names maps bit -> name, nlens their lengths (NULL: not known). VALIDBITS: def is the
 	 * struct; names are extra bit names. */
 	void (*bits)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,

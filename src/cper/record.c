@@ -43,7 +43,7 @@ static void sink_diag(void *ctx, const whea_diag *d)
 static void n_begin(void *c, const char *k, size_t kl, const char *l, bool a) { (void)c, (void)k, (void)kl, (void)l, (void)a; }
 static void n_end(void *c, bool a) { (void)c, (void)a; }
 static void n_num(void *c, const char *k, size_t kl, const char *l, uint64_t v, int f, unsigned w) { (void)c, (void)k, (void)kl, (void)l, (void)v, (void)f, (void)w; }
-static void n_enm(void *c, const char *k, size_t kl, const char *l, uint64_t v, const char *n, int f) { (void)c, (void)k, (void)kl, (void)l, (void)v, (void)n, (void)f; }
+static void n_enm(void *c, const char *k, size_t kl, const char *l, uint64_t v, const char *n, size_t nl, int f) { (void)c, (void)k, (void)kl, (void)l, (void)v, (void)n, (void)nl, (void)f; }
 static void n_bits(void *c, const char *k, size_t kl, const char *l, uint64_t v, unsigned w, const whea_name *n, const uint8_t *nl, const whea_def *d) { (void)c, (void)k, (void)kl, (void)l, (void)v, (void)w, (void)n, (void)nl, (void)d; }
 static void n_bool(void *c, const char *k, size_t kl, const char *l, bool v) { (void)c, (void)k, (void)kl, (void)l, (void)v; }
 static void n_guid(void *c, const char *k, size_t kl, const char *l, const whea_guid *g, int r) { (void)c, (void)k, (void)kl, (void)l, (void)g, (void)r; }

@@ -347,11 +347,12 @@ static void j_num(void *ctx, const char *key, size_t klen, const char *label, ui
 	num_member_n(w, key, klen, v);
 }
 
-static void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name, int fmt)
+static void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		  size_t plain, int fmt)
 {
 	jw *w = ctx;
 	(void)label;
-	size_t nlen = name ? strlen(name) : 0;
+	size_t nlen = plain ? plain : name ? strlen(name) : 0;
 	char *p = nlen < 1024 ? object_at(w, key, klen, KEY_ROOM(5) + 20 + KEY_ROOM(4) + 6 * nlen + 60) : NULL;
 	if (p) {
 		int d = w->depth;
@@ -361,7 +362,12 @@ static void j_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 			p = p_key(w, p, d + 1, true, "value", 5);
 		p += whea_dec_inline(p, v);
 		p = p_key(w, p, d + 1, false, "name", 4);
-		if (name) {
+		if (plain) { /* nothing to escape */
+			*p++ = '"';
+			whea_copy_small(p, name, nlen);
+			p += nlen;
+			*p++ = '"';
+		} else if (name) {
 			p = str_at(p, (const uint8_t *)name, nlen);
 		} else {
 			char b[40] = "unknown (";

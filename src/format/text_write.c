@@ -306,10 +306,11 @@ static void t_num(void *ctx, const char *key, size_t klen, const char *label, ui
 	whea_out_byte(w->o, '\n');
 }
 
-static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name, int fmt)
+static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		  size_t nlen, int fmt)
 {
 	tw *w = ctx;
-	(void)fmt, (void)klen;
+	(void)fmt, (void)klen, (void)nlen;
 	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
