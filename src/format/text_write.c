@@ -595,8 +595,10 @@ static size_t hex_run(char *line, const uint8_t *p, size_t n)
 	if (!n)
 		return 0;
 	if (n == 16) { /* whole dump rows: unrolled */
-		for (int i = 0; i < 16; i++)
-			memcpy(line + 3 * i, hex3[p[i]], 4);
+#define HEX3(i) memcpy(line + 3 * (i), hex3[p[i]], 4)
+		HEX3(0), HEX3(1), HEX3(2), HEX3(3), HEX3(4), HEX3(5), HEX3(6), HEX3(7);
+		HEX3(8), HEX3(9), HEX3(10), HEX3(11), HEX3(12), HEX3(13), HEX3(14), HEX3(15);
+#undef HEX3
 		return 47;
 	}
 	char *q = line;
