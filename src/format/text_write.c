@@ -273,7 +273,7 @@ static void number(tw *w, uint64_t v, int fmt, unsigned width)
 }
 
 /* The text of a number (at most 24 bytes) at p; returns its end. */
-static char *number_at(char *p, uint64_t v, int fmt, unsigned width)
+static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned width)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
