@@ -1,6 +1,7 @@
 /* cper/interp.c — the field-table interpreter, decode direction: walks a whea_def over bytes,
  * checks every row against the bytes present and the validation bits, and emits events to a sink.
  * Freestanding: no allocator, no stdio. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "cper/interp.h"
@@ -14,6 +15,7 @@ typedef struct walk {
 	int hint;
 	int depth;
 	bool diag_only; /* the sink wants diagnostics only (s->diag_only) */
+	unsigned gen;   /* registry generation the compiled tables must belong to */
 } walk;
 
 const char *whea_name_of(const whea_name *names, uint64_t v)
@@ -78,7 +80,7 @@ const whea_field *whea_def_validbits_row(const whea_def *d)
 	return NULL;
 }
 
-const char *whea_validbit_name(const whea_def *def, unsigned bit)
+static const char *whea_validbit_name_scan(const whea_def *def, unsigned bit)
 {
 	const whea_field *vb = whea_def_validbits_row(def);
 	for (uint16_t i = 0; i < def->nfields; i++)
@@ -141,6 +143,360 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs);
 
+/* ---- Runs of plain members, handed to the sink in one call (see whea_sink.scalars). */
+#define RUN_MAX 16
+typedef struct run {
+	size_t n, room; /* members, sum of their skey room */
+	whea_scalar a[RUN_MAX];
+} run;
+
+static void run_flush(const whea_sink *s, run *r)
+{
+	if (r->n)
+		s->scalars(s->ctx, r->a, r->n, r->room);
+	r->n = r->room = 0;
+}
+
+static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint64_t v)
+{
+	if (r->n == RUN_MAX)
+		run_flush(s, r);
+	whea_scalar *e = &r->a[r->n++];
+	r->room += k->room;
+	e->k = k, e->v = v;
+}
+
+/* "value" of a bitfield object (whea_key_label gives "Value"), padded like the compiled keys. */
+static const char value_key[48] = "value", value_text[48] = "Value";
+
+/* ---- Compiled tables: what the walk would otherwise re-derive from every row on every record
+ * (which rows take the fast path, key lengths, the known validation bits, the lengths of flag
+ * names), computed once per def and kept in a lock-free cache keyed by the def's address and the
+ * registry generation (unregistering a section type may free its tables). Entries live in a
+ * static arena and are published by compare-and-swap; two threads compiling the same def at once
+ * both publish an identical entry, and either is used. When the arena or the probe sequence is
+ * full the walk runs uncompiled (same output, slower). */
+enum { OP_GENERAL = 0, OP_NUM, OP_FIXED, OP_RUN, OP_GRUN, OP_ENUM, OP_GUID };
+
+typedef struct crow {
+	uint32_t end;  /* OP_NUM / OP_FIXED: off + size */
+	uint32_t klen; /* strlen(key) */
+	uint8_t op;    /* OP_NUM: ungated fixed UINT without bitfields (OP_RUN: one that can join a run of
+	                  scalars); OP_FIXED: other ungated fixed scalars; OP_GRUN: a gated fixed UINT of
+	                  at most 8 bytes without bitfields that can join a run; OP_ENUM, OP_GUID: ungated
+	                  fixed enums (at most 8 bytes) and GUIDs, emitted without emit_row */
+	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
+	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
+	                  rows the same, with 0 for a name that needs escaping in JSON */
+	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
+	whea_skey vsk; /* UINT rows with bitfields: their "value" member (vsk.key NULL: not in runs) */
+} crow;
+
+enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM };
+
+typedef struct cbit {
+	uint64_t mask; /* of the field's width, applied after shifting by lo */
+	uint32_t klen;
+	uint32_t nl;   /* FLAGS bitfields: as in crow */
+	uint8_t cls;   /* BIT_BOOL / BIT_NUM: joins a run (has sk) */
+	uint8_t lo, valid; /* as in the bitfield */
+	whea_skey sk;
+} cbit;
+
+typedef struct cdef {
+	const whea_def *def;
+	unsigned gen;
+	uint16_t vbrow; /* index of the VALIDBITS row or UINT16_MAX */
+	uint64_t known; /* known_bits() */
+	size_t bits_room; /* bitfield layouts: sum of the bits' skey room */
+	bool bits_run;    /* every bitfield joins a run (BIT_BOOL / BIT_NUM) and there are fewer than 64 */
+	const char *const *vbname; /* defs with validation bits: whea_validbit_name() of bits 0..63 */
+	const crow *rows;
+	const cbit *bits;
+	const uint8_t *nlens;
+} cdef;
+
+#define CD_SLOTS 1024u
+#define CD_PROBES 16u
+#define CD_ARENA (512u * 1024u)
+static _Atomic(const cdef *) cd_slots[CD_SLOTS];
+static uint64_t cd_arena[CD_ARENA / 8];
+static atomic_size_t cd_used;
+
+static inline unsigned cd_hash(const whea_def *d)
+{
+	uintptr_t a = (uintptr_t)d;
+	return (unsigned)(a ^ (a >> 7) ^ (a >> 15)) & (CD_SLOTS - 1);
+}
+
+/* Kinds decoded from a fixed number of bytes with no check of their own (size 0 would mean "to
+ * the end" for bytes and text, so those take the general path). */
+static const bool fixed_scalar_kinds[16] = {
+	[WHEA_K_UINT] = true, [WHEA_K_ENUM] = true, [WHEA_K_FLAGS] = true, [WHEA_K_GUID] = true,
+	[WHEA_K_TIMESTAMP] = true, [WHEA_K_BYTES] = true, [WHEA_K_ASCII] = true,
+};
+
+/* Name lengths of a names array (all < 256 and at most 255 names), or 0 bytes needed when not. */
+static size_t names_len_count(const whea_name *n)
+{
+	size_t c = 0;
+	for (; n && n[c].name; c++)
+		if (c >= 255 || strlen(n[c].name) > 255)
+			return 0;
+	return c;
+}
+
+static uint32_t put_nlens(uint8_t *nl, size_t *used, const whea_name *n)
+{
+	size_t c = names_len_count(n);
+	if (!c)
+		return 0;
+	uint32_t at = (uint32_t)*used;
+	for (size_t i = 0; i < c; i++)
+		nl[at + i] = (uint8_t)strlen(n[i].name);
+	*used += c;
+	return at + 1;
+}
+
+/* Lengths of enum names, 0 for a name with a byte JSON escapes (or longer than 255). */
+static uint32_t put_enames(uint8_t *nl, size_t *used, const whea_name *n)
+{
+	size_t c = names_len_count(n);
+	if (!c)
+		return 0;
+	uint32_t at = (uint32_t)*used;
+	for (size_t i = 0; i < c; i++) {
+		size_t l = strlen(n[i].name);
+		for (size_t k = 0; k < l; k++)
+			if ((uint8_t)n[i].name[k] < 0x20 || (uint8_t)n[i].name[k] >= 0x7f || n[i].name[k] == '"' ||
+			    n[i].name[k] == '\\')
+				l = 0;
+		nl[at + i] = (uint8_t)l;
+	}
+	*used += c;
+	return at + 1;
+}
+
+/* whea_name_of, with the name's entry of lens (NULL: none) in *nlen (0 when none). */
+static inline const char *name_len_of(const whea_name *names, uint64_t v, const uint8_t *lens, size_t *nlen)
+{
+	*nlen = 0;
+	if (names)
+		for (size_t i = 0; names[i].name; i++)
+			if (names[i].value == v) {
+				if (lens)
+					*nlen = lens[i];
+				return names[i].name;
+			}
+	return NULL;
+}
+
+static bool is_fast_row(const whea_field *f)
+{
+	return !f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 && fixed_scalar_kinds[f->kind] && f->size &&
+	       (uint64_t)f->off + f->size <= UINT32_MAX;
+}
+
+/* Bytes a padded copy of n characters takes in the arena (whole 16-byte blocks, one spare). */
+static inline size_t padded(size_t n) { return ((n + 15) & ~(size_t)15) + 32; }
+
+/* The text label of key / label as the text writer shows it, into buf (96 bytes); its length. */
+static size_t text_label(const char *key, const char *label, char *buf, const char **t)
+{
+	if (label) {
+		*t = label;
+		return strlen(label);
+	}
+	*t = whea_key_label(key, buf, 96);
+	return strlen(buf);
+}
+
+/* Arena bytes for the skey of key / label (0 when none is made: no key, or too long). */
+static size_t skey_need(const char *key, const char *label)
+{
+	char buf[96];
+	const char *t;
+	if (!key)
+		return 0;
+	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
+	return kl <= 0xffff && tl <= 0xffff ? padded(kl) + padded(tl) : 0;
+}
+
+/* Makes the skey of key / label at *at in the arena (zero-padded copies). */
+static void skey_make(whea_skey *sk, const char *key, const char *label, char **at)
+{
+	char buf[96];
+	const char *t;
+	sk->key = sk->text = NULL, sk->klen = sk->tlen = 0;
+	if (!skey_need(key, label))
+		return;
+	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
+	char *k = *at, *x = k + padded(kl);
+	memset(k, 0, padded(kl) + padded(tl));
+	memcpy(k, key, kl);
+	memcpy(x, t, tl);
+	*at = x + padded(tl);
+	sk->key = k, sk->text = x, sk->klen = (uint16_t)kl, sk->tlen = (uint16_t)tl;
+	sk->room = (uint16_t)(kl > tl ? kl : tl);
+}
+
+/* The row's entry without its name lengths and skey (the uncompiled walk makes these on the fly). */
+static void compile_row(const whea_field *f, crow *r)
+{
+	r->klen = f->key ? (uint32_t)strlen(f->key) : 0;
+	r->op = OP_GENERAL;
+	r->end = 0;
+	r->nl = 0;
+	r->runnable = 0;
+	r->sk.key = r->vsk.key = NULL;
+	if (is_fast_row(f)) {
+		r->end = f->off + f->size;
+		r->op = f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits) ? OP_NUM : OP_FIXED;
+		if (f->kind == WHEA_K_ENUM && f->size <= 8)
+			r->op = OP_ENUM;
+		else if (f->kind == WHEA_K_GUID && f->size == 16)
+			r->op = OP_GUID;
+	}
+}
+
+static void compile_bit(const whea_bitfield *b, cbit *c)
+{
+	c->mask = b->width >= 64 ? ~0ull : (1ull << b->width) - 1;
+	c->klen = b->key ? (uint32_t)strlen(b->key) : 0;
+	c->nl = 0;
+	c->cls = BIT_OTHER;
+	c->sk.key = NULL;
+	c->lo = b->lo, c->valid = b->valid;
+}
+
+static const cdef *cd_build(const whea_def *d, unsigned gen)
+{
+	size_t nnames = 0, nstr = 0;
+	for (uint16_t i = 0; i < d->nfields; i++) {
+		const whea_field *f = &d->fields[i];
+		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_ENUM)
+			nnames += names_len_count(f->names);
+		if (f->kind == WHEA_K_UINT)
+			nstr += skey_need(f->key, f->label);
+	}
+	for (uint16_t i = 0; i < d->nbits; i++) {
+		const whea_bitfield *b = &d->bits[i];
+		if (b->kind == WHEA_K_FLAGS)
+			nnames += names_len_count(b->names);
+		nstr += skey_need(b->key, b->label);
+	}
+	const whea_field *vb = whea_def_validbits_row(d);
+	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit) + (vb ? 64 * sizeof(char *) : 0);
+	need = (need + nnames + 15) & ~(size_t)15;
+	size_t str_at = need;
+	need += nstr;
+	size_t at = atomic_fetch_add_explicit(&cd_used, need, memory_order_relaxed);
+	if (at + need > CD_ARENA || at + need < at)
+		return NULL;
+	char *base = (char *)cd_arena + at;
+	cdef *c = (cdef *)(void *)base;
+	crow *rows = (crow *)(void *)(base + sizeof(cdef));
+	cbit *bits = (cbit *)(void *)(rows + d->nfields);
+	const char **vbname = (const char **)(void *)(bits + d->nbits);
+	uint8_t *nl = (uint8_t *)(vbname + (vb ? 64 : 0));
+	char *str = base + str_at;
+	size_t nused = 0;
+	c->vbname = vb ? vbname : NULL;
+	for (unsigned i = 0; vb && i < 64; i++)
+		vbname[i] = whea_validbit_name_scan(d, i);
+	c->def = d, c->gen = gen;
+	c->vbrow = vb ? (uint16_t)(vb - d->fields) : UINT16_MAX;
+	c->known = known_bits(d, vb);
+	c->rows = rows, c->bits = bits, c->nlens = nl;
+	c->bits_room = 0;
+	c->bits_run = d->nbits < 64;
+	for (uint16_t i = 0; i < d->nfields; i++) {
+		const whea_field *f = &d->fields[i];
+		crow *r = &rows[i];
+		compile_row(f, r);
+		r->nl = f->kind == WHEA_K_FLAGS  ? put_nlens(nl, &nused, f->names)
+			: f->kind == WHEA_K_ENUM ? put_enames(nl, &nused, f->names)
+						 : 0;
+		if (f->kind == WHEA_K_UINT)
+			skey_make(&r->sk, f->key, f->label, &str);
+		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
+		if (r->op == OP_NUM && r->runnable)
+			r->op = OP_RUN;
+		if (r->runnable && f->valid && f->off != WHEA_OFF_NEXT && f->size >= 1 && f->size <= 8 && !f->select &&
+		    (!f->sub || !f->sub->nbits) && (uint64_t)f->off + f->size <= UINT32_MAX) {
+			r->op = OP_GRUN;
+			r->end = f->off + f->size;
+		}
+		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
+		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
+		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff) {
+			whea_skey v = {value_key, value_text, 5, 5, 5, 0, (uint8_t)vfmt, f->size};
+			r->vsk = v;
+		}
+	}
+	for (uint16_t i = 0; i < d->nbits; i++) {
+		const whea_bitfield *b = &d->bits[i];
+		cbit *cb = &bits[i];
+		compile_bit(b, cb);
+		cb->nl = b->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, b->names) : 0;
+		skey_make(&cb->sk, b->key, b->label, &str);
+		if (cb->sk.key && b->kind == WHEA_K_BOOL)
+			cb->cls = BIT_BOOL;
+		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
+			cb->cls = BIT_NUM;
+		cb->sk.boolean = cb->cls == BIT_BOOL, cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
+		if (cb->cls == BIT_OTHER)
+			c->bits_run = false;
+		else
+			c->bits_room += cb->sk.room;
+	}
+	return c;
+}
+
+/* The compiled form of d, or NULL (then the walk derives everything itself). */
+static const cdef *cd_probe(const whea_def *d, unsigned gen)
+{
+	unsigned h = cd_hash(d);
+	const cdef *made = NULL;
+	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (CD_SLOTS - 1)) {
+		const cdef *e = atomic_load_explicit(&cd_slots[h], memory_order_acquire);
+		if (e) {
+			if (e->def == d && e->gen == gen)
+				return e;
+			continue;
+		}
+		if (!made && !(made = cd_build(d, gen)))
+			return NULL;
+		const cdef *expect = NULL;
+		if (atomic_compare_exchange_strong_explicit(&cd_slots[h], &expect, made, memory_order_acq_rel,
+							    memory_order_acquire))
+			return made;
+		if (expect->def == d && expect->gen == gen) /* another thread was first */
+			return expect;
+	}
+	return made;
+}
+
+static inline const cdef *cd_of(const whea_def *d, unsigned gen)
+{
+	const cdef *e = atomic_load_explicit(&cd_slots[cd_hash(d)], memory_order_acquire);
+	if (e && e->def == d && e->gen == gen)
+		return e;
+	return cd_probe(d, gen);
+}
+
+const char *whea_validbit_name(const whea_def *def, unsigned bit)
+{
+	if (bit < 64) {
+		const cdef *cd = cd_of(def, whea_registry_generation());
+		if (cd && cd->vbname)
+			return cd->vbname[bit];
+	}
+	return whea_validbit_name_scan(def, bit);
+}
+
+static inline size_t klen_of(const char *key) { return key ? strlen(key) : 0; }
+
 /* Kinds whose decoding can report something (nested layouts, reserved bytes): the only rows a
  * diagnostics-only walk has to visit. */
 static inline bool may_report(uint8_t kind)
@@ -149,32 +505,65 @@ static inline bool may_report(uint8_t kind)
 }
 
 /* Emits one integer with its bitfield layout as an object {"value", fields...}. */
-static void emit_bitfields(walk *w, const char *key, const char *label, uint64_t v, const whea_field *f,
-			   const whea_def *layout)
+static void emit_bitfields(walk *w, const char *key, size_t klen, const char *label, uint64_t v,
+			   const whea_field *f, const crow *c, const whea_def *layout)
 {
 	const whea_sink *s = w->s;
-	s->begin(s->ctx, key, label, false);
-	s->num(s->ctx, "value", NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
+	const cdef *cd = cd_of(layout, w->gen);
+	s->begin(s->ctx, key, klen, label, false);
+	if (cd && cd->bits_run && c && c->vsk.key) { /* the whole object is one run */
+		whea_scalar a[64];
+		size_t n = 1;
+		a[0].k = &c->vsk, a[0].v = v;
+		const cbit *cb = cd->bits;
+		for (uint16_t i = 0; i < layout->nbits; i++, cb++) {
+			if (cb->valid && !((v >> (cb->valid - 1)) & 1))
+				continue;
+			uint64_t x = (v >> cb->lo) & cb->mask;
+			a[n].k = &cb->sk;
+			a[n++].v = cb->cls == BIT_BOOL ? x != 0 : x;
+		}
+		s->scalars(s->ctx, a, n, cd->bits_room + c->vsk.room);
+		s->end(s->ctx, false);
+		return;
+	}
+	run rn;
+	rn.n = rn.room = 0;
+	if (c && c->vsk.key)
+		run_add(s, &rn, &c->vsk, v);
+	else
+		s->num(s->ctx, "value", 5, NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
+	const cbit *cbits = cd ? cd->bits : NULL;
 	for (uint16_t i = 0; i < layout->nbits; i++) {
-		const whea_bitfield *b = &layout->bits[i];
-		if (b->valid && !((v >> (b->valid - 1)) & 1))
+		cbit tmp;
+		const cbit *cb = cbits ? &cbits[i] : (compile_bit(&layout->bits[i], &tmp), &tmp);
+		if (cb->valid && !((v >> (cb->valid - 1)) & 1))
 			continue;
-		uint64_t x = b->width >= 64 ? v >> b->lo : (v >> b->lo) & ((1ull << b->width) - 1);
+		uint64_t x = (v >> cb->lo) & cb->mask;
+		if (cb->cls != BIT_OTHER) {
+			run_add(s, &rn, &cb->sk, cb->cls == BIT_BOOL ? x != 0 : x);
+			continue;
+		}
+		const whea_bitfield *b = &layout->bits[i];
+		size_t bk = cb->klen;
+		run_flush(s, &rn);
 		switch (b->kind) {
 		case WHEA_K_BOOL:
-			s->boolean(s->ctx, b->key, b->label, x != 0);
+			s->boolean(s->ctx, b->key, bk, b->label, x != 0);
 			break;
 		case WHEA_K_ENUM:
-			s->enm(s->ctx, b->key, b->label, x, whea_name_of(b->names, x), b->fmt);
+			s->enm(s->ctx, b->key, bk, b->label, x, whea_name_of(b->names, x), 0, b->fmt);
 			break;
 		case WHEA_K_FLAGS:
-			s->bits(s->ctx, b->key, b->label, x, b->width, b->names, NULL);
+			s->bits(s->ctx, b->key, bk, b->label, x, b->width, b->names,
+				cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL);
 			break;
 		default:
-			s->num(s->ctx, b->key, b->label, x, b->fmt, (b->width + 7) / 8);
+			s->num(s->ctx, b->key, bk, b->label, x, b->fmt, (b->width + 7) / 8);
 			break;
 		}
 	}
+	run_flush(s, &rn);
 	s->end(s->ctx, false);
 }
 
@@ -238,17 +627,17 @@ static void emit_array(walk *w, const whea_field *f, const uint8_t *st, size_t l
 	if (w->diag_only && !f->sub)
 		return;
 	if (!w->diag_only)
-		s->begin(s->ctx, f->key, f->label, true);
+		s->begin(s->ctx, f->key, klen_of(f->key), f->label, true);
 	size_t pos = off;
 	for (size_t i = 0; i < r->count; i++) {
 		size_t avail = len - pos;
 		size_t es = f->elem_size ? f->elem_size(st + pos, avail) : elem_size_of(f, f->sub);
 		if (!f->sub) {
-			s->num(s->ctx, NULL, NULL, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
+			s->num(s->ctx, NULL, 0, NULL, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
 		} else if (w->diag_only) {
 			walk_def(w, f->sub, st + pos, es, abs + pos);
 		} else {
-			s->begin(s->ctx, NULL, NULL, false);
+			s->begin(s->ctx, NULL, 0, NULL, false);
 			walk_def(w, f->sub, st + pos, es, abs + pos);
 			s->end(s->ctx, false);
 		}
@@ -274,8 +663,8 @@ static void check_row(walk *w, const whea_field *f, const uint8_t *st, size_t le
 	}
 }
 
-static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, size_t size,
-		     uint64_t abs, const rowspan *r)
+static void emit_row(walk *w, const whea_field *f, const crow *c, const cdef *cd, const uint8_t *st, size_t len,
+		     size_t off, size_t size, uint64_t abs, const rowspan *r)
 {
 	const whea_sink *s = w->s;
 	const uint8_t *p = st + off;
@@ -283,28 +672,32 @@ static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len
 		check_row(w, f, st, len, off, size, abs, r);
 		return;
 	}
+	size_t klen = c ? c->klen : klen_of(f->key);
 	switch (f->kind) {
 	case WHEA_K_UINT: {
 		uint64_t v = whea_leN(p, (unsigned)size);
 		const whea_def *layout = whea_row_sub(f, st, len);
 		if (layout && layout->nbits)
-			emit_bitfields(w, f->key, f->label, v, f, layout);
+			emit_bitfields(w, f->key, klen, f->label, v, f, c, layout);
 		else
-			s->num(s->ctx, f->key, f->label, v, f->fmt, (unsigned)size);
+			s->num(s->ctx, f->key, klen, f->label, v, f->fmt, (unsigned)size);
 		break;
 	}
 	case WHEA_K_ENUM: {
 		uint64_t v = whea_leN(p, (unsigned)size);
-		s->enm(s->ctx, f->key, f->label, v, whea_name_of(f->names, v), f->fmt);
+		size_t nlen;
+		const char *name = name_len_of(f->names, v, c && c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
+		s->enm(s->ctx, f->key, klen, f->label, v, name, nlen, f->fmt);
 		break;
 	}
 	case WHEA_K_FLAGS:
-		s->bits(s->ctx, f->key, f->label, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names, NULL);
+		s->bits(s->ctx, f->key, klen, f->label, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names,
+			c && c->nl ? cd->nlens + c->nl - 1 : NULL, NULL);
 		break;
 	case WHEA_K_VALIDBITS:
 		break; /* emitted by walk_def */
 	case WHEA_K_GUID:
-		s->guid(s->ctx, f->key, f->label, (const whea_guid *)(const void *)p, f->fmt);
+		s->guid(s->ctx, f->key, klen, f->label, (const whea_guid *)(const void *)p, f->fmt);
 		break;
 	case WHEA_K_ASCII:
 		s->text(s->ctx, f->key, f->label, p, size);
@@ -314,7 +707,7 @@ static void emit_row(walk *w, const whea_field *f, const uint8_t *st, size_t len
 		break;
 	case WHEA_K_STRUCT: {
 		const whea_def *sub = whea_row_sub(f, st, len);
-		s->begin(s->ctx, f->key, f->label, false);
+		s->begin(s->ctx, f->key, klen, f->label, false);
 		if (sub)
 			walk_def(w, sub, p, size, abs + off);
 		else
@@ -355,13 +748,6 @@ static inline bool row_present(const whea_field *f, const rowspan *r)
 	return f->kind == WHEA_K_ARRAY ? r->count > 0 || r->complete : r->complete;
 }
 
-/* Kinds decoded from a fixed number of bytes with no check of their own (size 0 would mean "to
- * the end" for bytes and text, so those take the general path). */
-static const bool fixed_scalar[] = {
-	[WHEA_K_UINT] = true, [WHEA_K_ENUM] = true, [WHEA_K_FLAGS] = true, [WHEA_K_GUID] = true,
-	[WHEA_K_TIMESTAMP] = true, [WHEA_K_BYTES] = true, [WHEA_K_ASCII] = true,
-};
-
 static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
 {
 	const whea_sink *s = w->s;
@@ -373,12 +759,13 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		return len;
 	}
 	w->depth++;
-	const whea_field *vbrow = whea_def_validbits_row(d);
+	const cdef *cd = cd_of(d, w->gen);
+	const whea_field *vbrow = cd ? (cd->vbrow != UINT16_MAX ? &d->fields[cd->vbrow] : NULL) : whea_def_validbits_row(d);
 	uint64_t vb = 0;
 	bool have_vb = vbrow && vbrow->off + vbrow->size <= len;
 	if (have_vb) {
 		vb = whea_leN(p + vbrow->off, vbrow->size);
-		uint64_t unknown = vb ? vb & ~known_bits(d, vbrow) : 0;
+		uint64_t unknown = vb ? vb & ~(cd ? cd->known : known_bits(d, vbrow)) : 0;
 		if (unknown)
 			diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + vbrow->off,
 			     "%s: reserved validation bits set (0x%llx)", d->name, (unsigned long long)unknown);
@@ -386,29 +773,61 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 	size_t cursor = 0, extent = 0;
 	bool invalid_pending = false;
 	const bool diag_only = w->diag_only;
+	const crow *crows = cd ? cd->rows : NULL;
+	crow tmp;
+	run rn;
+	rn.n = rn.room = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		if (!f->valid && f->off != WHEA_OFF_NEXT && f->kind < sizeof fixed_scalar && fixed_scalar[f->kind] &&
-		    f->off <= len && f->size <= len - f->off && (f->size || f->kind == WHEA_K_UINT)) {
-			/* The common row: ungated, fixed place and size, present, nothing to check. */
-			cursor = f->off + f->size;
-			if (f->size && cursor > extent)
+		const crow *c = crows ? &crows[i] : (compile_row(f, &tmp), &tmp);
+		if (c->op != OP_GENERAL && c->end <= len) {
+			/* The common rows: fixed place and size, present, nothing to check. */
+			cursor = c->end;
+			if (cursor > extent)
 				extent = cursor;
+			if (c->op == OP_GRUN) { /* gated: decoded when valid, else only checked for zero */
+				uint64_t v = whea_leN(p + f->off, f->size);
+				if (have_vb && ((vb >> (f->valid - 1)) & 1)) {
+					if (!diag_only)
+						run_add(s, &rn, &c->sk, v);
+				} else if (v && !diag_only) {
+					invalid_pending = true;
+				}
+				continue;
+			}
 			if (diag_only)
 				continue;
-			if (f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits)) {
-				s->num(s->ctx, f->key, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
+			if (c->op == OP_RUN) {
+				run_add(s, &rn, &c->sk, whea_leN(p + f->off, f->size));
+				continue;
+			}
+			run_flush(s, &rn);
+			if (c->op == OP_ENUM) {
+				uint64_t v = whea_leN(p + f->off, f->size);
+				size_t nlen;
+				const char *name = name_len_of(f->names, v, c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
+				s->enm(s->ctx, f->key, c->klen, f->label, v, name, nlen, f->fmt);
+				continue;
+			}
+			if (c->op == OP_GUID) {
+				s->guid(s->ctx, f->key, c->klen, f->label, (const whea_guid *)(const void *)(p + f->off), f->fmt);
+				continue;
+			}
+			if (c->op == OP_NUM) {
+				s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
 			} else {
 				rowspan r = {f->off, f->size, 0, true};
-				emit_row(w, f, p, len, f->off, f->size, abs, &r);
+				emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
 			}
 			continue;
 		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
+		if (f->kind == WHEA_K_ARRAY)
+			run_flush(s, &rn); /* measuring an array can report */
 		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
 		if (!row_present(f, &r)) {
 			if (on)
-				diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
+				run_flush(s, &rn), diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
 				     "%s: validation bit %u claims %s at offset %zu..%zu, beyond the %zu bytes present",
 				     d->name, f->valid - 1u, f->key, r.off, r.off + r.size, len);
 			cursor = r.off + r.size;
@@ -419,7 +838,8 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			extent = cursor;
 		if (f->kind == WHEA_K_VALIDBITS) {
 			if (!diag_only)
-				s->bits(s->ctx, f->key, f->label, vb, f->size * 8u, f->names, d);
+				run_flush(s, &rn), s->bits(s->ctx, f->key, c->klen, f->label, vb, f->size * 8u, f->names,
+					NULL, d);
 			continue;
 		}
 		if (gated && !on) {
@@ -433,16 +853,25 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			continue;
 		if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
 			/* the common case, without the general dispatch */
-			s->num(s->ctx, f->key, f->label, whea_leN(p + r.off, (unsigned)r.size), f->fmt, (unsigned)r.size);
+			if (c->runnable) {
+				run_add(s, &rn, &c->sk, whea_leN(p + r.off, (unsigned)r.size));
+				continue;
+			}
+			run_flush(s, &rn);
+			s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + r.off, (unsigned)r.size),
+			       f->fmt, (unsigned)r.size);
 			continue;
 		}
-		emit_row(w, f, p, len, r.off, r.size, abs, &r);
+		run_flush(s, &rn);
+		emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
 	}
+	if (!diag_only)
+		run_flush(s, &rn);
 	if (invalid_pending) {
 		/* Fields whose validation bit is clear but whose bytes are not zero: kept apart so
 		 * that nobody takes them for valid data, and so that the JSON round-trips exactly. */
 		if (!diag_only)
-			s->begin(s->ctx, "notValid", "Not valid (validation bit clear)", false);
+			s->begin(s->ctx, "notValid", 8, "Not valid (validation bit clear)", false);
 		cursor = 0;
 		for (uint16_t i = 0; i < d->nfields; i++) {
 			const whea_field *f = &d->fields[i];
@@ -452,7 +881,7 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 			if (!f->valid || on || (diag_only && !may_report(f->kind)) || !row_present(f, &r) ||
 			    all_zero(p + r.off, r.size))
 				continue;
-			emit_row(w, f, p, len, r.off, r.size, abs, &r);
+			emit_row(w, f, crows ? &crows[i] : NULL, cd, p, len, r.off, r.size, abs, &r);
 		}
 		if (!diag_only)
 			s->end(s->ctx, false);
@@ -466,14 +895,14 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 size_t whea_interp_decode(const whea_sink *s, const whea_def *def, const uint8_t *p, size_t len, uint64_t abs,
 			  int hint)
 {
-	walk w = {s, hint, 0, s->diag_only};
+	walk w = {s, hint, 0, s->diag_only, whea_registry_generation()};
 	return walk_def(&w, def, p, len, abs);
 }
 
 void whea_interp_section(const whea_sink *s, const whea_section_type *t, const uint8_t *p, size_t len,
 			 uint64_t abs, int hint)
 {
-	walk w = {s, hint, 0, s->diag_only};
+	walk w = {s, hint, 0, s->diag_only, whea_registry_generation()};
 	const whea_def *d = t ? whea_def_resolve(t->def, p, len) : NULL;
 	if (!d) {
 		if (!w.diag_only)

@@ -15,22 +15,47 @@
 /* Presentation hints a sink may use for GUID fields. */
 enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOTIFY_TYPE, WHEA_GUID_CREATOR };
 
+/* A member's name as the interpreter's compiled tables keep it: the JSON key and the text label
+ * (given or derived from the key), each followed by zero bytes up to a whole 16-byte block and
+ * one block more, so writers may copy them in whole 16-byte blocks. */
+typedef struct whea_skey {
+	const char *key, *text;
+	uint16_t klen, tlen;
+	uint16_t room;   /* max(klen, tlen) */
+	uint8_t boolean; /* the member is a boolean (v is 0 or 1) */
+	uint8_t fmt;     /* integers: whea_fmt, never WHEA_FMT_BCDREV */
+	uint32_t width;  /* integers: bytes */
+} whea_skey;
+
+/* One plain member of a run: its name and format, and its value. */
+typedef struct whea_scalar {
+	const whea_skey *k;
+	uint64_t v;
+} whea_scalar;
+
 typedef struct whea_sink {
 	void *ctx;
-	/* key: JSON key (NULL inside arrays); label: text label (NULL = derive from key). */
-	void (*begin)(void *ctx, const char *key, const char *label, bool array);
+	/* key: JSON key (NULL inside arrays) and klen its length (the interpreter takes it from the
+	 * compiled table, so writers need no strlen); label: text label (NULL = derive from key). */
+	void (*begin)(void *ctx, const char *key, size_t klen, const char *label, bool array);
 	void (*end)(void *ctx, bool array);
-	void (*num)(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width);
-	void (*enm)(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt);
-	/* FLAGS: names maps bit -> name. VALIDBITS: def is the struct; names are extra bit names. */
-	void (*bits)(void *ctx, const char *key, const char *label, uint64_t v, unsigned width,
-		     const whea_name *names, const whea_def *validdef);
-	void (*boolean)(void *ctx, const char *key, const char *label, bool v);
-	void (*guid)(void *ctx, const char *key, const char *label, const whea_guid *g, int role);
+	void (*num)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width);
+	/* nlen: 0, or the length of a name that needs no escaping in a JSON string */
+	void (*enm)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		    size_t nlen, int fmt);
+	/* FLAGS: names maps bit -> name, nlens their lengths (NULL: not known). VALIDBITS: def is the
+	 * struct; names are extra bit names. */
+	void (*bits)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		     const whea_name *names, const uint8_t *nlens, const whea_def *validdef);
+	void (*boolean)(void *ctx, const char *key, size_t klen, const char *label, bool v);
+	void (*guid)(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role);
 	void (*text)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
 	void (*bytes)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
 	void (*time)(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint);
 	void (*diag)(void *ctx, const whea_diag *d);
+	/* n members in a row, as n calls of num or boolean would give (the interpreter batches the
+	 * common fixed integer rows and bitfields so a writer can store them with one reservation). */
+	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t room);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;

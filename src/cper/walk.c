@@ -40,9 +40,9 @@ static void walk_extra(const whea_sink *s, const whea_record *r)
 			b--;
 		if (a < b) {
 			if (!open)
-				s->begin(s->ctx, "extraBytes", "Bytes outside every section", true), open = true;
-			s->begin(s->ctx, NULL, NULL, false);
-			s->num(s->ctx, "offset", NULL, a, WHEA_FMT_DEC, 4);
+				s->begin(s->ctx, "extraBytes", 10, "Bytes outside every section", true), open = true;
+			s->begin(s->ctx, NULL, 0, NULL, false);
+			s->num(s->ctx, "offset", 6, NULL, a, WHEA_FMT_DEC, 4);
 			s->bytes(s->ctx, "data", NULL, r->data + a, b - a);
 			s->end(s->ctx, false);
 		}
@@ -57,23 +57,24 @@ void whea_interp_record(const whea_sink *s, const whea_record *r)
 	whea_guid creator;
 	whea_record_creator(r, &creator);
 	int hint = whea_ts_hint_for_creator(&creator);
-	s->begin(s->ctx, "header", "Record header", false);
+	s->begin(s->ctx, "header", 6, "Record header", false);
 	whea_interp_decode(s, &whea_def_record_header, r->data, WHEA_RECORD_HEADER_SIZE, 0, hint);
 	s->end(s->ctx, false);
-	s->begin(s->ctx, "sectionDescriptors", "Section descriptors", true);
+	s->begin(s->ctx, "sectionDescriptors", 18, "Section descriptors", true);
 	for (unsigned i = 0; i < r->section_count; i++) {
 		size_t off = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * i;
-		s->begin(s->ctx, NULL, NULL, false);
+		s->begin(s->ctx, NULL, 0, NULL, false);
 		whea_interp_decode(s, &whea_def_section_descriptor, r->data + off, WHEA_SECTION_DESC_SIZE, off, hint);
 		s->end(s->ctx, false);
 	}
 	s->end(s->ctx, true);
-	s->begin(s->ctx, "sections", "Sections", true);
+	s->begin(s->ctx, "sections", 8, "Sections", true);
 	for (unsigned i = 0; i < r->section_count; i++) {
 		whea_section_desc d;
 		whea_record_section(r, i, &d);
-		s->begin(s->ctx, NULL, NULL, false);
-		s->begin(s->ctx, d.known ? d.known->key : "Unknown", d.known ? d.known->name : "Unknown section", false);
+		s->begin(s->ctx, NULL, 0, NULL, false);
+		const char *key = d.known ? d.known->key : "Unknown";
+		s->begin(s->ctx, key, strlen(key), d.known ? d.known->name : "Unknown section", false);
 		/* A section cut short by the end of the buffer is decoded as far as it goes. */
 		size_t avail = d.offset < r->len ? r->len - d.offset : 0;
 		if (avail > d.length)

@@ -222,11 +222,31 @@ static const uint8_t esc_class[256] = {
 /* JSON string of raw bytes at q (room for 6 * n + 2 bytes); returns its end. Printable ASCII as
  * is, everything else as \u00XX (bytes map to code points 0..255, so the reader can restore them
  * exactly). */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Non-zero when one of the 8 bytes of v is zero. */
+static inline uint64_t zero_byte8(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
+/* Non-zero when one of the 8 bytes in x needs escaping: below 0x20, 0x7f and up, '"' or '\\'. */
+static inline uint64_t needs_escape8(uint64_t x)
+{
+	return ((x - ONES * 0x20) & ~x & HIGHS) | (x & HIGHS) | zero_byte8(x ^ (ONES * '"')) |
+	       zero_byte8(x ^ (ONES * '\\')) | zero_byte8(x ^ (ONES * 0x7f));
+}
+
 static char *str_at(char *q, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	*q++ = '"';
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) { /* blocks of 8 that need no escape are copied whole */
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		if (needs_escape8(x))
+			break;
+		memcpy(q, &x, 8);
+		q += 8;
+	}
+	for (; i < n; i++) {
 		uint8_t c = p[i];
 		if (!esc_class[c]) {
 			*q++ = (char)c;
@@ -283,11 +303,11 @@ static inline char *p_close(const jw *w, char *p, int depth, char c)
 
 /* The object member `key`, opened with room for `inner` more bytes: returns where its first inner
  * member goes, or NULL (nothing written) to take the slow path. */
-static inline char *object_at(jw *w, const char *key, size_t inner)
+static inline char *object_at(jw *w, const char *key, size_t klen, size_t inner)
 {
 	if (w->depth + 1 >= JW_MAX_DEPTH)
 		return NULL;
-	char *p = member_at(w, key, key ? strlen(key) : 0, 1 + inner + CLOSE_ROOM);
+	char *p = member_at(w, key, klen, 1 + inner + CLOSE_ROOM);
 	if (p)
 		*p++ = '{';
 	return p;
@@ -295,20 +315,20 @@ static inline char *object_at(jw *w, const char *key, size_t inner)
 
 static void str(jw *w, const char *s) { str_bytes(w, (const uint8_t *)s, strlen(s)); }
 
-static void j_begin(void *ctx, const char *key, const char *label, bool array)
+static void j_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
 {
 	(void)label;
-	open_(ctx, key, array ? '[' : '{');
+	open_n(ctx, key, klen, array ? '[' : '{');
 }
 
 static void j_end(void *ctx, bool array) { close_(ctx, array ? ']' : '}'); }
 
-static void j_num(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
+static void j_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
 {
 	jw *w = ctx;
 	(void)label, (void)width;
 	if (fmt == WHEA_FMT_BCDREV) {
-		char *p = object_at(w, key, 2 * (KEY_ROOM(5) + 3));
+		char *p = object_at(w, key, klen, 2 * (KEY_ROOM(5) + 3));
 		if (p) {
 			int d = w->depth;
 			p = p_key(w, p, d + 1, true, "major", 5);
@@ -318,21 +338,22 @@ static void j_num(void *ctx, const char *key, const char *label, uint64_t v, int
 			done_at(w, p_close(w, p, d, '}'));
 			return;
 		}
-		open_(w, key, '{');
+		open_n(w, key, klen, '{');
 		NUM_MEMBER_LIT(w, "major", (v >> 8) & 0xff);
 		NUM_MEMBER_LIT(w, "minor", v & 0xff);
 		close_(w, '}');
 		return;
 	}
-	num_member(w, key, v);
+	num_member_n(w, key, klen, v);
 }
 
-static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt)
+static void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		  size_t plain, int fmt)
 {
 	jw *w = ctx;
 	(void)label;
-	size_t nlen = name ? strlen(name) : 0;
-	char *p = nlen < 1024 ? object_at(w, key, KEY_ROOM(5) + 20 + KEY_ROOM(4) + 6 * nlen + 60) : NULL;
+	size_t nlen = plain ? plain : name ? strlen(name) : 0;
+	char *p = nlen < 1024 ? object_at(w, key, klen, KEY_ROOM(5) + 20 + KEY_ROOM(4) + 6 * nlen + 60) : NULL;
 	if (p) {
 		int d = w->depth;
 		if (fmt == WHEA_FMT_CODE)
@@ -341,7 +362,12 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 			p = p_key(w, p, d + 1, true, "value", 5);
 		p += whea_dec_inline(p, v);
 		p = p_key(w, p, d + 1, false, "name", 4);
-		if (name) {
+		if (plain) { /* nothing to escape */
+			*p++ = '"';
+			whea_copy_small(p, name, nlen);
+			p += nlen;
+			*p++ = '"';
+		} else if (name) {
 			p = str_at(p, (const uint8_t *)name, nlen);
 		} else {
 			char b[40] = "unknown (";
@@ -352,7 +378,7 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 		done_at(w, p_close(w, p, d, '}'));
 		return;
 	}
-	open_(w, key, '{');
+	open_n(w, key, klen, '{');
 	if (fmt == WHEA_FMT_CODE)
 		NUM_MEMBER_LIT(w, "code", v);
 	else
@@ -369,26 +395,33 @@ static void j_enm(void *ctx, const char *key, const char *label, uint64_t v, con
 	close_(w, '}');
 }
 
-static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, unsigned width, const whea_name *names,
-		   const whea_def *validdef)
+static void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	jw *w = ctx;
 	(void)label, (void)width;
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
-		num_member(w, key, v);
+		num_member_n(w, key, klen, v);
 		return;
 	}
 	/* Flag sets: "value" and one boolean per named bit, in one go when there is room. */
-	uint8_t lens[64];
+	uint8_t buf[64];
+	const uint8_t *lens = buf;
 	size_t count = 0, inner = KEY_ROOM(5) + 20;
-	for (const whea_name *n = names; n && n->name && count < 64; n++, count++) {
-		size_t l = strlen(n->name);
-		if (l > 255)
-			break;
-		lens[count] = (uint8_t)l;
-		inner += KEY_ROOM(l) + 5;
+	if (nlens) { /* lengths from the compiled table */
+		for (; names[count].name && count < 64; count++)
+			inner += KEY_ROOM(nlens[count]) + 5;
+		lens = nlens;
+	} else {
+		for (const whea_name *n = names; n && n->name && count < 64; n++, count++) {
+			size_t l = strlen(n->name);
+			if (l > 255)
+				break;
+			buf[count] = (uint8_t)l;
+			inner += KEY_ROOM(l) + 5;
+		}
 	}
-	char *p = !(names && names[count].name) ? object_at(w, key, inner) : NULL;
+	char *p = !(names && names[count].name) ? object_at(w, key, klen, inner) : NULL;
 	if (p) {
 		int d = w->depth;
 		p = p_key(w, p, d + 1, true, "value", 5);
@@ -403,17 +436,72 @@ static void j_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 		done_at(w, p_close(w, p, d, '}'));
 		return;
 	}
-	open_(w, key, '{');
+	open_n(w, key, klen, '{');
 	NUM_MEMBER_LIT(w, "value", v);
 	for (const whea_name *n = names; n && n->name; n++)
 		bool_member_n(w, n->name, strlen(n->name), n->value < 64 && ((v >> n->value) & 1));
 	close_(w, '}');
 }
 
-static void j_bool(void *ctx, const char *key, const char *label, bool v)
+static void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
 {
 	(void)label;
-	bool_member_n(ctx, key, key ? strlen(key) : 0, v);
+	bool_member_n(ctx, key, klen, v);
+}
+
+/* The members of a run at p (room checked), compact or pretty. */
+static WHEA_ALWAYS_INLINE char *scalars_at(const jw *w, char *p, const whea_scalar *a, size_t n, bool first,
+					   bool pretty)
+{
+	size_t ind = 1 + 2 * (size_t)w->depth;
+	if (ind > sizeof nl_spaces - 1)
+		ind = sizeof nl_spaces - 1;
+	for (size_t i = 0; i < n; i++, first = false) {
+		const whea_skey *k = a[i].k;
+		if (!first)
+			*p++ = ',';
+		if (pretty) {
+			whea_copy_small(p, nl_spaces, ind);
+			p += ind;
+		}
+		*p++ = '"';
+		whea_copy_blocks(p, k->key, k->klen);
+		p += k->klen;
+		*p++ = '"';
+		*p++ = ':';
+		if (pretty)
+			*p++ = ' ';
+		if (!k->boolean)
+			p += whea_dec_inline(p, a[i].v);
+		else if (a[i].v)
+			memcpy(p, "true", 4), p += 4;
+		else
+			memcpy(p, "false", 5), p += 5;
+	}
+	return p;
+}
+
+/* A run of plain members (see whea_sink.scalars): numbers and booleans, in one reservation when
+ * the buffer has room for all of them (keys are copied in whole blocks: 16 bytes of slack). */
+static void j_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
+{
+	jw *w = ctx;
+	char *p = whea_out_room(w->o, n * (KEY_ROOM(0) + 20) + room + 32);
+	if (!p) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i].k->boolean)
+				bool_member_n(w, a[i].k->key, a[i].k->klen, a[i].v != 0);
+			else
+				num_member_n(w, a[i].k->key, a[i].k->klen, a[i].v);
+		return;
+	}
+	bool first = w->first[w->depth];
+	w->first[w->depth] = false;
+	if (w->pretty)
+		p = scalars_at(w, p, a, n, first, true);
+	else
+		p = scalars_at(w, p, a, n, first, false);
+	done_at(w, p);
 }
 
 static void guid_member_n(jw *w, const char *key, size_t klen, const whea_guid *g)
@@ -432,7 +520,7 @@ static void guid_member_n(jw *w, const char *key, size_t klen, const whea_guid *
 		put(w, b, WHEA_GUID_STRLEN + 2);
 }
 
-static void j_guid(void *ctx, const char *key, const char *label, const whea_guid *g, int role)
+static void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
 {
 	jw *w = ctx;
 	(void)label;
@@ -441,7 +529,7 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 		const char *name = role == WHEA_GUID_SECTION_TYPE ? (t ? t->name : NULL) : whea_notify_type_name(g);
 		const char *tn = name ? name : "Unknown";
 		size_t tlen = strlen(tn);
-		char *p = tlen < 1024 ? object_at(w, key, 2 * KEY_ROOM(4) + WHEA_GUID_STRLEN + 3 + 6 * tlen + 2) : NULL;
+		char *p = tlen < 1024 ? object_at(w, key, klen, 2 * KEY_ROOM(4) + WHEA_GUID_STRLEN + 3 + 6 * tlen + 2) : NULL;
 		if (p) {
 			int d = w->depth;
 			p = p_key(w, p, d + 1, true, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4);
@@ -454,7 +542,7 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 			done_at(w, p_close(w, p, d, '}'));
 			return;
 		}
-		open_(w, key, '{');
+		open_n(w, key, klen, '{');
 		if (role == WHEA_GUID_SECTION_TYPE)
 			guid_member_n(w, "data", 4, g);
 		else
@@ -464,7 +552,7 @@ static void j_guid(void *ctx, const char *key, const char *label, const whea_gui
 		close_(w, '}');
 		return;
 	}
-	guid_member_n(w, key, key ? strlen(key) : 0, g);
+	guid_member_n(w, key, klen, g);
 }
 
 static void j_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
@@ -639,7 +727,7 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	w.depth = 0;
 	w.first[0] = true;
 	w.ndiag = w.dropped = 0;
-	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag, false};
+	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag, j_scalars, false};
 	open_(&w, NULL, '{');
 	if (r->errors || r->warnings) { /* re-run the record-level checks to collect their messages */
 		whea_record again;

@@ -231,9 +231,10 @@ static void lead(tw *w, const char *key, const char *label)
 		done_at(w, p);
 }
 
-static void t_begin(void *ctx, const char *key, const char *label, bool array)
+static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
 {
 	tw *w = ctx;
+	(void)klen;
 	char *p = lead_end_at(w, key, label, '\n', 0);
 	if (p)
 		done_at(w, p);
@@ -272,7 +273,7 @@ static void number(tw *w, uint64_t v, int fmt, unsigned width)
 }
 
 /* The text of a number (at most 24 bytes) at p; returns its end. */
-static char *number_at(char *p, uint64_t v, int fmt, unsigned width)
+static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned width)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
@@ -290,9 +291,10 @@ static char *number_at(char *p, uint64_t v, int fmt, unsigned width)
 	}
 }
 
-static void t_num(void *ctx, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
+static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
 {
 	tw *w = ctx;
+	(void)klen;
 	char *p = lead_at(w, key, label, 25);
 	if (p) {
 		p = number_at(p, v, fmt, width);
@@ -304,17 +306,48 @@ static void t_num(void *ctx, const char *key, const char *label, uint64_t v, int
 	whea_out_byte(w->o, '\n');
 }
 
-static void t_enm(void *ctx, const char *key, const char *label, uint64_t v, const char *name, int fmt)
+static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		  size_t nlen, int fmt)
 {
 	tw *w = ctx;
-	(void)fmt;
-	lead(w, key, label);
+	(void)fmt, (void)klen, (void)nlen;
+	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
+	if (p) { /* the whole line in one reservation */
+		if (name) {
+			char tmp[LABEL_CAP];
+			size_t n;
+			const char *t = label_of(name, w->gen, &n, tmp);
+			whea_copy_small(p, t, n);
+			p += n;
+			*p++ = ' ', *p++ = '(';
+		} else {
+			memcpy(p, "unknown (", 9), p += 9;
+		}
+		p += whea_dec_inline(p, v);
+		*p++ = ')', *p++ = '\n';
+		done_at(w, p);
+		return;
+	}
+	/* lead_at has written the lead */
 	if (name)
 		words(w, name), PUTS(w, " (");
 	else
 		PUTS(w, "unknown (");
 	dec(w, v);
 	PUTS(w, ")\n");
+}
+
+/* Number of set bits of m. */
+static inline size_t bit_count(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_popcountll(m);
+#else
+	size_t n = 0;
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+#endif
 }
 
 /* Index of the lowest set bit of m (m != 0). */
@@ -330,14 +363,47 @@ static inline unsigned lowest_bit(uint64_t m)
 #endif
 }
 
-static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, unsigned width, const whea_name *names,
-		   const whea_def *validdef)
+static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	tw *w = ctx;
-	lead(w, key, label);
-	hex0x(w, v, (width + 3) / 4);
+	(void)klen, (void)nlens;
+	unsigned digits = (width + 3) / 4;
 	bool any = false;
 	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
+	if (digits <= 16) {
+		size_t nb = bit_count(set);
+		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 13 + 20));
+		if (p) { /* the whole line in one reservation */
+			*p++ = '0', *p++ = 'x';
+			p += whea_hex_inline(p, v, digits);
+			for (; set; set &= set - 1) {
+				unsigned bit = lowest_bit(set);
+				const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
+				*p++ = any ? ',' : ' ', *p++ = any ? ' ' : '(';
+				any = true;
+				if (n) {
+					char tmp[LABEL_CAP];
+					size_t l;
+					const char *t = label_of(n, w->gen, &l, tmp);
+					whea_copy_small(p, t, l);
+					p += l;
+				} else {
+					memcpy(p, "reserved bit ", 13), p += 13;
+					p += whea_dec_inline(p, bit);
+				}
+			}
+			if (any)
+				*p++ = ')';
+			*p++ = '\n';
+			done_at(w, p);
+			return;
+		}
+		/* lead_at has written the lead */
+	} else {
+		lead(w, key, label);
+	}
+	hex0x(w, v, digits);
 	for (; set; set &= set - 1) {
 		unsigned bit = lowest_bit(set);
 		const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
@@ -356,9 +422,10 @@ static void t_bits(void *ctx, const char *key, const char *label, uint64_t v, un
 		PUTS(w, "\n");
 }
 
-static void t_bool(void *ctx, const char *key, const char *label, bool v)
+static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
 {
 	tw *w = ctx;
+	(void)klen;
 	char *p = lead_at(w, key, label, 4);
 	if (p) {
 		if (v)
@@ -374,9 +441,47 @@ static void t_bool(void *ctx, const char *key, const char *label, bool v)
 		PUTS(w, "no\n");
 }
 
-static void t_guid(void *ctx, const char *key, const char *label, const whea_guid *g, int role)
+/* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
+ * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
+static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 {
 	tw *w = ctx;
+	size_t ind = 2 * (size_t)w->depth;
+	char *p = ind <= 78 ? whea_out_room(w->o, n * (ind + 2 + 25) + room + 32) : NULL;
+	if (!p) {
+		for (size_t i = 0; i < n; i++) {
+			const whea_skey *k = a[i].k;
+			if (k->boolean)
+				t_bool(ctx, k->key, k->klen, k->text, a[i].v != 0);
+			else
+				t_num(ctx, k->key, k->klen, k->text, a[i].v, k->fmt, k->width);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const whea_skey *k = a[i].k;
+		whea_copy_blocks(p, spaces, ind);
+		p += ind;
+		whea_copy_blocks(p, k->text, k->tlen);
+		p += k->tlen;
+		*p++ = ':';
+		*p++ = ' ';
+		if (!k->boolean) {
+			p = number_at(p, a[i].v, k->fmt, k->width);
+			*p++ = '\n';
+		} else if (a[i].v) {
+			memcpy(p, "yes\n", 4), p += 4;
+		} else {
+			memcpy(p, "no\n", 3), p += 3;
+		}
+	}
+	done_at(w, p);
+}
+
+static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+{
+	tw *w = ctx;
+	(void)klen;
 	char b[WHEA_GUID_STRLEN + 1];
 	const char *name = NULL;
 	if (role == WHEA_GUID_SECTION_TYPE) {
@@ -387,10 +492,29 @@ static void t_guid(void *ctx, const char *key, const char *label, const whea_gui
 	} else if (role == WHEA_GUID_CREATOR) {
 		name = whea_creator_name(g);
 	}
-	lead(w, key, label);
+	size_t nl = name ? strlen(name) : 0;
+	if (nl + 3 < 256) {
+		char *p = lead_at(w, key, label, WHEA_GUID_STRLEN + 1 + nl + 4);
+		if (p) { /* the whole line in one reservation */
+			whea_guid_format(g, p);
+			p += WHEA_GUID_STRLEN;
+			if (name) {
+				*p++ = ' ', *p++ = '(';
+				whea_copy_small(p, name, nl);
+				p += nl;
+				*p++ = ')';
+			}
+			*p++ = '\n';
+			done_at(w, p);
+			return;
+		}
+		/* lead_at has written the lead */
+	} else {
+		lead(w, key, label);
+	}
 	put(w, whea_guid_format(g, b), WHEA_GUID_STRLEN);
 	if (name) {
-		size_t n = strlen(name);
+		size_t n = nl;
 		if (n + 3 < 256) { /* what the 256-byte printf buffer held */
 			PUTS(w, " (");
 			put(w, name, n);
@@ -427,17 +551,59 @@ static void t_text(void *ctx, const char *key, const char *label, const uint8_t 
 	PUTS(w, "\"\n");
 }
 
-/* Hex of up to 16 bytes, space separated, into line (which needs 3 * n bytes); returns the
+/* "xx " for every byte: both hex digits and the separating space, 4 bytes apart so that each
+ * entry is stored with one 4-byte move (the 4th byte is overwritten by the next entry). */
+static const char hex3[256][4] = {
+	"00 ", "01 ", "02 ", "03 ", "04 ", "05 ", "06 ", "07 ",
+	"08 ", "09 ", "0a ", "0b ", "0c ", "0d ", "0e ", "0f ",
+	"10 ", "11 ", "12 ", "13 ", "14 ", "15 ", "16 ", "17 ",
+	"18 ", "19 ", "1a ", "1b ", "1c ", "1d ", "1e ", "1f ",
+	"20 ", "21 ", "22 ", "23 ", "24 ", "25 ", "26 ", "27 ",
+	"28 ", "29 ", "2a ", "2b ", "2c ", "2d ", "2e ", "2f ",
+	"30 ", "31 ", "32 ", "33 ", "34 ", "35 ", "36 ", "37 ",
+	"38 ", "39 ", "3a ", "3b ", "3c ", "3d ", "3e ", "3f ",
+	"40 ", "41 ", "42 ", "43 ", "44 ", "45 ", "46 ", "47 ",
+	"48 ", "49 ", "4a ", "4b ", "4c ", "4d ", "4e ", "4f ",
+	"50 ", "51 ", "52 ", "53 ", "54 ", "55 ", "56 ", "57 ",
+	"58 ", "59 ", "5a ", "5b ", "5c ", "5d ", "5e ", "5f ",
+	"60 ", "61 ", "62 ", "63 ", "64 ", "65 ", "66 ", "67 ",
+	"68 ", "69 ", "6a ", "6b ", "6c ", "6d ", "6e ", "6f ",
+	"70 ", "71 ", "72 ", "73 ", "74 ", "75 ", "76 ", "77 ",
+	"78 ", "79 ", "7a ", "7b ", "7c ", "7d ", "7e ", "7f ",
+	"80 ", "81 ", "82 ", "83 ", "84 ", "85 ", "86 ", "87 ",
+	"88 ", "89 ", "8a ", "8b ", "8c ", "8d ", "8e ", "8f ",
+	"90 ", "91 ", "92 ", "93 ", "94 ", "95 ", "96 ", "97 ",
+	"98 ", "99 ", "9a ", "9b ", "9c ", "9d ", "9e ", "9f ",
+	"a0 ", "a1 ", "a2 ", "a3 ", "a4 ", "a5 ", "a6 ", "a7 ",
+	"a8 ", "a9 ", "aa ", "ab ", "ac ", "ad ", "ae ", "af ",
+	"b0 ", "b1 ", "b2 ", "b3 ", "b4 ", "b5 ", "b6 ", "b7 ",
+	"b8 ", "b9 ", "ba ", "bb ", "bc ", "bd ", "be ", "bf ",
+	"c0 ", "c1 ", "c2 ", "c3 ", "c4 ", "c5 ", "c6 ", "c7 ",
+	"c8 ", "c9 ", "ca ", "cb ", "cc ", "cd ", "ce ", "cf ",
+	"d0 ", "d1 ", "d2 ", "d3 ", "d4 ", "d5 ", "d6 ", "d7 ",
+	"d8 ", "d9 ", "da ", "db ", "dc ", "dd ", "de ", "df ",
+	"e0 ", "e1 ", "e2 ", "e3 ", "e4 ", "e5 ", "e6 ", "e7 ",
+	"e8 ", "e9 ", "ea ", "eb ", "ec ", "ed ", "ee ", "ef ",
+	"f0 ", "f1 ", "f2 ", "f3 ", "f4 ", "f5 ", "f6 ", "f7 ",
+	"f8 ", "f9 ", "fa ", "fb ", "fc ", "fd ", "fe ", "ff ",
+};
+
+/* Hex of up to 16 bytes, space separated, into line (which needs 3 * n + 1 bytes); returns the
  * length. */
 static size_t hex_run(char *line, const uint8_t *p, size_t n)
 {
 	if (!n)
 		return 0;
-	char *q = line;
-	for (size_t i = 0; i < n; i++, q += 3) {
-		memcpy(q, whea_hex_pairs + 2 * p[i], 2);
-		q[2] = ' ';
+	if (n == 16) { /* whole dump rows: unrolled */
+#define HEX3(i) memcpy(line + 3 * (i), hex3[p[i]], 4)
+		HEX3(0), HEX3(1), HEX3(2), HEX3(3), HEX3(4), HEX3(5), HEX3(6), HEX3(7);
+		HEX3(8), HEX3(9), HEX3(10), HEX3(11), HEX3(12), HEX3(13), HEX3(14), HEX3(15);
+#undef HEX3
+		return 47;
 	}
+	char *q = line;
+	for (size_t i = 0; i < n; i++, q += 3)
+		memcpy(q, hex3[p[i]], 4);
 	return 3 * n - 1; /* the last space is not part of the run */
 }
 
@@ -568,7 +734,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 		puts_(&w, nt);
 	}
 	PUTS(&w, "\n");
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, false};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, false};
 	w.depth = 1;
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;

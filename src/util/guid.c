@@ -21,10 +21,15 @@ bool whea_guid_is_zero(const whea_guid *g)
 	return whea_guid_equal(g, &zero);
 }
 
+/* Both hex digits of byte i of g at its string position. */
+#define GUID_PAIR(i) memcpy(out + byte_pos[i], whea_hex_pairs + 2 * g->b[i], 2)
+
 char *whea_guid_format(const whea_guid *g, char out[WHEA_GUID_STRLEN + 1])
 {
-	for (int i = 0; i < 16; i++)
-		memcpy(out + byte_pos[i], whea_hex_pairs + 2 * g->b[i], 2);
+	/* unrolled: the positions become constants */
+	GUID_PAIR(0), GUID_PAIR(1), GUID_PAIR(2), GUID_PAIR(3), GUID_PAIR(4), GUID_PAIR(5), GUID_PAIR(6);
+	GUID_PAIR(7), GUID_PAIR(8), GUID_PAIR(9), GUID_PAIR(10), GUID_PAIR(11), GUID_PAIR(12), GUID_PAIR(13);
+	GUID_PAIR(14), GUID_PAIR(15);
 	out[8] = out[13] = out[18] = out[23] = '-';
 	out[WHEA_GUID_STRLEN] = 0;
 	return out;

@@ -37,6 +37,17 @@ static inline void whea_copy_small(char *d, const char *s, size_t n)
 	}
 }
 
+/* Copies n bytes as whole 16-byte blocks, at least two: reads and writes up to 32 bytes from the
+ * start and up to 15 past n, so both sides must allow that (padded sources such as the compiled
+ * keys, reserved room). */
+static inline void whea_copy_blocks(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, 16);
+	memcpy(d + 16, s + 16, 16);
+	for (size_t i = 32; i < n; i += 16)
+		memcpy(d + i, s + i, 16);
+}
+
 /* Where n bytes can be stored directly, or NULL when the buffer has less room. */
 static inline char *whea_out_room(whea_out *o, size_t n) { return n <= o->cap - o->len ? o->buf + o->len : NULL; }
 /* Accounts for n bytes stored at whea_out_room(). */
