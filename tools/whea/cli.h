@@ -44,6 +44,21 @@ bool cli_flag(const char *arg, const char *name, const char *alias);
  * and returns 1 (advancing *i past a separate value); 0 if argv[*i] is another option; -1 (after a
  * usage message) when the value is missing. */
 int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char *alias, const char **val);
+/* One row of a command's option table (ended by a row whose name is NULL): a flag stores value in
+ * *flag; an option taking a value ("--name V", "--name=V", "-o V") stores it in *str. */
+typedef struct cli_option {
+	const char *name, *alias;
+	int *flag;
+	int value;
+	const char **str;
+} cli_option;
+/* Parses argv[1..] against opts. Arguments that do not start with '-', "-" itself and everything
+ * after "--" are files: they go into a new array *files (the caller frees it), *nfiles of them.
+ * Returns true to go on; false when the command must exit at once with *exit_code: CLI_OK after
+ * --help (the usage was shown), CLI_USAGE after an unknown option or a missing value (a message
+ * was printed); *files is then NULL. */
+bool cli_parse_args(const char *cmd, int argc, char **argv, const cli_option *opts, const char ***files, int *nfiles,
+		    int *exit_code);
 /* Parses an unsigned number, decimal or 0x hex; false when s is not one. */
 bool cli_parse_u64(const char *s, uint64_t *out);
 /* Shows a command's usage text (from main.c) on stdout. */

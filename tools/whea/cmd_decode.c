@@ -63,32 +63,22 @@ static void text_file_banner(const char *path)
 int cmd_decode(int argc, char **argv)
 {
 	decode_ctx c = {FMT_TEXT, false, false, 0, CLI_OK, false};
-	bool tolerant = false, only_files = false;
-	int nfiles = 0;
-	const char **files = cli_xmalloc(sizeof *files * (size_t)(argc + 1));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_files || a[0] != '-' || strcmp(a, "-") == 0)
-			files[nfiles++] = a;
-		else if (strcmp(a, "--") == 0)
-			only_files = true;
-		else if (cli_flag(a, "--help", "-h"))
-			return free(files), cli_show_usage("decode"), CLI_OK;
-		else if (cli_flag(a, "--json", NULL))
-			c.format = FMT_JSON;
-		else if (cli_flag(a, "--jsonl", NULL))
-			c.format = FMT_JSONL;
-		else if (cli_flag(a, "--text", NULL))
-			c.format = FMT_TEXT;
-		else if (cli_flag(a, "--pretty", NULL))
-			c.pretty = true;
-		else if (cli_flag(a, "--hexdump", NULL))
-			c.hexdump = true;
-		else if (cli_flag(a, "--tolerant", NULL))
-			tolerant = true;
-		else
-			return free(files), cli_usage_error("decode", "unknown option '%s'", a);
-	}
+	int format = FMT_TEXT, pretty = 0, hexdump = 0, tolerant = 0, nfiles, code;
+	const cli_option opts[] = {
+		{"--json", NULL, &format, FMT_JSON, NULL},
+		{"--jsonl", NULL, &format, FMT_JSONL, NULL},
+		{"--text", NULL, &format, FMT_TEXT, NULL},
+		{"--pretty", NULL, &pretty, 1, NULL},
+		{"--hexdump", NULL, &hexdump, 1, NULL},
+		{"--tolerant", NULL, &tolerant, 1, NULL},
+		{NULL, NULL, NULL, 0, NULL},
+	};
+	const char **files;
+	if (!cli_parse_args("decode", argc, argv, opts, &files, &nfiles, &code))
+		return code;
+	c.format = format;
+	c.pretty = pretty;
+	c.hexdump = hexdump;
 	if (nfiles == 0)
 		files[nfiles++] = "-";
 	cli_scan s = {0};

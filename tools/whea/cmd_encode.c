@@ -133,26 +133,15 @@ static void encode_text(encode_ctx *c, const char *file, const char *t, size_t l
 
 int cmd_encode(int argc, char **argv)
 {
-	const char *out = NULL, *v;
-	bool only_files = false;
-	int nfiles = 0;
-	const char **files = cli_xmalloc(sizeof *files * (size_t)(argc + 1));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int k;
-		if (only_files || a[0] != '-' || strcmp(a, "-") == 0)
-			files[nfiles++] = a;
-		else if (strcmp(a, "--") == 0)
-			only_files = true;
-		else if (cli_flag(a, "--help", "-h"))
-			return free(files), cli_show_usage("encode"), CLI_OK;
-		else if ((k = cli_opt("encode", argc, argv, &i, "--output", "-o", &v)) != 0) {
-			if (k < 0)
-				return free(files), CLI_USAGE;
-			out = v;
-		} else
-			return free(files), cli_usage_error("encode", "unknown option '%s'", a);
-	}
+	const char *out = NULL;
+	int nfiles, code;
+	const cli_option opts[] = {
+		{"--output", "-o", NULL, 0, &out},
+		{NULL, NULL, NULL, 0, NULL},
+	};
+	const char **files;
+	if (!cli_parse_args("encode", argc, argv, opts, &files, &nfiles, &code))
+		return code;
 	if (nfiles == 0)
 		files[nfiles++] = "-";
 	encode_ctx c = {NULL, out ? out : "standard output", NULL, 0, 0, CLI_OK};

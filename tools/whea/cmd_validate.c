@@ -47,24 +47,16 @@ static void on_problem(void *vctx, const char *file, uint64_t offset, const char
 int cmd_validate(int argc, char **argv)
 {
 	validate_ctx c = {false, NULL, 0, 0};
-	bool werror = false, only_files = false;
-	int nfiles = 0;
-	const char **files = cli_xmalloc(sizeof *files * (size_t)(argc + 1));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_files || a[0] != '-' || strcmp(a, "-") == 0)
-			files[nfiles++] = a;
-		else if (strcmp(a, "--") == 0)
-			only_files = true;
-		else if (cli_flag(a, "--help", "-h"))
-			return free(files), cli_show_usage("validate"), CLI_OK;
-		else if (cli_flag(a, "--quiet", "-q"))
-			c.quiet = true;
-		else if (cli_flag(a, "--warnings-as-errors", "-W"))
-			werror = true;
-		else
-			return free(files), cli_usage_error("validate", "unknown option '%s'", a);
-	}
+	int quiet = 0, werror = 0, nfiles, code;
+	const cli_option opts[] = {
+		{"--quiet", "-q", &quiet, 1, NULL},
+		{"--warnings-as-errors", "-W", &werror, 1, NULL},
+		{NULL, NULL, NULL, 0, NULL},
+	};
+	const char **files;
+	if (!cli_parse_args("validate", argc, argv, opts, &files, &nfiles, &code))
+		return code;
+	c.quiet = quiet;
 	if (nfiles == 0)
 		return free(files), cli_usage_error("validate", "no input files (use - for standard input)");
 	cli_scan s = {0};

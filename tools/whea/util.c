@@ -77,6 +77,51 @@ int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name, co
 	return 1;
 }
 
+/* Matches argv[*i] against one option row: 1 handled, 0 not this row, -1 usage error. */
+static int match_option(const char *cmd, int argc, char **argv, int *i, const cli_option *o)
+{
+	if (o->str)
+		return cli_opt(cmd, argc, argv, i, o->name, o->alias, o->str);
+	if (!cli_flag(argv[*i], o->name, o->alias))
+		return 0;
+	*o->flag = o->value;
+	return 1;
+}
+
+bool cli_parse_args(const char *cmd, int argc, char **argv, const cli_option *opts, const char ***files, int *nfiles,
+		    int *exit_code)
+{
+	bool only_files = false;
+	*nfiles = 0;
+	*files = cli_xmalloc(sizeof **files * (size_t)(argc + 1));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+			(*files)[(*nfiles)++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_files = true;
+			continue;
+		}
+		int k = 0;
+		for (const cli_option *o = opts; o->name && !k; o++)
+			k = match_option(cmd, argc, argv, &i, o);
+		if (k == 1)
+			continue;
+		free(*files);
+		*files = NULL;
+		if (k < 0)
+			*exit_code = CLI_USAGE;
+		else if (cli_flag(a, "--help", "-h"))
+			cli_show_usage(cmd), *exit_code = CLI_OK;
+		else
+			*exit_code = cli_usage_error(cmd, "unknown option '%s'", a);
+		return false;
+	}
+	return true;
+}
+
 bool cli_parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
