@@ -79,10 +79,12 @@ void whea_interp_record(const whea_sink *s, const whea_record *r)
 		size_t avail = d.offset < r->len ? r->len - d.offset : 0;
 		if (avail > d.length)
 			avail = d.length;
+		/* Never form a pointer past the buffer, even for an empty section. */
+		const uint8_t *body = r->data + (d.offset < r->len ? d.offset : r->len);
 		if (avail == d.length)
-			whea_interp_section(s, d.known, r->data + d.offset, avail, d.offset, hint);
+			whea_interp_section(s, d.known, body, avail, d.offset, hint);
 		else /* cut short or missing: its layout cannot be trusted; keep the bytes there are */
-			s->bytes(s->ctx, "truncatedData", "Truncated section data", r->data + d.offset, avail);
+			s->bytes(s->ctx, "truncatedData", "Truncated section data", body, avail);
 		s->end(s->ctx, false);
 		s->end(s->ctx, false);
 	}

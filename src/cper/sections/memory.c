@@ -68,11 +68,12 @@ static const whea_field memory_fields[] = {
 static void memory_check(const uint8_t *st, size_t len, uint64_t base,
 			 void (*diag)(void *ctx, int severity, uint64_t off, const char *msg), void *ctx)
 {
+	if (len < 8)
+		return; /* too short for its validation bits: reported by the walk */
 	uint64_t v = whea_le64(st);
 	if ((v & (1u << 18)) && (v & (1u << 8)))
 		diag(ctx, WHEA_DIAG_WARNING, base,
 		     "validation bits 8 (row) and 18 (extended row) are both set; UEFI allows only one");
-	(void)len;
 }
 
 const whea_def whea_def_memory = {
