@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #define SECTOR 512u
@@ -42,6 +43,7 @@ typedef struct dop {          /* a directory entry change since the last sync */
 typedef struct buf {
 	uint8_t *p;
 	size_t len, cap;
+	bool anon;            /* p is an anonymous mapping (a pinned file's room to grow), not malloc'd */
 } buf;
 
 typedef struct vec {          /* a growable array of fixed-size items */
@@ -134,6 +136,8 @@ static void misuse(memfs *fs, const char *what, long arg)
 	snprintf(fs->misuse_text, sizeof fs->misuse_text, "%s (%ld)", what, arg);
 }
 
+static void buf_free(buf *b);
+
 static mnode *node_new(memfs *fs, bool dir, uint64_t ino)
 {
 	mnode *n = calloc(1, sizeof *n);
@@ -177,8 +181,8 @@ static void node_free(mnode *n)
 	free(n->dops.p);
 	free(n->ents.p);
 	free(n->dents.p);
-	free(n->data.p);
-	free(n->durable.p);
+	buf_free(&n->data);
+	buf_free(&n->durable);
 	free(n);
 }
 
@@ -194,9 +198,44 @@ static int buf_reserve(buf *b, size_t len, bool pinned)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < len)
 		cap *= 2;
-	b->p = xrealloc(b->p, cap);
+	if (b->anon) { /* leaving an anonymous mapping: back to the heap */
+		uint8_t *p = xrealloc(NULL, cap);
+		memcpy(p, b->p, b->len);
+		munmap(b->p, b->cap);
+		b->p = p;
+		b->anon = false;
+	} else {
+		b->p = xrealloc(b->p, cap);
+	}
 	b->cap = cap;
 	return 0;
+}
+
+static void buf_free(buf *b)
+{
+	if (b->anon)
+		munmap(b->p, b->cap);
+	else
+		free(b->p);
+}
+
+/* Gives a buffer about to be pinned room to grow, in an anonymous mapping: its pages cost nothing
+ * until written (a malloc'd block would be filled under MALLOC_PERTURB_, as meson sets it). */
+static void buf_make_room(buf *b, size_t cap)
+{
+	if (cap <= b->cap)
+		return;
+	void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		buf_reserve(b, cap, false);
+		return;
+	}
+	if (b->len)
+		memcpy(p, b->p, b->len);
+	buf_free(b);
+	b->p = p;
+	b->cap = cap;
+	b->anon = true;
 }
 
 static int buf_resize(buf *b, size_t len, bool pinned)
@@ -683,7 +722,7 @@ static int m_map(void *ctx, int fd, size_t len, void **addr)
 	}
 	if (!n->maps) {
 		size_t cap = (n->data.len + PIN_SLACK + PIN_ROUND - 1) / PIN_ROUND * PIN_ROUND;
-		buf_reserve(&n->data, cap, false);
+		buf_make_room(&n->data, cap);
 	}
 	n->maps++;
 	*addr = n->data.p;
