@@ -608,9 +608,8 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 	jw *w = ctx;
 	(void)label;
 	whea_time t;
-	uint8_t again[8];
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
-	bool exact = ok && whea_timestamp_encode(again, &t) == 0 && memcmp(again, raw, 8) == 0;
+	bool exact = ok && whea_ts_exact(raw, &t);
 	size_t klen = key ? strlen(key) : 0;
 	char *p = ok && key && klen <= 54 ? member_at(w, key, klen, 40 + 3 * KEY_ROOM(klen + 9) + 40) : NULL;
 	if (p) { /* all members in one go (the suffixed keys need no truncation) */
