@@ -186,6 +186,8 @@ typedef struct crow {
 	                  at most 8 bytes without bitfields that can join a run; OP_ENUM, OP_GUID: ungated
 	                  fixed enums (at most 8 bytes) and GUIDs, emitted without emit_row */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
+	uint8_t gfix;  /* OP_GENERAL rows that are gated, of a fixed place and size (end set) and a
+	                  fixed scalar kind, and go to emit_row when decoded (not plain UINTs) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
@@ -348,6 +350,7 @@ static void compile_row(const whea_field *f, crow *r)
 	r->end = 0;
 	r->nl = 0;
 	r->runnable = 0;
+	r->gfix = 0;
 	r->sk.key = r->vsk.key = NULL;
 	if (is_fast_row(f)) {
 		r->end = f->off + f->size;
@@ -425,6 +428,12 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		if (r->runnable && f->valid && f->off != WHEA_OFF_NEXT && f->size >= 1 && f->size <= 8 && !f->select &&
 		    (!f->sub || !f->sub->nbits) && (uint64_t)f->off + f->size <= UINT32_MAX) {
 			r->op = OP_GRUN;
+			r->end = f->off + f->size;
+		}
+		if (r->op == OP_GENERAL && f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 &&
+		    fixed_scalar_kinds[f->kind] && f->size && (uint64_t)f->off + f->size <= UINT32_MAX &&
+		    (f->kind != WHEA_K_UINT || f->select || (f->sub && f->sub->nbits))) {
+			r->gfix = 1;
 			r->end = f->off + f->size;
 		}
 		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
@@ -819,6 +828,23 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 				rowspan r = {f->off, f->size, 0, true};
 				emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
 			}
+			continue;
+		}
+		if (c->gfix && c->end <= len) {
+			/* gated, fixed and present: what the general path below does for these rows */
+			cursor = c->end;
+			if (cursor > extent)
+				extent = cursor;
+			if (diag_only)
+				continue;
+			if (!(have_vb && ((vb >> (f->valid - 1)) & 1))) {
+				if (!invalid_pending && !all_zero(p + f->off, f->size))
+					invalid_pending = true;
+				continue;
+			}
+			run_flush(s, &rn);
+			rowspan r = {f->off, f->size, 0, true};
+			emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
 			continue;
 		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
