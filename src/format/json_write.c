@@ -163,20 +163,28 @@ static void open_n(jw *w, const char *key, size_t klen, char c)
 
 static inline void open_(jw *w, const char *key, char c) { open_n(w, key, key ? strlen(key) : 0, c); }
 
+/* Newline, indentation and bracket c (pretty, non-empty container), in one reservation. */
+static void close_pretty(jw *w, char c)
+{
+	char *p = whea_out_room(w->o, sizeof nl_spaces + 1);
+	if (p) {
+		p = p_newline(w, p, w->depth);
+		*p++ = c;
+		done_at(w, p);
+		return;
+	}
+	newline(w);
+	whea_out_byte(w->o, c);
+}
+
 static void close_(jw *w, char c)
 {
 	bool empty = w->first[w->depth];
 	if (w->depth > 0)
 		w->depth--;
 	if (w->pretty && !empty) {
-		char *p = whea_out_room(w->o, sizeof nl_spaces + 1);
-		if (p) {
-			p = p_newline(w, p, w->depth);
-			*p++ = c;
-			done_at(w, p);
-			return;
-		}
-		newline(w);
+		close_pretty(w, c);
+		return;
 	}
 	whea_out_byte(w->o, c);
 }
