@@ -199,7 +199,7 @@ enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM };
 typedef struct cbit {
 	uint64_t mask; /* of the field's width, applied after shifting by lo */
 	uint32_t klen;
-	uint32_t nl;   /* FLAGS bitfields: as in crow */
+	uint32_t nl;   /* FLAGS and ENUM bitfields: as in crow */
 	uint8_t cls;   /* BIT_BOOL / BIT_NUM: joins a run (has sk) */
 	uint8_t lo, valid; /* as in the bitfield */
 	whea_skey sk;
@@ -384,7 +384,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	}
 	for (uint16_t i = 0; i < d->nbits; i++) {
 		const whea_bitfield *b = &d->bits[i];
-		if (b->kind == WHEA_K_FLAGS)
+		if (b->kind == WHEA_K_FLAGS || b->kind == WHEA_K_ENUM)
 			nnames += names_len_count(b->names);
 		nstr += skey_need(b->key, b->label);
 	}
@@ -447,7 +447,9 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		const whea_bitfield *b = &d->bits[i];
 		cbit *cb = &bits[i];
 		compile_bit(b, cb);
-		cb->nl = b->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, b->names) : 0;
+		cb->nl = b->kind == WHEA_K_FLAGS  ? put_nlens(nl, &nused, b->names)
+			 : b->kind == WHEA_K_ENUM ? put_enames(nl, &nused, b->names)
+						  : 0;
 		skey_make(&cb->sk, b->key, b->label, &str);
 		if (cb->sk.key && b->kind == WHEA_K_BOOL)
 			cb->cls = BIT_BOOL;
@@ -560,9 +562,12 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 		case WHEA_K_BOOL:
 			s->boolean(s->ctx, b->key, bk, b->label, x != 0);
 			break;
-		case WHEA_K_ENUM:
-			s->enm(s->ctx, b->key, bk, b->label, x, whea_name_of(b->names, x), 0, b->fmt);
+		case WHEA_K_ENUM: {
+			size_t nlen;
+			const char *name = name_len_of(b->names, x, cd && cb->nl ? cd->nlens + cb->nl - 1 : NULL, &nlen);
+			s->enm(s->ctx, b->key, bk, b->label, x, name, nlen, b->fmt);
 			break;
+		}
 		case WHEA_K_FLAGS:
 			s->bits(s->ctx, b->key, bk, b->label, x, b->width, b->names,
 				cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL);
