@@ -186,6 +186,8 @@ typedef struct crow {
 	                  at most 8 bytes without bitfields that can join a run; OP_ENUM, OP_GUID: ungated
 	                  fixed enums (at most 8 bytes) and GUIDs, emitted without emit_row */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
+	uint8_t gfix;  /* OP_GENERAL rows that are gated, of a fixed place and size (end set) and a
+	                  fixed scalar kind, and go to emit_row when decoded (not plain UINTs) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
@@ -197,7 +199,7 @@ enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM };
 typedef struct cbit {
 	uint64_t mask; /* of the field's width, applied after shifting by lo */
 	uint32_t klen;
-	uint32_t nl;   /* FLAGS bitfields: as in crow */
+	uint32_t nl;   /* FLAGS and ENUM bitfields: as in crow */
 	uint8_t cls;   /* BIT_BOOL / BIT_NUM: joins a run (has sk) */
 	uint8_t lo, valid; /* as in the bitfield */
 	whea_skey sk;
@@ -348,6 +350,7 @@ static void compile_row(const whea_field *f, crow *r)
 	r->end = 0;
 	r->nl = 0;
 	r->runnable = 0;
+	r->gfix = 0;
 	r->sk.key = r->vsk.key = NULL;
 	if (is_fast_row(f)) {
 		r->end = f->off + f->size;
@@ -381,7 +384,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	}
 	for (uint16_t i = 0; i < d->nbits; i++) {
 		const whea_bitfield *b = &d->bits[i];
-		if (b->kind == WHEA_K_FLAGS)
+		if (b->kind == WHEA_K_FLAGS || b->kind == WHEA_K_ENUM)
 			nnames += names_len_count(b->names);
 		nstr += skey_need(b->key, b->label);
 	}
@@ -427,6 +430,12 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 			r->op = OP_GRUN;
 			r->end = f->off + f->size;
 		}
+		if (r->op == OP_GENERAL && f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 &&
+		    fixed_scalar_kinds[f->kind] && f->size && (uint64_t)f->off + f->size <= UINT32_MAX &&
+		    (f->kind != WHEA_K_UINT || f->select || (f->sub && f->sub->nbits))) {
+			r->gfix = 1;
+			r->end = f->off + f->size;
+		}
 		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
 		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff) {
@@ -438,7 +447,9 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		const whea_bitfield *b = &d->bits[i];
 		cbit *cb = &bits[i];
 		compile_bit(b, cb);
-		cb->nl = b->kind == WHEA_K_FLAGS ? put_nlens(nl, &nused, b->names) : 0;
+		cb->nl = b->kind == WHEA_K_FLAGS  ? put_nlens(nl, &nused, b->names)
+			 : b->kind == WHEA_K_ENUM ? put_enames(nl, &nused, b->names)
+						  : 0;
 		skey_make(&cb->sk, b->key, b->label, &str);
 		if (cb->sk.key && b->kind == WHEA_K_BOOL)
 			cb->cls = BIT_BOOL;
@@ -551,9 +562,12 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 		case WHEA_K_BOOL:
 			s->boolean(s->ctx, b->key, bk, b->label, x != 0);
 			break;
-		case WHEA_K_ENUM:
-			s->enm(s->ctx, b->key, bk, b->label, x, whea_name_of(b->names, x), 0, b->fmt);
+		case WHEA_K_ENUM: {
+			size_t nlen;
+			const char *name = name_len_of(b->names, x, cd && cb->nl ? cd->nlens + cb->nl - 1 : NULL, &nlen);
+			s->enm(s->ctx, b->key, bk, b->label, x, name, nlen, b->fmt);
 			break;
+		}
 		case WHEA_K_FLAGS:
 			s->bits(s->ctx, b->key, bk, b->label, x, b->width, b->names,
 				cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL);
@@ -819,6 +833,23 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 				rowspan r = {f->off, f->size, 0, true};
 				emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
 			}
+			continue;
+		}
+		if (c->gfix && c->end <= len) {
+			/* gated, fixed and present: what the general path below does for these rows */
+			cursor = c->end;
+			if (cursor > extent)
+				extent = cursor;
+			if (diag_only)
+				continue;
+			if (!(have_vb && ((vb >> (f->valid - 1)) & 1))) {
+				if (!invalid_pending && !all_zero(p + f->off, f->size))
+					invalid_pending = true;
+				continue;
+			}
+			run_flush(s, &rn);
+			rowspan r = {f->off, f->size, 0, true};
+			emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
 			continue;
 		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);

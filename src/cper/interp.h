@@ -94,4 +94,8 @@ const whea_def *whea_def_resolve(const whea_def *d, const uint8_t *p, size_t len
 /* Layout of a row's sub (field-level select), NULL if none. */
 const whea_def *whea_row_sub(const whea_field *f, const uint8_t *st, size_t len);
 
+/* Whether t, decoded without error from raw, encodes back to exactly raw (what
+ * whea_timestamp_encode and a comparison tell, without encoding BCD and binary dates). */
+bool whea_ts_exact(const uint8_t raw[8], const whea_time *t);
+
 #endif

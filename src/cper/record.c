@@ -17,10 +17,14 @@ typedef struct pctx {
 static void report(pctx *c, int sev, int code, uint64_t off, const char *fmt, ...)
 {
 	char msg[200];
-	va_list ap;
-	va_start(ap, fmt);
-	whea_vformat(msg, sizeof msg, fmt, ap);
-	va_end(ap);
+	/* The message is only formatted when someone reads it: the first error's goes to
+	 * whea_error_last, every one to fn. */
+	if (c->fn || (sev == WHEA_DIAG_ERROR && !c->r->errors)) {
+		va_list ap;
+		va_start(ap, fmt);
+		whea_vformat(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+	}
 	if (sev == WHEA_DIAG_ERROR) {
 		if (!c->r->errors)
 			whea_error_set(code, (int64_t)off, NULL, "%s", msg);

@@ -1,5 +1,8 @@
 /* cper/timestamp.c — the 8-byte CPER timestamp (spec 3.1, D3): BCD (UEFI, firmware), plain binary
  * (Windows-created records) or Unix seconds (Linux pstore), detected and re-encoded exactly. */
+#include <string.h>
+
+#include "cper/interp.h"
 #include "util/le.h"
 #include "whea/record.h"
 
@@ -22,7 +25,6 @@ int whea_ts_hint_for_creator(const whea_guid *creator)
 	return WHEA_TS_HINT_NONE;
 }
 
-static bool bcd_ok(uint8_t b) { return (b & 0x0f) <= 9 && (b >> 4) <= 9; }
 static uint8_t from_bcd(uint8_t b) { return (uint8_t)((b >> 4) * 10 + (b & 0x0f)); }
 static uint8_t to_bcd(uint8_t v) { return (uint8_t)(((v / 10) << 4) | (v % 10)); }
 
@@ -34,9 +36,11 @@ static bool fields_ok(const whea_time *t)
 
 static bool read_bcd(const uint8_t *r, whea_time *t)
 {
-	for (int i = 0; i < 8; i++)
-		if (i != 3 && !bcd_ok(r[i]))
-			return false;
+	/* Every nibble but those of byte 3 at most 9: n + 6 carries into bit 4 exactly when n > 9. */
+	const uint64_t n4 = 0x0f0f0f0f0f0f0f0full, six = 0x0606060606060606ull, carry = 0x1010101010101010ull;
+	uint64_t x = whea_le64(r) & ~(0xffull << 24);
+	if ((((x & n4) + six) | (((x >> 4) & n4) + six)) & carry)
+		return false;
 	t->second = from_bcd(r[0]), t->minute = from_bcd(r[1]), t->hour = from_bcd(r[2]);
 	t->day = from_bcd(r[4]), t->month = from_bcd(r[5]);
 	t->year = (uint16_t)(from_bcd(r[7]) * 100 + from_bcd(r[6]));
@@ -126,4 +130,14 @@ int whea_timestamp_encode(uint8_t raw[8], const whea_time *t)
 		raw[i] = t->encoding == WHEA_TS_BCD && i != 3 ? to_bcd(v[i]) : v[i];
 	raw[3] = t->precise ? 1 : 0;
 	return 0;
+}
+
+bool whea_ts_exact(const uint8_t raw[8], const whea_time *t)
+{
+	/* BCD and binary bytes that decode at all re-encode to themselves, byte 3 aside (written back
+	 * as 0 or 1): the same answer whea_timestamp_encode and a comparison would give. */
+	if (t->encoding == WHEA_TS_BCD || t->encoding == WHEA_TS_BINARY)
+		return raw[3] <= 1;
+	uint8_t again[8];
+	return whea_timestamp_encode(again, t) == 0 && memcmp(again, raw, 8) == 0;
 }

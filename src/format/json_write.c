@@ -32,6 +32,19 @@ static inline void put(jw *w, const char *s, size_t n) { whea_out_put(w->o, s, n
 /* "\n" and up to 80 spaces of indentation. */
 static const char nl_spaces[] = "\n                                                                                ";
 
+/* The same, padded: short indentations (up to 32 bytes with the newline) are stored as one
+ * 32-byte copy where the room for the longest one is reserved anyway. */
+static const char nl_pad[33] = "\n                               ";
+
+/* Stores the newline and indentation of n bytes at p (room for sizeof nl_spaces checked). */
+static WHEA_ALWAYS_INLINE void put_newline_at(char *p, size_t n)
+{
+	if (n <= 32)
+		memcpy(p, nl_pad, 32);
+	else
+		whea_copy_small(p, nl_spaces, n);
+}
+
 static inline size_t newline_len(const jw *w)
 {
 	size_t n = 1 + 2 * (size_t)w->depth;
@@ -68,7 +81,7 @@ static WHEA_ALWAYS_INLINE char *p_newline(const jw *w, char *p, int depth)
 		size_t n = 1 + 2 * (size_t)depth;
 		if (n > sizeof nl_spaces - 1)
 			n = sizeof nl_spaces - 1;
-		whea_copy_small(p, nl_spaces, n);
+		put_newline_at(p, n);
 		p += n;
 	}
 	return p;
@@ -150,13 +163,29 @@ static void open_n(jw *w, const char *key, size_t klen, char c)
 
 static inline void open_(jw *w, const char *key, char c) { open_n(w, key, key ? strlen(key) : 0, c); }
 
+/* Newline, indentation and bracket c (pretty, non-empty container), in one reservation. */
+static void close_pretty(jw *w, char c)
+{
+	char *p = whea_out_room(w->o, sizeof nl_spaces + 1);
+	if (p) {
+		p = p_newline(w, p, w->depth);
+		*p++ = c;
+		done_at(w, p);
+		return;
+	}
+	newline(w);
+	whea_out_byte(w->o, c);
+}
+
 static void close_(jw *w, char c)
 {
 	bool empty = w->first[w->depth];
 	if (w->depth > 0)
 		w->depth--;
-	if (w->pretty && !empty)
-		newline(w);
+	if (w->pretty && !empty) {
+		close_pretty(w, c);
+		return;
+	}
 	whea_out_byte(w->o, c);
 }
 
@@ -461,7 +490,7 @@ static WHEA_ALWAYS_INLINE char *scalars_at(const jw *w, char *p, const whea_scal
 		if (!first)
 			*p++ = ',';
 		if (pretty) {
-			whea_copy_small(p, nl_spaces, ind);
+			put_newline_at(p, ind);
 			p += ind;
 		}
 		*p++ = '"';
@@ -608,9 +637,8 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 	jw *w = ctx;
 	(void)label;
 	whea_time t;
-	uint8_t again[8];
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
-	bool exact = ok && whea_timestamp_encode(again, &t) == 0 && memcmp(again, raw, 8) == 0;
+	bool exact = ok && whea_ts_exact(raw, &t);
 	size_t klen = key ? strlen(key) : 0;
 	char *p = ok && key && klen <= 54 ? member_at(w, key, klen, 40 + 3 * KEY_ROOM(klen + 9) + 40) : NULL;
 	if (p) { /* all members in one go (the suffixed keys need no truncation) */
