@@ -964,6 +964,22 @@ static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, 
 	}
 }
 
+/* A select hook asked while rows that come before it in the table still waited for "notValid". */
+typedef struct fx_recheck {
+	const whea_field *f;
+	const whea_def *sub;
+} fx_recheck;
+#define FX_MAX_RECHECK 4
+
+/* The waiting rows are written now: each hook must choose what it chose before, when it read them
+ * as zeros (the DOM path asks it after them), or the fast path gives up. */
+static void recheck_selects(fx *x, const fx_recheck *rc, unsigned n, size_t base, size_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (row_sub(x, rc[i].f, base, len) != rc[i].sub)
+			bail(x);
+}
+
 /* The rows of d from the object at *pp (json_encode.c's enc_rows), then its "notValid"; the cursor
  * ends at the next key or '}'. *mask (if any) gets bit i for each row i given outside notValid.
  *
@@ -973,6 +989,8 @@ static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, 
  * that depends on other rows comes first: then "notValid" is looked up at once. */
 static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, size_t len, uint64_t *mask)
 {
+	fx_recheck rc[FX_MAX_RECHECK];        /* select hooks asked before rows that wait */
+	unsigned nrecheck = 0;
 	const char *nv = NULL, *nv_at = NULL; /* cursor in, and start of, "notValid" */
 	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
@@ -985,17 +1003,24 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 		const whea_field *f = &d->fields[i];
 		bool dep = linked(f);
 		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
-		/* A row that reads the struct (select) or writes from off upwards (arrays, open-ended and
-		 * OFF_NEXT rows) where a waiting row may lie: look up "notValid" now and catch up. */
-		if (pending && dep && (f->select || off < pend_end)) {
+		/* A row that writes from off upwards (arrays, open-ended and OFF_NEXT rows) where a waiting
+		 * row may lie: look up "notValid" now and catch up. A select hook past the waiting rows
+		 * reads them as zeros now and is asked again once they are written (the same layout or
+		 * give up), so no scan is needed for it. */
+		if (pending && dep && (off < pend_end || (f->select && nrecheck == FX_MAX_RECHECK))) {
 			nv_at = find_not_valid(x, *pp);
 			nv_state = nv_at ? 2 : 1;
 			if (nv_at) {
 				nv = nv_at;
 				obj_open(x, &nv);
 				rows_from(x, d, &nv, pending, base, len);
+				recheck_selects(x, rc, nrecheck, base, len);
 			}
-			pending = 0;
+			pending = 0, nrecheck = 0;
+		}
+		if (pending && f->select && has_row(x, *pp, f)) {
+			rc[nrecheck].f = f, rc[nrecheck].sub = row_sub(x, f, base, len);
+			nrecheck++;
 		}
 		const char **src = pp;
 		bool n = has_row(x, *pp, f), from_invalid = false;
@@ -1011,7 +1036,10 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 					if (nv_at) {
 						nv = nv_at;
 						obj_open(x, &nv);
+						rows_from(x, d, &nv, pending, base, len);
+						recheck_selects(x, rc, nrecheck, base, len);
 					}
+					pending = 0, nrecheck = 0;
 				}
 				if (nv_state == 2 && has_row(x, nv, f))
 					n = from_invalid = true, src = &nv;
@@ -1053,6 +1081,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			obj_open(x, pp);
 			rows_from(x, d, pp, pending, base, len);
 			obj_close(x, pp);
+			recheck_selects(x, rc, nrecheck, base, len);
 		} else {
 			bail(x);
 		}
