@@ -10,6 +10,7 @@
  * error — makes it give up (longjmp to whea_json_fast_encode, which returns 1) and the caller runs
  * the DOM path from the start. */
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,7 +148,119 @@ static inline void obj_close(fx *x, const char **pp)
 	x->jdepth--;
 }
 
-/* strlen of a table key, cached by address (keys are looked up hundreds of times per record). */
+/* A table key as it starts in the text: its length and the first 8 bytes of '"' key '"' (those
+ * past the closing quote zero), so most keys are told apart by one 8-byte compare. */
+typedef struct fx_kw {
+	uint64_t w;
+	uint32_t n;
+	uint32_t linked; /* for rows: linked() */
+} fx_kw;
+
+/* The mask of the bytes of fx_kw.w that belong to a key of n characters. */
+static inline uint64_t kmask(size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return n >= 6 ? ~0ull : ~0ull << (8 * (6 - n));
+#else
+	return n >= 6 ? ~0ull : ~0ull >> (8 * (6 - n));
+#endif
+}
+
+static fx_kw kw_make(const char *k)
+{
+	size_t n = strlen(k);
+	uint8_t b[8] = {'"'};
+	for (size_t i = 0; i < 7 && i < n; i++)
+		b[i + 1] = (uint8_t)k[i];
+	if (n < 7)
+		b[n + 1] = '"';
+	fx_kw kw = {0, (uint32_t)n, 0};
+	memcpy(&kw.w, b, 8);
+	kw.w &= kmask(n);
+	return kw;
+}
+
+/* Key words of whole tables (a def's rows, a layout's bitfields, a name list), one array per table
+ * in a per-thread arena, found by the table's address; all dropped between records when the arena
+ * is half full or a section type was unregistered (a table's memory may then be reused). */
+#define FX_KW_ARENA 4096u
+#define FX_KW_TABS 1024u
+static _Thread_local fx_kw kw_arena[FX_KW_ARENA];
+static _Thread_local struct {
+	const void *owner;
+	uint32_t at;
+} kw_tabs[FX_KW_TABS];
+static _Thread_local uint32_t kw_used, kw_ntabs;
+static _Thread_local unsigned kw_gen;
+
+static bool linked(const whea_field *f);
+
+/* The key words of n entries of `stride` bytes at owner, each with its key pointer at keyoff
+ * (n = SIZE_MAX: up to the first NULL key); fields: also linked(). NULL if the table is too big. */
+static void kw_reset(void)
+{
+	memset(kw_tabs, 0, sizeof kw_tabs);
+	kw_used = kw_ntabs = 0;
+}
+
+/* Called once per record, before any table is looked up (pointers into the arena stay valid for
+ * the rest of the record): tables of unregistered types go, and a fuller arena starts afresh. */
+static void kw_start_record(void)
+{
+	unsigned gen = whea_registry_generation();
+	if (gen != kw_gen || kw_ntabs >= FX_KW_TABS / 2 || kw_used >= FX_KW_ARENA / 2)
+		kw_reset(), kw_gen = gen;
+}
+
+static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
+{
+	if (kw_ntabs >= FX_KW_TABS - 1)
+		return NULL;
+	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 54);
+	while (kw_tabs[h].owner)
+		h = (h + 1) & (FX_KW_TABS - 1);
+	const char *base = owner;
+	if (n == SIZE_MAX)
+		for (n = 0; *(const char *const *)(base + n * stride + keyoff); n++)
+			;
+	if (n > FX_KW_ARENA - kw_used)
+		return NULL; /* the callers do without */
+	fx_kw *t = kw_arena + kw_used;
+	for (size_t i = 0; i < n; i++) {
+		t[i] = kw_make(*(const char *const *)(base + i * stride + keyoff));
+		if (fields)
+			t[i].linked = linked((const whea_field *)(const void *)(base + i * stride));
+	}
+	kw_tabs[h].owner = owner, kw_tabs[h].at = kw_used;
+	kw_used += (uint32_t)n, kw_ntabs++;
+	return t;
+}
+
+static inline const fx_kw *kw_table(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
+{
+	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 54);
+	for (; kw_tabs[h].owner; h = (h + 1) & (FX_KW_TABS - 1))
+		if (kw_tabs[h].owner == owner)
+			return kw_arena + kw_tabs[h].at;
+	return kw_build(owner, n, stride, keyoff, fields);
+}
+
+static inline const fx_kw *kw_fields(const whea_def *d)
+{
+	return d->nfields ? kw_table(d->fields, d->nfields, sizeof *d->fields, offsetof(whea_field, key), true) : NULL;
+}
+
+static inline const fx_kw *kw_bits(const whea_def *d)
+{
+	return d->nbits ? kw_table(d->bits, d->nbits, sizeof *d->bits, offsetof(whea_bitfield, key), false) : NULL;
+}
+
+static inline const fx_kw *kw_names(const whea_name *nm)
+{
+	return nm ? kw_table(nm, SIZE_MAX, sizeof *nm, offsetof(whea_name, name), false) : NULL;
+}
+
+/* strlen of a table key, cached by address. */
 static _Thread_local struct {
 	const char *k;
 	size_t n;
@@ -193,10 +306,28 @@ static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && same(p + 1, k, kl);
 }
 
+/* is_key() for table key k through its key word. */
+static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
+{
+	size_t n = c->n;
+	if (x->end - p < 8 || (size_t)(x->end - p) <= n + 2)
+		return is_key(x, p, k, n);
+	uint64_t u;
+	memcpy(&u, p, 8);
+	if ((u & kmask(n)) != c->w)
+		return false;
+	return n <= 6 || (p[n + 1] == '"' && same(p + 8, k + 7, n - 7));
+}
+
 /* Consumes a key of n characters (checked by is_key) and the colon. */
 static inline void eat_key(fx *x, const char **pp, size_t n)
 {
-	const char *p = ws(x, *pp + n + 2);
+	const char *p = *pp + n + 2;
+	if (x->end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
+		*pp = p + 1;
+		return;
+	}
+	p = ws(x, p);
 	if (peek(x, p) != ':')
 		bail(x);
 	*pp = ws(x, p + 1);
@@ -209,6 +340,17 @@ static inline bool key(fx *x, const char **pp, const char *k, size_t kl)
 	eat_key(x, pp, kl);
 	return true;
 }
+/* key() for table key k with key word c (NULL: none). */
+static inline bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
+{
+	if (!c)
+		return key(x, pp, k, klen(k));
+	if (!is_keyw(x, *pp, k, c))
+		return false;
+	eat_key(x, pp, c->n);
+	return true;
+}
+
 #define KEY(x, pp, lit) key((x), (pp), (lit), sizeof(lit) - 1)
 
 /* After a member's value: the cursor ends at the next key or at '}'. */
@@ -678,8 +820,9 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
+	const fx_kw *kw = kw_names(names);
 	for (const whea_name *nm = names; nm && nm->name; nm++) {
-		if (!key(x, pp, nm->name, klen(nm->name)))
+		if (!keyw(x, pp, nm->name, kw ? kw + (nm - names) : NULL))
 			continue;
 		if (boolean(x, pp) && nm->value < 64)
 			v |= 1ull << nm->value;
@@ -699,9 +842,10 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
+	const fx_kw *kw = kw_bits(layout);
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
-		if (!key(x, pp, b->key, klen(b->key)))
+		if (!keyw(x, pp, b->key, kw ? kw + i : NULL))
 			continue;
 		if (hv) {
 			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
@@ -887,14 +1031,14 @@ static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base
 }
 
 /* One present row, its key still ahead at *pp; consumes key(s) and value(s). Returns the row's size. */
-static size_t enc_row(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, size_t base, size_t off, size_t len)
 {
 	size_t room = len > off ? len - off : 0;
 	if (f->kind == WHEA_K_TIMESTAMP) {
 		enc_time(x, f, pp, base + off);
 		return f->size;
 	}
-	eat_key(x, pp, klen(f->key));
+	eat_key(x, pp, kl);
 	size_t size = f->size;
 	switch (f->kind) {
 	case WHEA_K_UINT:
@@ -935,18 +1079,17 @@ static size_t enc_row(fx *x, const whea_field *f, const char **pp, size_t base, 
 }
 
 /* Is row f's member next at p? (A timestamp by its key or its "Raw" twin.) */
-static inline bool has_row(const fx *x, const char *p, const whea_field *f)
+static inline bool has_row(const fx *x, const char *p, const whea_field *f, const fx_kw *c)
 {
 	if (peek(x, p) != '"')
 		return false;
-	size_t kl = klen(f->key);
 	if (f->kind == WHEA_K_TIMESTAMP)
-		return is_key(x, p, f->key, kl) || is_key2(x, p, f->key, kl, "Raw", 3);
-	return is_key(x, p, f->key, kl);
+		return is_keyw(x, p, f->key, c) || is_key2(x, p, f->key, c->n, "Raw", 3);
+	return is_keyw(x, p, f->key, c);
 }
 
 /* A row whose bytes or place depend on other rows (hooks, variable size or place). */
-static inline bool linked(const whea_field *f)
+static bool linked(const whea_field *f)
 {
 	return f->select || f->kind == WHEA_K_ARRAY || f->off == WHEA_OFF_NEXT || f->size == 0;
 }
@@ -954,13 +1097,15 @@ static inline bool linked(const whea_field *f)
 /* Rows of d listed in `rows` (bit i = row i) that the object at *pp holds (in table order). */
 static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, size_t base, size_t len)
 {
+	const fx_kw *kw = kw_fields(d);
 	for (; rows; rows &= rows - 1) {
-		const whea_field *f = &d->fields[__builtin_ctzll(rows)];
-		if (!has_row(x, *pp, f))
+		unsigned i = (unsigned)__builtin_ctzll(rows);
+		const whea_field *f = &d->fields[i];
+		if (!has_row(x, *pp, f, &kw[i]))
 			continue;
 		if (f->size && f->off + f->size > len)
 			bail(x);
-		enc_row(x, f, pp, base, f->off, len);
+		enc_row(x, f, kw[i].n, pp, base, f->off, len);
 	}
 }
 
@@ -999,9 +1144,12 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	bool vb_given = false;
 	uint64_t derived = 0;
 	size_t cursor = 0, end = 0;
+	const fx_kw *kw = kw_fields(d);
+	if (!kw && d->nfields)
+		bail(x);
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		bool dep = linked(f);
+		bool dep = kw[i].linked;
 		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
 		/* A row that writes from off upwards (arrays, open-ended and OFF_NEXT rows) where a waiting
 		 * row may lie: look up "notValid" now and catch up. A select hook past the waiting rows
@@ -1018,12 +1166,12 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			}
 			pending = 0, nrecheck = 0;
 		}
-		if (pending && f->select && has_row(x, *pp, f)) {
+		if (pending && f->select && has_row(x, *pp, f, &kw[i])) {
 			rc[nrecheck].f = f, rc[nrecheck].sub = row_sub(x, f, base, len);
 			nrecheck++;
 		}
 		const char **src = pp;
-		bool n = has_row(x, *pp, f), from_invalid = false;
+		bool n = has_row(x, *pp, f, &kw[i]), from_invalid = false;
 		if (!n && f->valid) {
 			if (nv_state == 0 && !dep && i < 64) {
 				pending |= 1ull << i;
@@ -1041,7 +1189,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 					}
 					pending = 0, nrecheck = 0;
 				}
-				if (nv_state == 2 && has_row(x, nv, f))
+				if (nv_state == 2 && has_row(x, nv, f, &kw[i]))
 					n = from_invalid = true, src = &nv;
 			}
 		}
@@ -1050,7 +1198,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
 				bail(x);
 			if (n)
-				size = enc_row(x, f, src, base, off, len);
+				size = enc_row(x, f, kw[i].n, src, base, off, len);
 			else
 				size = 0;
 			if (n && f->valid && !from_invalid)
@@ -1310,6 +1458,7 @@ int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t
 	x.out = fx_buf;
 	x.need = x.zeroed = 0;
 	x.depth = x.jdepth = 0;
+	kw_start_record();
 	if (setjmp(x.bail))
 		return 1;
 	size_t n = enc_record(&x, json);
