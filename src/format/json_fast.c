@@ -81,7 +81,14 @@ static inline void put_int(fx *x, size_t at, uint64_t v, unsigned size)
 		return;
 	if (size > 8)
 		bail(x);
-	whea_stN(room_at(x, at, size), v, size);
+	uint8_t *d = room_at(x, at, size);
+	switch (size) {
+	case 1: d[0] = (uint8_t)v; break;
+	case 2: whea_st16(d, (uint16_t)v); break;
+	case 4: whea_st32(d, (uint32_t)v); break;
+	case 8: whea_st64(d, v); break;
+	default: whea_stN(d, v, size); break;
+	}
 	wrote(x, at, size);
 }
 
@@ -356,7 +363,12 @@ static inline bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
 /* After a member's value: the cursor ends at the next key or at '}'. */
 static inline void next(fx *x, const char **pp)
 {
-	const char *p = ws(x, *pp);
+	const char *p = *pp;
+	if (x->end - p >= 2 && p[0] == ',' && p[1] == '"') { /* compact JSON */
+		*pp = p + 1;
+		return;
+	}
+	p = ws(x, p);
 	char c = peek(x, p);
 	if (c == ',') {
 		p = ws(x, p + 1);
@@ -403,6 +415,9 @@ static bool arr_next(fx *x, const char **pp)
 	return false;
 }
 
+/* Characters that would continue a number as a fraction or exponent. */
+static const uint8_t num_end_bad[256] = {['.'] = 1, ['e'] = 1, ['E'] = 1};
+
 /* A JSON number made of decimal digits only, up to 2^64-1 (what whea_json_u64 accepts of numbers). */
 static uint64_t num(fx *x, const char **pp)
 {
@@ -416,15 +431,18 @@ static uint64_t num(fx *x, const char **pp)
 		if (p < e && (unsigned)(*p - '0') <= 9)
 			bail(x); /* a leading zero: a syntax error */
 	} else {
-		int n = 1;
-		while (p < e && (d = (unsigned)(*p - '0')) <= 9) {
-			if (++n >= 20 && (n > 20 || v > (UINT64_MAX - d) / 10))
+		const char *lim = e - p > 18 ? p + 18 : e; /* 19 digits always fit */
+		while (p < lim && (d = (unsigned)(*p - '0')) <= 9)
+			v = v * 10 + d, p++;
+		if (p < e && (d = (unsigned)(*p - '0')) <= 9) { /* the 20th digit */
+			if (v > (UINT64_MAX - d) / 10)
 				bail(x);
-			v = v * 10 + d;
-			p++;
+			v = v * 10 + d, p++;
+			if (p < e && (unsigned)(*p - '0') <= 9)
+				bail(x);
 		}
 	}
-	if (p < e && (*p == '.' || *p == 'e' || *p == 'E'))
+	if (p < e && num_end_bad[(uint8_t)*p])
 		bail(x);
 	*pp = p;
 	return v;
