@@ -34,6 +34,8 @@ typedef struct fx {
 	size_t need;   /* highest offset written */
 	size_t zeroed; /* out[0..zeroed) holds what was written, zeros elsewhere (as in json_encode.c) */
 	int depth, jdepth;
+	const whea_field *forced_f; /* row_sub() answers forced_sub for this row */
+	const whea_def *forced_sub;
 	jmp_buf bail;
 } fx;
 
@@ -107,6 +109,8 @@ static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t l
 {
 	if (!f->select)
 		return f->sub;
+	if (f == x->forced_f)
+		return x->forced_sub;
 	size_t a;
 	const uint8_t *p = view(x, base, len, &a);
 	return f->select(p, a);
@@ -1147,8 +1151,40 @@ static bool linked(const whea_field *f)
 	return f->select || f->kind == WHEA_K_ARRAY || f->off == WHEA_OFF_NEXT || f->size == 0;
 }
 
+/* A gated row with a select hook, missing from its object, that waits for "notValid" like the
+ * rows before it: the struct's bytes as they were at its place in the table, so that its hook can
+ * be asked then what the DOM path asks it (with the waiting rows before it filled in). */
+#define FX_SNAP 1024u
+typedef struct fx_snap {
+	unsigned row;    /* its index; FX_NO_SNAP = none */
+	uint64_t before; /* the rows that waited before it */
+	size_t n;
+	uint8_t b[FX_SNAP];
+} fx_snap;
+#define FX_NO_SNAP 0xffffu
+
+/* The layout the hook of row `s->row` chooses in the DOM path's state (see fx_snap), which must
+ * also be the one it chooses now. */
+static const whea_def *snap_sub(fx *x, const whea_def *d, fx_snap *s, size_t base)
+{
+	for (uint64_t r = s->before; r; r &= r - 1) {
+		const whea_field *g = &d->fields[__builtin_ctzll(r)];
+		if (g->off < s->n) {
+			size_t k = g->size < s->n - g->off ? g->size : s->n - g->off, a;
+			memcpy(s->b + g->off, view(x, base + g->off, k, &a), k);
+		}
+	}
+	const whea_field *f = &d->fields[s->row];
+	const whea_def *sub = f->select(s->b, s->n);
+	size_t a;
+	const uint8_t *now = view(x, base, s->n, &a);
+	if (f->select(now, a) != sub)
+		bail(x); /* the rows read since its place change its layout: leave it to the DOM path */
+	return sub;
+}
+
 /* Rows of d listed in `rows` (bit i = row i) that the object at *pp holds (in table order). */
-static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, size_t base, size_t len)
+static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, size_t base, size_t len, fx_snap *snap)
 {
 	const fx_kw *kw = kw_fields(d);
 	for (; rows; rows &= rows - 1) {
@@ -1158,7 +1194,10 @@ static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, 
 			continue;
 		if (f->size && f->off + f->size > len)
 			bail(x);
+		if (i == snap->row)
+			x->forced_f = f, x->forced_sub = snap_sub(x, d, snap, base);
 		enc_row(x, f, kw[i].n, pp, base, f->off, len);
+		x->forced_f = NULL;
 	}
 }
 
@@ -1188,6 +1227,8 @@ static void recheck_selects(fx *x, const fx_recheck *rc, unsigned n, size_t base
 static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, size_t len, uint64_t *mask)
 {
 	fx_recheck rc[FX_MAX_RECHECK];        /* select hooks asked before rows that wait */
+	fx_snap snap;                         /* a select row that waits */
+	snap.row = FX_NO_SNAP;
 	unsigned nrecheck = 0;
 	const char *nv = NULL, *nv_at = NULL; /* cursor in, and start of, "notValid" */
 	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
@@ -1214,7 +1255,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			if (nv_at) {
 				nv = nv_at;
 				obj_open(x, &nv);
-				rows_from(x, d, &nv, pending, base, len);
+				rows_from(x, d, &nv, pending, base, len, &snap);
 				recheck_selects(x, rc, nrecheck, base, len);
 			}
 			pending = 0, nrecheck = 0;
@@ -1226,7 +1267,15 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 		const char **src = pp;
 		bool n = has_row(x, *pp, f, &kw[i]), from_invalid = false;
 		if (!n && f->valid) {
-			if (nv_state == 0 && !dep && i < 64) {
+			bool fixed = f->off != WHEA_OFF_NEXT && f->size && f->kind != WHEA_K_ARRAY;
+			size_t a = 0;
+			if (nv_state == 0 && dep && fixed && f->select && snap.row == FX_NO_SNAP && i < 64 &&
+			    off >= pend_end && len <= FX_SNAP) { /* its hook's view now: see fx_snap */
+				const uint8_t *v = view(x, base, len, &a);
+				memcpy(snap.b, v, a);
+				snap.row = i, snap.before = pending, snap.n = a;
+			}
+			if (nv_state == 0 && (!dep || snap.row == i) && i < 64) {
 				pending |= 1ull << i;
 				if (f->off + f->size > pend_end)
 					pend_end = f->off + f->size;
@@ -1237,7 +1286,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 					if (nv_at) {
 						nv = nv_at;
 						obj_open(x, &nv);
-						rows_from(x, d, &nv, pending, base, len);
+						rows_from(x, d, &nv, pending, base, len, &snap);
 						recheck_selects(x, rc, nrecheck, base, len);
 					}
 					pending = 0, nrecheck = 0;
@@ -1280,7 +1329,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			*pp = nv;
 		} else if (nv_state == 0) { /* the rows that waited for it */
 			obj_open(x, pp);
-			rows_from(x, d, pp, pending, base, len);
+			rows_from(x, d, pp, pending, base, len, &snap);
 			obj_close(x, pp);
 			recheck_selects(x, rc, nrecheck, base, len);
 		} else {
@@ -1511,6 +1560,7 @@ int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t
 	x.out = fx_buf;
 	x.need = x.zeroed = 0;
 	x.depth = x.jdepth = 0;
+	x.forced_f = NULL, x.forced_sub = NULL;
 	kw_start_record();
 	if (setjmp(x.bail))
 		return 1;
