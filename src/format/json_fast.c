@@ -460,19 +460,23 @@ static bool arr_next(fx *x, const char **pp)
 static const uint8_t num_end_bad[256] = {['.'] = 1, ['e'] = 1, ['E'] = 1};
 
 /* A JSON number made of decimal digits only, up to 2^64-1 (what whea_json_u64 accepts of numbers). */
-static uint64_t num(fx *x, const char **pp)
+/* The number that starts at s, its digits before p already read (value v; none or up to 16, the
+ * first not '0'), a character at a time. */
+static uint64_t num_slow(fx *x, const char **pp, const char *s, const char *p, uint64_t v)
 {
-	const char *p = *pp, *e = x->end;
-	unsigned d = p < e ? (unsigned)(*p - '0') : 10u;
-	if (d > 9)
-		bail(x);
-	uint64_t v = d;
-	p++;
-	if (v == 0) {
-		if (p < e && (unsigned)(*p - '0') <= 9)
+	const char *e = x->end;
+	unsigned d;
+	if (p == s) {
+		d = p < e ? (unsigned)(*p - '0') : 10u;
+		if (d > 9)
+			bail(x);
+		v = d, p++;
+		if (v == 0 && p < e && (unsigned)(*p - '0') <= 9)
 			bail(x); /* a leading zero: a syntax error */
-	} else {
-		const char *lim = e - p > 18 ? p + 18 : e; /* 19 digits always fit */
+	}
+	if (v) {
+		size_t left = 19 - (size_t)(p - s); /* 19 digits always fit */
+		const char *lim = (size_t)(e - p) > left ? p + left : e;
 		while (p < lim && (d = (unsigned)(*p - '0')) <= 9)
 			v = v * 10 + d, p++;
 		if (p < e && (d = (unsigned)(*p - '0')) <= 9) { /* the 20th digit */
@@ -487,6 +491,70 @@ static uint64_t num(fx *x, const char **pp)
 		bail(x);
 	*pp = p;
 	return v;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FX_SWAR_DIGITS 1
+/* How many of the 8 characters in w (little-endian) are digits before the first other one. */
+static inline unsigned digits8(uint64_t w)
+{
+	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
+	/* nonzero bytes: not a digit (a byte after the first of those may be flagged wrongly) */
+	uint64_t nd = ((w & hi) ^ zeros) | (((w + 0x0606060606060606ull) & hi) ^ zeros);
+	return nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
+}
+
+/* The value of the first k (1..8) characters of w, all digits. */
+static inline uint64_t value8(uint64_t w, unsigned k)
+{
+	/* the digits in the top k bytes (leading zeros below), then pairs, quads and all eight */
+	uint64_t d = (w - 0x3030303030303030ull) << (8 * (8 - k));
+	d = d * 10 + (d >> 8);
+	return ((d & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+		((d >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >> 32;
+}
+#endif
+
+static uint64_t num(fx *x, const char **pp)
+{
+	const char *p = *pp, *e = x->end;
+	if (e - p >= 2) { /* one digit (the most common value) */
+		unsigned d0 = (unsigned)(p[0] - '0'), d1 = (unsigned)(p[1] - '0');
+		if (d0 <= 9 && d1 > 9) {
+			if (num_end_bad[(uint8_t)p[1]])
+				bail(x);
+			*pp = p + 1;
+			return d0;
+		}
+	}
+	if (p >= e || *p == '0')
+		return num_slow(x, pp, p, p, 0); /* a leading zero (an error unless alone), or nothing */
+	uint64_t v = 0;
+#ifdef FX_SWAR_DIGITS
+	/* 16 digits at most, 8 at a time: they fit without a check */
+	static const uint32_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+	const char *s = p;
+	while (e - p >= 8 && p - s < 16) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		unsigned k = digits8(w);
+		if (k == 8) {
+			v = v * 100000000u + value8(w, 8), p += 8;
+			continue;
+		}
+		if (k == 0 && p == s)
+			bail(x);
+		if (k)
+			v = v * pow10[k] + value8(w, k), p += k;
+		if (num_end_bad[(uint8_t)*p])
+			bail(x);
+		*pp = p;
+		return v;
+	}
+	return num_slow(x, pp, s, p, v);
+#else
+	return num_slow(x, pp, p, p, 0);
+#endif
 }
 
 static bool boolean(fx *x, const char **pp)
