@@ -196,10 +196,11 @@ static inline void obj_close(fx *x, const char **pp)
 	x->jdepth--;
 }
 
-/* A table key as it starts in the text: its length and the first 8 bytes of '"' key '"' (those
- * past the closing quote zero), so most keys are told apart by one 8-byte compare. */
+/* A table key as it starts in the text: its length and the first 16 bytes of '"' key '"' (those
+ * past the closing quote zero), so most keys are told apart by one or two 8-byte compares. */
 typedef struct fx_kw {
-	uint64_t w;
+	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
+	uint64_t m, m2;  /* which of their bytes belong to the key */
 	uint32_t n;
 	uint32_t linked; /* for rows: linked() */
 } fx_kw;
@@ -214,17 +215,32 @@ static inline uint64_t kmask(size_t n)
 #endif
 }
 
+/* The same for the second 8 bytes (keys of 7 characters or more). */
+static inline uint64_t kmask2(size_t n)
+{
+	size_t b = n > 6 ? n - 6 : 0; /* key bytes past the first 8: n + 2 - 8 */
+	if (b >= 8)
+		return ~0ull;
+	if (b == 0)
+		return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return ~0ull << (8 * (8 - b));
+#else
+	return ~0ull >> (8 * (8 - b));
+#endif
+}
+
 static fx_kw kw_make(const char *k)
 {
 	size_t n = strlen(k);
-	uint8_t b[8] = {'"'};
-	for (size_t i = 0; i < 7 && i < n; i++)
+	uint8_t b[16] = {'"'};
+	for (size_t i = 0; i < 15 && i < n; i++)
 		b[i + 1] = (uint8_t)k[i];
-	if (n < 7)
+	if (n < 15)
 		b[n + 1] = '"';
-	fx_kw kw = {0, (uint32_t)n, 0};
-	memcpy(&kw.w, b, 8);
-	kw.w &= kmask(n);
+	fx_kw kw = {0, 0, kmask(n), kmask2(n), (uint32_t)n, 0};
+	memcpy(&kw.w, b, 8), memcpy(&kw.w2, b + 8, 8);
+	kw.w &= kw.m, kw.w2 &= kw.m2;
 	return kw;
 }
 
@@ -358,13 +374,18 @@ static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
 {
 	size_t n = c->n;
-	if (x->end - p < 8 || (size_t)(x->end - p) <= n + 2)
+	if (x->end - p < 16 || (size_t)(x->end - p) <= n + 2)
 		return is_key(x, p, k, n);
 	uint64_t u;
 	memcpy(&u, p, 8);
-	if ((u & kmask(n)) != c->w)
+	if ((u & c->m) != c->w)
 		return false;
-	return n <= 6 || (p[n + 1] == '"' && same(p + 8, k + 7, n - 7));
+	if (n <= 6)
+		return true;
+	memcpy(&u, p + 8, 8);
+	if ((u & c->m2) != c->w2)
+		return false;
+	return n <= 14 || (p[n + 1] == '"' && same(p + 16, k + 15, n - 15));
 }
 
 /* Consumes a key of n characters (checked by is_key) and the colon. */
