@@ -202,7 +202,8 @@ typedef struct fx_kw {
 	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
 	uint64_t m, m2;  /* which of their bytes belong to the key */
 	uint32_t n;
-	uint32_t linked; /* for rows: linked() */
+	uint16_t linked; /* for rows: linked() */
+	uint16_t plain;  /* for rows: a plain number (plain_int()) */
 } fx_kw;
 
 /* The mask of the bytes of fx_kw.w that belong to a key of n characters. */
@@ -238,7 +239,7 @@ static fx_kw kw_make(const char *k)
 		b[i + 1] = (uint8_t)k[i];
 	if (n < 15)
 		b[n + 1] = '"';
-	fx_kw kw = {0, 0, kmask(n), kmask2(n), (uint32_t)n, 0};
+	fx_kw kw = {0, 0, kmask(n), kmask2(n), (uint32_t)n, 0, 0};
 	memcpy(&kw.w, b, 8), memcpy(&kw.w2, b + 8, 8);
 	kw.w &= kw.m, kw.w2 &= kw.m2;
 	return kw;
@@ -258,6 +259,17 @@ static _Thread_local uint32_t kw_used, kw_ntabs;
 static _Thread_local unsigned kw_gen;
 
 static bool linked(const whea_field *f);
+
+/* A row whose value can only be a plain number of 1, 2, 4 or 8 bytes (no names, bitfields, hooks
+ * or other forms), as enc_integer() would read it. */
+static bool plain_int(const whea_field *f)
+{
+	if (f->kind != WHEA_K_UINT && f->kind != WHEA_K_VALIDBITS)
+		return false;
+	if (f->select || f->fmt == WHEA_FMT_BCDREV || (f->kind == WHEA_K_UINT && f->sub && f->sub->nbits))
+		return false;
+	return f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8;
+}
 
 /* The key words of n entries of `stride` bytes at owner, each with its key pointer at keyoff
  * (n = SIZE_MAX: up to the first NULL key); fields: also linked(). NULL if the table is too big. */
@@ -292,8 +304,10 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 	fx_kw *t = kw_arena + kw_used;
 	for (size_t i = 0; i < n; i++) {
 		t[i] = kw_make(*(const char *const *)(base + i * stride + keyoff));
-		if (fields)
-			t[i].linked = linked((const whea_field *)(const void *)(base + i * stride));
+		if (fields) {
+			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
+			t[i].linked = linked(f), t[i].plain = plain_int(f);
+		}
 	}
 	kw_tabs[h].owner = owner, kw_tabs[h].at = kw_used;
 	kw_used += (uint32_t)n, kw_ntabs++;
@@ -1388,7 +1402,14 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 		if (f->kind == WHEA_K_ARRAY || n) {
 			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
 				bail(x);
-			if (n)
+			if (n && kw[i].plain) { /* enc_row() of a plain number, inline */
+				eat_key(x, src, kw[i].n);
+				uint64_t v = num(x, src);
+				if (!fits(f->size, v))
+					bail(x);
+				put_int(x, base + off, v, f->size);
+				next(x, src);
+			} else if (n)
 				size = enc_row(x, f, kw[i].n, src, base, off, len);
 			else
 				size = 0;
