@@ -22,6 +22,12 @@
 #include "util/le.h"
 #include "whea/format.h"
 
+#if defined(__GNUC__)
+#define FX_INLINE inline __attribute__((always_inline))
+#else
+#define FX_INLINE inline
+#endif
+
 #define FX_CAP 65536u        /* output buffer: larger records take the DOM path */
 #define FX_MAX_SECTIONS 64u
 #define FX_MAX_JDEPTH 56     /* JSON nesting (the DOM parser allows 64) */
@@ -436,15 +442,10 @@ static inline bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
 
 #define KEY(x, pp, lit) key((x), (pp), (lit), sizeof(lit) - 1)
 
-/* After a member's value: the cursor ends at the next key or at '}'. */
-static inline void next(fx *x, const char **pp)
+/* next() past whitespace. */
+static void next_ws(fx *x, const char **pp)
 {
-	const char *p = *pp;
-	if (x->end - p >= 2 && p[0] == ',' && p[1] == '"') { /* compact JSON */
-		*pp = p + 1;
-		return;
-	}
-	p = ws(x, p);
+	const char *p = ws(x, *pp);
 	char c = peek(x, p);
 	if (c == ',') {
 		p = ws(x, p + 1);
@@ -454,6 +455,19 @@ static inline void next(fx *x, const char **pp)
 		bail(x);
 	}
 	*pp = p;
+}
+
+/* After a member's value: the cursor ends at the next key or at '}'. */
+static FX_INLINE void next(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	if (x->end - p >= 2 && p[0] == ',' && p[1] == '"') { /* compact JSON */
+		*pp = p + 1;
+		return;
+	}
+	if (p < x->end && *p == '}')
+		return;
+	next_ws(x, pp);
 }
 
 /* Opens an array: false (and consumed) when it is empty, else the cursor is at the first element. */
@@ -592,10 +606,11 @@ static uint64_t num(fx *x, const char **pp)
 #endif
 }
 
-static bool boolean(fx *x, const char **pp)
+static FX_INLINE bool boolean(fx *x, const char **pp)
 {
 	const char *p = *pp;
-	if (x->end - p >= 4 && memcmp(p, "true", 4) == 0) {
+	uint32_t w;
+	if (x->end - p >= 4 && (memcpy(&w, p, 4), memcmp(&w, "true", 4) == 0)) {
 		*pp = p + 4;
 		return true;
 	}
