@@ -422,7 +422,7 @@ static inline void eat_key(fx *x, const char **pp, size_t n)
 	*pp = ws(x, p + 1);
 }
 
-static inline bool key(fx *x, const char **pp, const char *k, size_t kl)
+static FX_INLINE bool key(fx *x, const char **pp, const char *k, size_t kl)
 {
 	if (!is_key(x, *pp, k, kl))
 		return false;
