@@ -182,7 +182,7 @@ static inline const char *plain_run(const char *p, const char *e)
 }
 
 /* Opens an object: the cursor ends at its first key or at '}'. */
-static void obj_open(fx *x, const char **pp)
+static FX_INLINE void obj_open(fx *x, const char **pp)
 {
 	const char *p = *pp;
 	if (peek(x, p) != '{' || ++x->jdepth > FX_MAX_JDEPTH)
