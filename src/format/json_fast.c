@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+/* WHEA_JSON_PORTABLE (for testing) leaves out SSE2 and the little-endian digit words. */
+#if defined(__SSE2__) && !defined(WHEA_JSON_PORTABLE)
+#define FX_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -151,7 +153,7 @@ static const uint8_t plain[256] = {
  * (every x86-64 has it), 8 at a time elsewhere. */
 static inline const char *plain_run(const char *p, const char *e)
 {
-#if defined(__SSE2__)
+#ifdef FX_SSE2
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
 	while (e - p >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -542,7 +544,7 @@ static uint64_t num_slow(fx *x, const char **pp, const char *s, const char *p, u
 	return v;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(WHEA_JSON_PORTABLE)
 #define FX_SWAR_DIGITS 1
 /* How many of the 8 characters in w (little-endian) are digits before the first other one. */
 static inline unsigned digits8(uint64_t w)
@@ -578,8 +580,8 @@ static uint64_t num(fx *x, const char **pp)
 	}
 	if (p >= e || *p == '0')
 		return num_slow(x, pp, p, p, 0); /* a leading zero (an error unless alone), or nothing */
-	uint64_t v = 0;
 #ifdef FX_SWAR_DIGITS
+	uint64_t v = 0;
 	/* 16 digits at most, 8 at a time: they fit without a check */
 	static const uint32_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
 	const char *s = p;
