@@ -1040,6 +1040,35 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	return hv ? val : v;
 }
 
+#ifdef FX_SSE2
+/* 16 hex digits of v as values, with *ok = all of them are hex digits. */
+static inline __m128i hex_nibbles(__m128i v, unsigned *ok)
+{
+	const __m128i bias = _mm_set1_epi8((char)0x80);
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+	/* unsigned d < 10 and l < 6, as signed compares after flipping the top bit */
+	__m128i isd = _mm_cmplt_epi8(_mm_xor_si128(d, bias), _mm_set1_epi8((char)(0x80 + 10)));
+	__m128i isl = _mm_cmplt_epi8(_mm_xor_si128(l, bias), _mm_set1_epi8((char)(0x80 + 6)));
+	*ok &= (unsigned)_mm_movemask_epi8(_mm_or_si128(isd, isl));
+	return _mm_or_si128(_mm_and_si128(isd, d), _mm_and_si128(isl, _mm_add_epi8(l, _mm_set1_epi8(10))));
+}
+
+/* 32 hex digits at h as 16 bytes (pairs high nibble first); false if any is not a hex digit. */
+static inline bool hex16(const char *h, uint8_t out[16])
+{
+	unsigned ok = 0xffff;
+	__m128i a = hex_nibbles(_mm_loadu_si128((const __m128i *)(const void *)h), &ok);
+	__m128i b = hex_nibbles(_mm_loadu_si128((const __m128i *)(const void *)(h + 16)), &ok);
+	const __m128i low = _mm_set1_epi16(0x00ff);
+	/* each 16-bit lane holds a pair: first digit in its low byte */
+	a = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(a, low), 4), _mm_srli_epi16(a, 8));
+	b = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(b, low), 4), _mm_srli_epi16(b, 8));
+	_mm_storeu_si128((__m128i *)(void *)out, _mm_packus_epi16(a, b));
+	return ok == 0xffff;
+}
+#endif
+
 /* A GUID string "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (what whea_guid_parse accepts, without the
  * braced form). */
 static void guid_text(fx *x, const char **pp, whea_guid *g)
@@ -1050,6 +1079,19 @@ static void guid_text(fx *x, const char **pp, whea_guid *g)
 	    s[23] != '-')
 		bail(x);
 	*pp = s + 37; /* the other 32 characters are hex digits: a plain string */
+#ifdef FX_SSE2
+	char h[32]; /* the digits without the dashes */
+	memcpy(h, s, 8), memcpy(h + 8, s + 9, 4), memcpy(h + 12, s + 14, 4), memcpy(h + 16, s + 19, 4);
+	memcpy(h + 20, s + 24, 12);
+	uint8_t t[16];
+	if (!hex16(h, t))
+		bail(x);
+	static const uint8_t from[8] = {3, 2, 1, 0, 5, 4, 7, 6}; /* the first three fields little-endian */
+	for (int i = 0; i < 8; i++)
+		g->b[i] = t[from[i]];
+	memcpy(g->b + 8, t + 8, 8);
+	return;
+#endif
 	for (int i = 0; i < 16; i++) {
 		int hi = hexv(s[pos[i]]), lo = hexv(s[pos[i] + 1]);
 		if ((hi | lo) < 0)
