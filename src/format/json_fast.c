@@ -566,18 +566,9 @@ static inline uint64_t value8(uint64_t w, unsigned k)
 }
 #endif
 
-static uint64_t num(fx *x, const char **pp)
+static uint64_t num_long(fx *x, const char **pp)
 {
 	const char *p = *pp, *e = x->end;
-	if (e - p >= 2) { /* one digit (the most common value) */
-		unsigned d0 = (unsigned)(p[0] - '0'), d1 = (unsigned)(p[1] - '0');
-		if (d0 <= 9 && d1 > 9) {
-			if (num_end_bad[(uint8_t)p[1]])
-				bail(x);
-			*pp = p + 1;
-			return d0;
-		}
-	}
 	if (p >= e || *p == '0')
 		return num_slow(x, pp, p, p, 0); /* a leading zero (an error unless alone), or nothing */
 #ifdef FX_SWAR_DIGITS
@@ -606,6 +597,21 @@ static uint64_t num(fx *x, const char **pp)
 #else
 	return num_slow(x, pp, p, p, 0);
 #endif
+}
+
+static FX_INLINE uint64_t num(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	if (x->end - p >= 2) { /* one digit (the most common value) */
+		unsigned d0 = (unsigned)(p[0] - '0'), d1 = (unsigned)(p[1] - '0');
+		if (d0 <= 9 && d1 > 9) {
+			if (num_end_bad[(uint8_t)p[1]])
+				bail(x);
+			*pp = p + 1;
+			return d0;
+		}
+	}
+	return num_long(x, pp);
 }
 
 static FX_INLINE bool boolean(fx *x, const char **pp)
