@@ -396,7 +396,7 @@ static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
 {
 	size_t n = c->n;
-	if (x->end - p < 16 || (size_t)(x->end - p) <= n + 2)
+	if (x->end - p <= (ptrdiff_t)n + 16) /* near the end: 16 bytes and the key's closing quote */
 		return is_key(x, p, k, n);
 	uint64_t u;
 	memcpy(&u, p, 8);
@@ -1306,8 +1306,6 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 /* Is row f's member next at p? (A timestamp by its key or its "Raw" twin.) */
 static inline bool has_row(const fx *x, const char *p, const whea_field *f, const fx_kw *c)
 {
-	if (peek(x, p) != '"')
-		return false;
 	if (f->kind == WHEA_K_TIMESTAMP)
 		return is_keyw(x, p, f->key, c) || is_key2(x, p, f->key, c->n, "Raw", 3);
 	return is_keyw(x, p, f->key, c);
