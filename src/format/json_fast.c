@@ -4,8 +4,10 @@
  *
  * It only ever accepts what the DOM path accepts and produces the same bytes: every token is checked
  * as strictly as json_read.c checks it, each object's keys must come in table order (so none is
- * unknown or repeated), and every row is encoded in the DOM path's order (rows from "notValid" are
- * read at their place in the table through a second cursor). Anything else — escapes it does not
+ * unknown or repeated), and every row gets the bytes the DOM path gives it (rows from "notValid"
+ * wait for it where the order of the writes cannot matter, see enc_rows). Keys are compared as
+ * precomputed 8-byte words; strings, GUIDs and digit runs are scanned 8 or 16 bytes at a time
+ * (SSE2 where there is, plain C elsewhere). Anything else — escapes it does not
  * decode, non-ASCII text, unions, truncated sections, overlapping sections, records past 64 KiB, any
  * error — makes it give up (longjmp to whea_json_fast_encode, which returns 1) and the caller runs
  * the DOM path from the start. */
@@ -1388,8 +1390,11 @@ static void recheck_selects(fx *x, const fx_recheck *rc, unsigned n, size_t base
  *
  * A gated row missing from the object may be in "notValid", which json_write.c puts last. The DOM
  * path writes such rows at their place in the table; here they wait until "notValid" is reached
- * (they have fixed places and sizes, so the order of the writes does not matter) unless a row
- * that depends on other rows comes first: then "notValid" is looked up at once. */
+ * (they have fixed places and sizes, so the order of the writes does not matter). A select hook
+ * met meanwhile is asked again once they are written (fx_recheck), and a waiting row with a hook
+ * keeps a snapshot of the struct for it (fx_snap). Only a row that writes where waiting rows may
+ * lie (arrays, open-ended and OFF_NEXT rows), or a second hooked row that waits, makes "notValid"
+ * be looked up at once by a structural scan. */
 static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, size_t len, uint64_t *mask)
 {
 	fx_recheck rc[FX_MAX_RECHECK];        /* select hooks asked before rows that wait */
