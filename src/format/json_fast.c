@@ -1319,10 +1319,12 @@ static bool linked(const whea_field *f)
 	return f->select || f->kind == WHEA_K_ARRAY || f->off == WHEA_OFF_NEXT || f->size == 0;
 }
 
-/* A gated row with a select hook, missing from its object, that waits for "notValid" like the
- * rows before it: the struct's bytes as they were at its place in the table, so that its hook can
- * be asked then what the DOM path asks it (with the waiting rows before it filled in). */
-#define FX_SNAP 1024u
+/* A row with a select hook met while rows before it wait for "notValid": the struct's bytes as
+ * they were at its place in the table. With the waiting rows before it filled in (once they are
+ * written) they are the bytes the DOM path's hook reads (fixed rows do not overlap: whea_def_check),
+ * while the buffer by then also holds rows after it. Used for a waiting row with a hook (it is
+ * written later) and for hooked rows written at once (fx_recheck). */
+#define FX_SNAP 512u
 typedef struct fx_snap {
 	unsigned row;    /* its index; FX_NO_SNAP = none */
 	uint64_t before; /* the rows that waited before it */
@@ -1331,9 +1333,16 @@ typedef struct fx_snap {
 } fx_snap;
 #define FX_NO_SNAP 0xffffu
 
-/* The layout the hook of row `s->row` chooses in the DOM path's state (see fx_snap), which must
- * also be the one it chooses now. */
-static const whea_def *snap_sub(fx *x, const whea_def *d, fx_snap *s, size_t base)
+static void snap_take(fx *x, fx_snap *s, unsigned row, uint64_t before, size_t base, size_t len)
+{
+	size_t a;
+	const uint8_t *v = view(x, base, len, &a);
+	memcpy(s->b, v, a);
+	s->row = row, s->before = before, s->n = a;
+}
+
+/* The layout the hook of row s->row chooses in the DOM path's state (see fx_snap). */
+static const whea_def *snap_select(fx *x, const whea_def *d, fx_snap *s, size_t base)
 {
 	for (uint64_t r = s->before; r; r &= r - 1) {
 		const whea_field *g = &d->fields[__builtin_ctzll(r)];
@@ -1342,12 +1351,18 @@ static const whea_def *snap_sub(fx *x, const whea_def *d, fx_snap *s, size_t bas
 			memcpy(s->b + g->off, view(x, base + g->off, k, &a), k);
 		}
 	}
-	const whea_field *f = &d->fields[s->row];
-	const whea_def *sub = f->select(s->b, s->n);
+	return d->fields[s->row].select(s->b, s->n);
+}
+
+/* snap_select() for a waiting row about to be written, which must also be what the hook chooses
+ * now (a plain precaution: the DOM path's choice is the snapshot's). */
+static const whea_def *snap_sub(fx *x, const whea_def *d, fx_snap *s, size_t base)
+{
+	const whea_def *sub = snap_select(x, d, s, base);
 	size_t a;
 	const uint8_t *now = view(x, base, s->n, &a);
-	if (f->select(now, a) != sub)
-		bail(x); /* the rows read since its place change its layout: leave it to the DOM path */
+	if (d->fields[s->row].select(now, a) != sub)
+		bail(x);
 	return sub;
 }
 
@@ -1369,19 +1384,20 @@ static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, 
 	}
 }
 
-/* A select hook asked while rows that come before it in the table still waited for "notValid". */
+/* A select hook asked while rows that come before it in the table still waited for "notValid":
+ * with them as zeros (they are not written yet), and the snapshot to ask it again. */
 typedef struct fx_recheck {
-	const whea_field *f;
 	const whea_def *sub;
+	fx_snap snap;
 } fx_recheck;
-#define FX_MAX_RECHECK 4
+#define FX_MAX_RECHECK 2
 
-/* The waiting rows are written now: each hook must choose what it chose before, when it read them
- * as zeros (the DOM path asks it after them), or the fast path gives up. */
-static void recheck_selects(fx *x, const fx_recheck *rc, unsigned n, size_t base, size_t len)
+/* The waiting rows are written now: each hook must choose in the DOM path's state (its snapshot
+ * with them) what it chose without them, or the fast path gives up. */
+static void recheck_selects(fx *x, const whea_def *d, fx_recheck *rc, unsigned n, size_t base)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (row_sub(x, rc[i].f, base, len) != rc[i].sub)
+		if (snap_select(x, d, &rc[i].snap, base) != rc[i].sub)
 			bail(x);
 }
 
@@ -1420,32 +1436,29 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 		 * row may lie: look up "notValid" now and catch up. A select hook past the waiting rows
 		 * reads them as zeros now and is asked again once they are written (the same layout or
 		 * give up), so no scan is needed for it. */
-		if (pending && dep && (off < pend_end || (f->select && nrecheck == FX_MAX_RECHECK))) {
+		if (pending && dep && (off < pend_end || (f->select && (nrecheck == FX_MAX_RECHECK || len > FX_SNAP)))) {
 			nv_at = find_not_valid(x, *pp);
 			nv_state = nv_at ? 2 : 1;
 			if (nv_at) {
 				nv = nv_at;
 				obj_open(x, &nv);
 				rows_from(x, d, &nv, pending, base, len, &snap);
-				recheck_selects(x, rc, nrecheck, base, len);
+				recheck_selects(x, d, rc, nrecheck, base);
 			}
 			pending = 0, nrecheck = 0;
 		}
 		if (pending && f->select && has_row(x, *pp, f, &kw[i])) {
-			rc[nrecheck].f = f, rc[nrecheck].sub = row_sub(x, f, base, len);
+			snap_take(x, &rc[nrecheck].snap, i, pending, base, len);
+			rc[nrecheck].sub = row_sub(x, f, base, len);
 			nrecheck++;
 		}
 		const char **src = pp;
 		bool n = has_row(x, *pp, f, &kw[i]), from_invalid = false;
 		if (!n && f->valid) {
 			bool fixed = f->off != WHEA_OFF_NEXT && f->size && f->kind != WHEA_K_ARRAY;
-			size_t a = 0;
 			if (nv_state == 0 && dep && fixed && f->select && snap.row == FX_NO_SNAP && i < 64 &&
-			    off >= pend_end && len <= FX_SNAP) { /* its hook's view now: see fx_snap */
-				const uint8_t *v = view(x, base, len, &a);
-				memcpy(snap.b, v, a);
-				snap.row = i, snap.before = pending, snap.n = a;
-			}
+			    off >= pend_end && len <= FX_SNAP) /* its hook's view now: see fx_snap */
+				snap_take(x, &snap, i, pending, base, len);
 			if (nv_state == 0 && (!dep || snap.row == i) && i < 64) {
 				pending |= 1ull << i;
 				if (f->off + f->size > pend_end)
@@ -1458,7 +1471,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 						nv = nv_at;
 						obj_open(x, &nv);
 						rows_from(x, d, &nv, pending, base, len, &snap);
-						recheck_selects(x, rc, nrecheck, base, len);
+						recheck_selects(x, d, rc, nrecheck, base);
 					}
 					pending = 0, nrecheck = 0;
 				}
@@ -1509,7 +1522,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			obj_open(x, pp);
 			rows_from(x, d, pp, pending, base, len, &snap);
 			obj_close(x, pp);
-			recheck_selects(x, rc, nrecheck, base, len);
+			recheck_selects(x, d, rc, nrecheck, base);
 		} else {
 			bail(x);
 		}
