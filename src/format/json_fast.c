@@ -4,19 +4,33 @@
  *
  * It only ever accepts what the DOM path accepts and produces the same bytes: every token is checked
  * as strictly as json_read.c checks it, each object's keys must come in table order (so none is
- * unknown or repeated), and every row is encoded in the DOM path's order (rows from "notValid" are
- * read at their place in the table through a second cursor). Anything else — escapes it does not
+ * unknown or repeated), and every row gets the bytes the DOM path gives it (rows from "notValid"
+ * wait for it where the order of the writes cannot matter, see enc_rows). Keys are compared as
+ * precomputed 8-byte words; strings, GUIDs and digit runs are scanned 8 or 16 bytes at a time
+ * (SSE2 where there is, plain C elsewhere). Anything else — escapes it does not
  * decode, non-ASCII text, unions, truncated sections, overlapping sections, records past 64 KiB, any
  * error — makes it give up (longjmp to whea_json_fast_encode, which returns 1) and the caller runs
  * the DOM path from the start. */
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+/* WHEA_JSON_PORTABLE (for testing) leaves out SSE2 and the little-endian digit words. */
+#if defined(__SSE2__) && !defined(WHEA_JSON_PORTABLE)
+#define FX_SSE2 1
+#include <emmintrin.h>
+#endif
 
 #include "cper/interp.h"
 #include "format/json_fast.h"
 #include "util/le.h"
 #include "whea/format.h"
+
+#if defined(__GNUC__)
+#define FX_INLINE inline __attribute__((always_inline))
+#else
+#define FX_INLINE inline
+#endif
 
 #define FX_CAP 65536u        /* output buffer: larger records take the DOM path */
 #define FX_MAX_SECTIONS 64u
@@ -30,6 +44,8 @@ typedef struct fx {
 	size_t need;   /* highest offset written */
 	size_t zeroed; /* out[0..zeroed) holds what was written, zeros elsewhere (as in json_encode.c) */
 	int depth, jdepth;
+	const whea_field *forced_f; /* row_sub() answers forced_sub for this row */
+	const whea_def *forced_sub;
 	jmp_buf bail;
 } fx;
 
@@ -80,7 +96,14 @@ static inline void put_int(fx *x, size_t at, uint64_t v, unsigned size)
 		return;
 	if (size > 8)
 		bail(x);
-	whea_stN(room_at(x, at, size), v, size);
+	uint8_t *d = room_at(x, at, size);
+	switch (size) {
+	case 1: d[0] = (uint8_t)v; break;
+	case 2: whea_st16(d, (uint16_t)v); break;
+	case 4: whea_st32(d, (uint32_t)v); break;
+	case 8: whea_st64(d, v); break;
+	default: whea_stN(d, v, size); break;
+	}
 	wrote(x, at, size);
 }
 
@@ -96,6 +119,8 @@ static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t l
 {
 	if (!f->select)
 		return f->sub;
+	if (f == x->forced_f)
+		return x->forced_sub;
 	size_t a;
 	const uint8_t *p = view(x, base, len, &a);
 	return f->select(p, a);
@@ -126,8 +151,42 @@ static const uint8_t plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,             /* 0x70..0x7f */
 };
 
+/* The first character at or after p (before e) that is not plain, or e: 16 at a time with SSE2
+ * (every x86-64 has it), 8 at a time elsewhere. */
+static inline const char *plain_run(const char *p, const char *e)
+{
+#ifdef FX_SSE2
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* signed: bytes >= 0x80 are negative, so one compare finds them and controls */
+		__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+					   _mm_cmplt_epi8(v, space));
+		unsigned m = (unsigned)_mm_movemask_epi8(bad);
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#else
+	while (e - p >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+		uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+		/* a byte is flagged if it is zero in q or b, below 0x20, or has its high bit set */
+		uint64_t t = ((q - ones) & ~q) | ((b - ones) & ~b) | (v - ones * 0x20) | v;
+		if (t & high)
+			break; /* the byte loop finds it */
+		p += 8;
+	}
+#endif
+	while (p < e && plain[(uint8_t)*p])
+		p++;
+	return p;
+}
+
 /* Opens an object: the cursor ends at its first key or at '}'. */
-static void obj_open(fx *x, const char **pp)
+static FX_INLINE void obj_open(fx *x, const char **pp)
 {
 	const char *p = *pp;
 	if (peek(x, p) != '{' || ++x->jdepth > FX_MAX_JDEPTH)
@@ -147,7 +206,149 @@ static inline void obj_close(fx *x, const char **pp)
 	x->jdepth--;
 }
 
-/* strlen of a table key, cached by address (keys are looked up hundreds of times per record). */
+/* A table key as it starts in the text: its length and the first 16 bytes of '"' key '"' (those
+ * past the closing quote zero), so most keys are told apart by one or two 8-byte compares. */
+typedef struct fx_kw {
+	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
+	uint64_t m, m2;  /* which of their bytes belong to the key */
+	uint32_t n;
+	uint16_t linked; /* for rows: linked() */
+	uint16_t plain;  /* for rows: a plain number (plain_int()) */
+} fx_kw;
+
+/* The mask of the bytes of fx_kw.w that belong to a key of n characters. */
+static inline uint64_t kmask(size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return n >= 6 ? ~0ull : ~0ull << (8 * (6 - n));
+#else
+	return n >= 6 ? ~0ull : ~0ull >> (8 * (6 - n));
+#endif
+}
+
+/* The same for the second 8 bytes (keys of 7 characters or more). */
+static inline uint64_t kmask2(size_t n)
+{
+	size_t b = n > 6 ? n - 6 : 0; /* key bytes past the first 8: n + 2 - 8 */
+	if (b >= 8)
+		return ~0ull;
+	if (b == 0)
+		return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return ~0ull << (8 * (8 - b));
+#else
+	return ~0ull >> (8 * (8 - b));
+#endif
+}
+
+static fx_kw kw_make(const char *k)
+{
+	size_t n = strlen(k);
+	uint8_t b[16] = {'"'};
+	for (size_t i = 0; i < 15 && i < n; i++)
+		b[i + 1] = (uint8_t)k[i];
+	if (n < 15)
+		b[n + 1] = '"';
+	fx_kw kw = {0, 0, kmask(n), kmask2(n), (uint32_t)n, 0, 0};
+	memcpy(&kw.w, b, 8), memcpy(&kw.w2, b + 8, 8);
+	kw.w &= kw.m, kw.w2 &= kw.m2;
+	return kw;
+}
+
+/* Key words of whole tables (a def's rows, a layout's bitfields, a name list), one array per table
+ * in a per-thread arena, found by the table's address; all dropped between records when the arena
+ * is half full or a section type was unregistered (a table's memory may then be reused). */
+#define FX_KW_ARENA 4096u
+#define FX_KW_TABS 1024u
+static _Thread_local fx_kw kw_arena[FX_KW_ARENA];
+static _Thread_local struct {
+	const void *owner;
+	uint32_t at;
+} kw_tabs[FX_KW_TABS];
+static _Thread_local uint32_t kw_used, kw_ntabs;
+static _Thread_local unsigned kw_gen;
+
+static bool linked(const whea_field *f);
+
+/* A row whose value can only be a plain number of 1, 2, 4 or 8 bytes (no names, bitfields, hooks
+ * or other forms), as enc_integer() would read it. */
+static bool plain_int(const whea_field *f)
+{
+	if (f->kind != WHEA_K_UINT && f->kind != WHEA_K_VALIDBITS)
+		return false;
+	if (f->select || f->fmt == WHEA_FMT_BCDREV || (f->kind == WHEA_K_UINT && f->sub && f->sub->nbits))
+		return false;
+	return f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8;
+}
+
+/* The key words of n entries of `stride` bytes at owner, each with its key pointer at keyoff
+ * (n = SIZE_MAX: up to the first NULL key); fields: also linked(). NULL if the table is too big. */
+static void kw_reset(void)
+{
+	memset(kw_tabs, 0, sizeof kw_tabs);
+	kw_used = kw_ntabs = 0;
+}
+
+/* Called once per record, before any table is looked up (pointers into the arena stay valid for
+ * the rest of the record): tables of unregistered types go, and a fuller arena starts afresh. */
+static void kw_start_record(void)
+{
+	unsigned gen = whea_registry_generation();
+	if (gen != kw_gen || kw_ntabs >= FX_KW_TABS / 2 || kw_used >= FX_KW_ARENA / 2)
+		kw_reset(), kw_gen = gen;
+}
+
+static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
+{
+	if (kw_ntabs >= FX_KW_TABS - 1)
+		return NULL;
+	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 54);
+	while (kw_tabs[h].owner)
+		h = (h + 1) & (FX_KW_TABS - 1);
+	const char *base = owner;
+	if (n == SIZE_MAX)
+		for (n = 0; *(const char *const *)(base + n * stride + keyoff); n++)
+			;
+	if (n > FX_KW_ARENA - kw_used)
+		return NULL; /* the callers do without */
+	fx_kw *t = kw_arena + kw_used;
+	for (size_t i = 0; i < n; i++) {
+		t[i] = kw_make(*(const char *const *)(base + i * stride + keyoff));
+		if (fields) {
+			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
+			t[i].linked = linked(f), t[i].plain = plain_int(f);
+		}
+	}
+	kw_tabs[h].owner = owner, kw_tabs[h].at = kw_used;
+	kw_used += (uint32_t)n, kw_ntabs++;
+	return t;
+}
+
+static inline const fx_kw *kw_table(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
+{
+	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 54);
+	for (; kw_tabs[h].owner; h = (h + 1) & (FX_KW_TABS - 1))
+		if (kw_tabs[h].owner == owner)
+			return kw_arena + kw_tabs[h].at;
+	return kw_build(owner, n, stride, keyoff, fields);
+}
+
+static inline const fx_kw *kw_fields(const whea_def *d)
+{
+	return d->nfields ? kw_table(d->fields, d->nfields, sizeof *d->fields, offsetof(whea_field, key), true) : NULL;
+}
+
+static inline const fx_kw *kw_bits(const whea_def *d)
+{
+	return d->nbits ? kw_table(d->bits, d->nbits, sizeof *d->bits, offsetof(whea_bitfield, key), false) : NULL;
+}
+
+static inline const fx_kw *kw_names(const whea_name *nm)
+{
+	return nm ? kw_table(nm, SIZE_MAX, sizeof *nm, offsetof(whea_name, name), false) : NULL;
+}
+
+/* strlen of a table key, cached by address. */
 static _Thread_local struct {
 	const char *k;
 	size_t n;
@@ -193,26 +394,60 @@ static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && same(p + 1, k, kl);
 }
 
+/* is_key() for table key k through its key word. */
+static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
+{
+	size_t n = c->n;
+	if (x->end - p <= (ptrdiff_t)n + 16) /* near the end: 16 bytes and the key's closing quote */
+		return is_key(x, p, k, n);
+	uint64_t u;
+	memcpy(&u, p, 8);
+	if ((u & c->m) != c->w)
+		return false;
+	if (n <= 6)
+		return true;
+	memcpy(&u, p + 8, 8);
+	if ((u & c->m2) != c->w2)
+		return false;
+	return n <= 14 || (p[n + 1] == '"' && same(p + 16, k + 15, n - 15));
+}
+
 /* Consumes a key of n characters (checked by is_key) and the colon. */
 static inline void eat_key(fx *x, const char **pp, size_t n)
 {
-	const char *p = ws(x, *pp + n + 2);
+	const char *p = *pp + n + 2;
+	if (x->end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
+		*pp = p + 1;
+		return;
+	}
+	p = ws(x, p);
 	if (peek(x, p) != ':')
 		bail(x);
 	*pp = ws(x, p + 1);
 }
 
-static inline bool key(fx *x, const char **pp, const char *k, size_t kl)
+static FX_INLINE bool key(fx *x, const char **pp, const char *k, size_t kl)
 {
 	if (!is_key(x, *pp, k, kl))
 		return false;
 	eat_key(x, pp, kl);
 	return true;
 }
+/* key() for table key k with key word c (NULL: none). */
+static inline bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
+{
+	if (!c)
+		return key(x, pp, k, klen(k));
+	if (!is_keyw(x, *pp, k, c))
+		return false;
+	eat_key(x, pp, c->n);
+	return true;
+}
+
 #define KEY(x, pp, lit) key((x), (pp), (lit), sizeof(lit) - 1)
 
-/* After a member's value: the cursor ends at the next key or at '}'. */
-static inline void next(fx *x, const char **pp)
+/* next() past whitespace. */
+static void next_ws(fx *x, const char **pp)
 {
 	const char *p = ws(x, *pp);
 	char c = peek(x, p);
@@ -224,6 +459,19 @@ static inline void next(fx *x, const char **pp)
 		bail(x);
 	}
 	*pp = p;
+}
+
+/* After a member's value: the cursor ends at the next key or at '}'. */
+static FX_INLINE void next(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	if (x->end - p >= 2 && p[0] == ',' && p[1] == '"') { /* compact JSON */
+		*pp = p + 1;
+		return;
+	}
+	if (p < x->end && *p == '}')
+		return;
+	next_ws(x, pp);
 }
 
 /* Opens an array: false (and consumed) when it is empty, else the cursor is at the first element. */
@@ -261,37 +509,118 @@ static bool arr_next(fx *x, const char **pp)
 	return false;
 }
 
+/* Characters that would continue a number as a fraction or exponent. */
+static const uint8_t num_end_bad[256] = {['.'] = 1, ['e'] = 1, ['E'] = 1};
+
 /* A JSON number made of decimal digits only, up to 2^64-1 (what whea_json_u64 accepts of numbers). */
-static uint64_t num(fx *x, const char **pp)
+/* The number that starts at s, its digits before p already read (value v; none or up to 16, the
+ * first not '0'), a character at a time. */
+static uint64_t num_slow(fx *x, const char **pp, const char *s, const char *p, uint64_t v)
 {
-	const char *p = *pp, *e = x->end;
-	unsigned d = p < e ? (unsigned)(*p - '0') : 10u;
-	if (d > 9)
-		bail(x);
-	uint64_t v = d;
-	p++;
-	if (v == 0) {
-		if (p < e && (unsigned)(*p - '0') <= 9)
+	const char *e = x->end;
+	unsigned d;
+	if (p == s) {
+		d = p < e ? (unsigned)(*p - '0') : 10u;
+		if (d > 9)
+			bail(x);
+		v = d, p++;
+		if (v == 0 && p < e && (unsigned)(*p - '0') <= 9)
 			bail(x); /* a leading zero: a syntax error */
-	} else {
-		int n = 1;
-		while (p < e && (d = (unsigned)(*p - '0')) <= 9) {
-			if (++n >= 20 && (n > 20 || v > (UINT64_MAX - d) / 10))
+	}
+	if (v) {
+		size_t left = 19 - (size_t)(p - s); /* 19 digits always fit */
+		const char *lim = (size_t)(e - p) > left ? p + left : e;
+		while (p < lim && (d = (unsigned)(*p - '0')) <= 9)
+			v = v * 10 + d, p++;
+		if (p < e && (d = (unsigned)(*p - '0')) <= 9) { /* the 20th digit */
+			if (v > (UINT64_MAX - d) / 10)
 				bail(x);
-			v = v * 10 + d;
-			p++;
+			v = v * 10 + d, p++;
+			if (p < e && (unsigned)(*p - '0') <= 9)
+				bail(x);
 		}
 	}
-	if (p < e && (*p == '.' || *p == 'e' || *p == 'E'))
+	if (p < e && num_end_bad[(uint8_t)*p])
 		bail(x);
 	*pp = p;
 	return v;
 }
 
-static bool boolean(fx *x, const char **pp)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(WHEA_JSON_PORTABLE)
+#define FX_SWAR_DIGITS 1
+/* How many of the 8 characters in w (little-endian) are digits before the first other one. */
+static inline unsigned digits8(uint64_t w)
+{
+	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
+	/* nonzero bytes: not a digit (a byte after the first of those may be flagged wrongly) */
+	uint64_t nd = ((w & hi) ^ zeros) | (((w + 0x0606060606060606ull) & hi) ^ zeros);
+	return nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
+}
+
+/* The value of the first k (1..8) characters of w, all digits. */
+static inline uint64_t value8(uint64_t w, unsigned k)
+{
+	/* the digits in the top k bytes (leading zeros below), then pairs, quads and all eight */
+	uint64_t d = (w - 0x3030303030303030ull) << (8 * (8 - k));
+	d = d * 10 + (d >> 8);
+	return ((d & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+		((d >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >> 32;
+}
+#endif
+
+static uint64_t num_long(fx *x, const char **pp)
+{
+	const char *p = *pp, *e = x->end;
+	if (p >= e || *p == '0')
+		return num_slow(x, pp, p, p, 0); /* a leading zero (an error unless alone), or nothing */
+#ifdef FX_SWAR_DIGITS
+	uint64_t v = 0;
+	/* 16 digits at most, 8 at a time: they fit without a check */
+	static const uint32_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+	const char *s = p;
+	while (e - p >= 8 && p - s < 16) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		unsigned k = digits8(w);
+		if (k == 8) {
+			v = v * 100000000u + value8(w, 8), p += 8;
+			continue;
+		}
+		if (k == 0 && p == s)
+			bail(x);
+		if (k)
+			v = v * pow10[k] + value8(w, k), p += k;
+		if (num_end_bad[(uint8_t)*p])
+			bail(x);
+		*pp = p;
+		return v;
+	}
+	return num_slow(x, pp, s, p, v);
+#else
+	return num_slow(x, pp, p, p, 0);
+#endif
+}
+
+static FX_INLINE uint64_t num(fx *x, const char **pp)
 {
 	const char *p = *pp;
-	if (x->end - p >= 4 && memcmp(p, "true", 4) == 0) {
+	if (x->end - p >= 2) { /* one digit (the most common value) */
+		unsigned d0 = (unsigned)(p[0] - '0'), d1 = (unsigned)(p[1] - '0');
+		if (d0 <= 9 && d1 > 9) {
+			if (num_end_bad[(uint8_t)p[1]])
+				bail(x);
+			*pp = p + 1;
+			return d0;
+		}
+	}
+	return num_long(x, pp);
+}
+
+static FX_INLINE bool boolean(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	uint32_t w;
+	if (x->end - p >= 4 && (memcpy(&w, p, 4), memcmp(&w, "true", 4) == 0)) {
 		*pp = p + 4;
 		return true;
 	}
@@ -309,8 +638,7 @@ static const char *str(fx *x, const char **pp, size_t *len)
 	if (peek(x, p) != '"')
 		bail(x);
 	const char *s = ++p;
-	while (p < e && plain[(uint8_t)*p])
-		p++;
+	p = plain_run(p, e);
 	if (p >= e || *p != '"')
 		bail(x);
 	*len = (size_t)(p - s);
@@ -454,8 +782,7 @@ static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool 
 	*s = ++p;
 	*esc = false;
 	for (;;) {
-		while (p < e && plain[(uint8_t)*p])
-			p++;
+		p = plain_run(p, e);
 		if (p >= e)
 			bail(x);
 		if (*p == '"')
@@ -678,8 +1005,9 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
+	const fx_kw *kw = kw_names(names);
 	for (const whea_name *nm = names; nm && nm->name; nm++) {
-		if (!key(x, pp, nm->name, klen(nm->name)))
+		if (!keyw(x, pp, nm->name, kw ? kw + (nm - names) : NULL))
 			continue;
 		if (boolean(x, pp) && nm->value < 64)
 			v |= 1ull << nm->value;
@@ -699,9 +1027,10 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
+	const fx_kw *kw = kw_bits(layout);
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
-		if (!key(x, pp, b->key, klen(b->key)))
+		if (!keyw(x, pp, b->key, kw ? kw + i : NULL))
 			continue;
 		if (hv) {
 			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
@@ -719,6 +1048,35 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	return hv ? val : v;
 }
 
+#ifdef FX_SSE2
+/* 16 hex digits of v as values, with *ok = all of them are hex digits. */
+static inline __m128i hex_nibbles(__m128i v, unsigned *ok)
+{
+	const __m128i bias = _mm_set1_epi8((char)0x80);
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+	/* unsigned d < 10 and l < 6, as signed compares after flipping the top bit */
+	__m128i isd = _mm_cmplt_epi8(_mm_xor_si128(d, bias), _mm_set1_epi8((char)(0x80 + 10)));
+	__m128i isl = _mm_cmplt_epi8(_mm_xor_si128(l, bias), _mm_set1_epi8((char)(0x80 + 6)));
+	*ok &= (unsigned)_mm_movemask_epi8(_mm_or_si128(isd, isl));
+	return _mm_or_si128(_mm_and_si128(isd, d), _mm_and_si128(isl, _mm_add_epi8(l, _mm_set1_epi8(10))));
+}
+
+/* 32 hex digits at h as 16 bytes (pairs high nibble first); false if any is not a hex digit. */
+static inline bool hex16(const char *h, uint8_t out[16])
+{
+	unsigned ok = 0xffff;
+	__m128i a = hex_nibbles(_mm_loadu_si128((const __m128i *)(const void *)h), &ok);
+	__m128i b = hex_nibbles(_mm_loadu_si128((const __m128i *)(const void *)(h + 16)), &ok);
+	const __m128i low = _mm_set1_epi16(0x00ff);
+	/* each 16-bit lane holds a pair: first digit in its low byte */
+	a = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(a, low), 4), _mm_srli_epi16(a, 8));
+	b = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(b, low), 4), _mm_srli_epi16(b, 8));
+	_mm_storeu_si128((__m128i *)(void *)out, _mm_packus_epi16(a, b));
+	return ok == 0xffff;
+}
+#endif
+
 /* A GUID string "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (what whea_guid_parse accepts, without the
  * braced form). */
 static void guid_text(fx *x, const char **pp, whea_guid *g)
@@ -729,6 +1087,19 @@ static void guid_text(fx *x, const char **pp, whea_guid *g)
 	    s[23] != '-')
 		bail(x);
 	*pp = s + 37; /* the other 32 characters are hex digits: a plain string */
+#ifdef FX_SSE2
+	char h[32]; /* the digits without the dashes */
+	memcpy(h, s, 8), memcpy(h + 8, s + 9, 4), memcpy(h + 12, s + 14, 4), memcpy(h + 16, s + 19, 4);
+	memcpy(h + 20, s + 24, 12);
+	uint8_t t[16];
+	if (!hex16(h, t))
+		bail(x);
+	static const uint8_t from[8] = {3, 2, 1, 0, 5, 4, 7, 6}; /* the first three fields little-endian */
+	for (int i = 0; i < 8; i++)
+		g->b[i] = t[from[i]];
+	memcpy(g->b + 8, t + 8, 8);
+	return;
+#endif
 	for (int i = 0; i < 16; i++) {
 		int hi = hexv(s[pos[i]]), lo = hexv(s[pos[i] + 1]);
 		if ((hi | lo) < 0)
@@ -887,14 +1258,14 @@ static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base
 }
 
 /* One present row, its key still ahead at *pp; consumes key(s) and value(s). Returns the row's size. */
-static size_t enc_row(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, size_t base, size_t off, size_t len)
 {
 	size_t room = len > off ? len - off : 0;
 	if (f->kind == WHEA_K_TIMESTAMP) {
 		enc_time(x, f, pp, base + off);
 		return f->size;
 	}
-	eat_key(x, pp, klen(f->key));
+	eat_key(x, pp, kl);
 	size_t size = f->size;
 	switch (f->kind) {
 	case WHEA_K_UINT:
@@ -935,33 +1306,99 @@ static size_t enc_row(fx *x, const whea_field *f, const char **pp, size_t base, 
 }
 
 /* Is row f's member next at p? (A timestamp by its key or its "Raw" twin.) */
-static inline bool has_row(const fx *x, const char *p, const whea_field *f)
+static inline bool has_row(const fx *x, const char *p, const whea_field *f, const fx_kw *c)
 {
-	if (peek(x, p) != '"')
-		return false;
-	size_t kl = klen(f->key);
 	if (f->kind == WHEA_K_TIMESTAMP)
-		return is_key(x, p, f->key, kl) || is_key2(x, p, f->key, kl, "Raw", 3);
-	return is_key(x, p, f->key, kl);
+		return is_keyw(x, p, f->key, c) || is_key2(x, p, f->key, c->n, "Raw", 3);
+	return is_keyw(x, p, f->key, c);
 }
 
 /* A row whose bytes or place depend on other rows (hooks, variable size or place). */
-static inline bool linked(const whea_field *f)
+static bool linked(const whea_field *f)
 {
 	return f->select || f->kind == WHEA_K_ARRAY || f->off == WHEA_OFF_NEXT || f->size == 0;
 }
 
-/* Rows of d listed in `rows` (bit i = row i) that the object at *pp holds (in table order). */
-static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, size_t base, size_t len)
+/* A row with a select hook met while rows before it wait for "notValid": the struct's bytes as
+ * they were at its place in the table. With the waiting rows before it filled in (once they are
+ * written) they are the bytes the DOM path's hook reads (fixed rows do not overlap: whea_def_check),
+ * while the buffer by then also holds rows after it. Used for a waiting row with a hook (it is
+ * written later) and for hooked rows written at once (fx_recheck). */
+#define FX_SNAP 512u
+typedef struct fx_snap {
+	unsigned row;    /* its index; FX_NO_SNAP = none */
+	uint64_t before; /* the rows that waited before it */
+	size_t n;
+	uint8_t b[FX_SNAP];
+} fx_snap;
+#define FX_NO_SNAP 0xffffu
+
+static void snap_take(fx *x, fx_snap *s, unsigned row, uint64_t before, size_t base, size_t len)
 {
+	size_t a;
+	const uint8_t *v = view(x, base, len, &a);
+	memcpy(s->b, v, a);
+	s->row = row, s->before = before, s->n = a;
+}
+
+/* The layout the hook of row s->row chooses in the DOM path's state (see fx_snap). */
+static const whea_def *snap_select(fx *x, const whea_def *d, fx_snap *s, size_t base)
+{
+	for (uint64_t r = s->before; r; r &= r - 1) {
+		const whea_field *g = &d->fields[__builtin_ctzll(r)];
+		if (g->off < s->n) {
+			size_t k = g->size < s->n - g->off ? g->size : s->n - g->off, a;
+			memcpy(s->b + g->off, view(x, base + g->off, k, &a), k);
+		}
+	}
+	return d->fields[s->row].select(s->b, s->n);
+}
+
+/* snap_select() for a waiting row about to be written, which must also be what the hook chooses
+ * now (a plain precaution: the DOM path's choice is the snapshot's). */
+static const whea_def *snap_sub(fx *x, const whea_def *d, fx_snap *s, size_t base)
+{
+	const whea_def *sub = snap_select(x, d, s, base);
+	size_t a;
+	const uint8_t *now = view(x, base, s->n, &a);
+	if (d->fields[s->row].select(now, a) != sub)
+		bail(x);
+	return sub;
+}
+
+/* Rows of d listed in `rows` (bit i = row i) that the object at *pp holds (in table order). */
+static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, size_t base, size_t len, fx_snap *snap)
+{
+	const fx_kw *kw = kw_fields(d);
 	for (; rows; rows &= rows - 1) {
-		const whea_field *f = &d->fields[__builtin_ctzll(rows)];
-		if (!has_row(x, *pp, f))
+		unsigned i = (unsigned)__builtin_ctzll(rows);
+		const whea_field *f = &d->fields[i];
+		if (!has_row(x, *pp, f, &kw[i]))
 			continue;
 		if (f->size && f->off + f->size > len)
 			bail(x);
-		enc_row(x, f, pp, base, f->off, len);
+		if (i == snap->row)
+			x->forced_f = f, x->forced_sub = snap_sub(x, d, snap, base);
+		enc_row(x, f, kw[i].n, pp, base, f->off, len);
+		x->forced_f = NULL;
 	}
+}
+
+/* A select hook asked while rows that come before it in the table still waited for "notValid":
+ * with them as zeros (they are not written yet), and the snapshot to ask it again. */
+typedef struct fx_recheck {
+	const whea_def *sub;
+	fx_snap snap;
+} fx_recheck;
+#define FX_MAX_RECHECK 2
+
+/* The waiting rows are written now: each hook must choose in the DOM path's state (its snapshot
+ * with them) what it chose without them, or the fast path gives up. */
+static void recheck_selects(fx *x, const whea_def *d, fx_recheck *rc, unsigned n, size_t base)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (snap_select(x, d, &rc[i].snap, base) != rc[i].sub)
+			bail(x);
 }
 
 /* The rows of d from the object at *pp (json_encode.c's enc_rows), then its "notValid"; the cursor
@@ -969,10 +1406,17 @@ static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, 
  *
  * A gated row missing from the object may be in "notValid", which json_write.c puts last. The DOM
  * path writes such rows at their place in the table; here they wait until "notValid" is reached
- * (they have fixed places and sizes, so the order of the writes does not matter) unless a row
- * that depends on other rows comes first: then "notValid" is looked up at once. */
+ * (they have fixed places and sizes, so the order of the writes does not matter). A select hook
+ * met meanwhile is asked again once they are written (fx_recheck), and a waiting row with a hook
+ * keeps a snapshot of the struct for it (fx_snap). Only a row that writes where waiting rows may
+ * lie (arrays, open-ended and OFF_NEXT rows), or a second hooked row that waits, makes "notValid"
+ * be looked up at once by a structural scan. */
 static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, size_t len, uint64_t *mask)
 {
+	fx_recheck rc[FX_MAX_RECHECK];        /* select hooks asked before rows that wait */
+	fx_snap snap;                         /* a select row that waits */
+	snap.row = FX_NO_SNAP;
+	unsigned nrecheck = 0;
 	const char *nv = NULL, *nv_at = NULL; /* cursor in, and start of, "notValid" */
 	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
@@ -981,26 +1425,41 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	bool vb_given = false;
 	uint64_t derived = 0;
 	size_t cursor = 0, end = 0;
+	const fx_kw *kw = kw_fields(d);
+	if (!kw && d->nfields)
+		bail(x);
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		bool dep = linked(f);
+		bool dep = kw[i].linked;
 		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
-		/* A row that reads the struct (select) or writes from off upwards (arrays, open-ended and
-		 * OFF_NEXT rows) where a waiting row may lie: look up "notValid" now and catch up. */
-		if (pending && dep && (f->select || off < pend_end)) {
+		/* A row that writes from off upwards (arrays, open-ended and OFF_NEXT rows) where a waiting
+		 * row may lie: look up "notValid" now and catch up. A select hook past the waiting rows
+		 * reads them as zeros now and is asked again once they are written (the same layout or
+		 * give up), so no scan is needed for it. */
+		if (pending && dep && (off < pend_end || (f->select && (nrecheck == FX_MAX_RECHECK || len > FX_SNAP)))) {
 			nv_at = find_not_valid(x, *pp);
 			nv_state = nv_at ? 2 : 1;
 			if (nv_at) {
 				nv = nv_at;
 				obj_open(x, &nv);
-				rows_from(x, d, &nv, pending, base, len);
+				rows_from(x, d, &nv, pending, base, len, &snap);
+				recheck_selects(x, d, rc, nrecheck, base);
 			}
-			pending = 0;
+			pending = 0, nrecheck = 0;
+		}
+		if (pending && f->select && has_row(x, *pp, f, &kw[i])) {
+			snap_take(x, &rc[nrecheck].snap, i, pending, base, len);
+			rc[nrecheck].sub = row_sub(x, f, base, len);
+			nrecheck++;
 		}
 		const char **src = pp;
-		bool n = has_row(x, *pp, f), from_invalid = false;
+		bool n = has_row(x, *pp, f, &kw[i]), from_invalid = false;
 		if (!n && f->valid) {
-			if (nv_state == 0 && !dep && i < 64) {
+			bool fixed = f->off != WHEA_OFF_NEXT && f->size && f->kind != WHEA_K_ARRAY;
+			if (nv_state == 0 && dep && fixed && f->select && snap.row == FX_NO_SNAP && i < 64 &&
+			    off >= pend_end && len <= FX_SNAP) /* its hook's view now: see fx_snap */
+				snap_take(x, &snap, i, pending, base, len);
+			if (nv_state == 0 && (!dep || snap.row == i) && i < 64) {
 				pending |= 1ull << i;
 				if (f->off + f->size > pend_end)
 					pend_end = f->off + f->size;
@@ -1011,9 +1470,12 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 					if (nv_at) {
 						nv = nv_at;
 						obj_open(x, &nv);
+						rows_from(x, d, &nv, pending, base, len, &snap);
+						recheck_selects(x, d, rc, nrecheck, base);
 					}
+					pending = 0, nrecheck = 0;
 				}
-				if (nv_state == 2 && has_row(x, nv, f))
+				if (nv_state == 2 && has_row(x, nv, f, &kw[i]))
 					n = from_invalid = true, src = &nv;
 			}
 		}
@@ -1021,8 +1483,15 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 		if (f->kind == WHEA_K_ARRAY || n) {
 			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
 				bail(x);
-			if (n)
-				size = enc_row(x, f, src, base, off, len);
+			if (n && kw[i].plain) { /* enc_row() of a plain number, inline */
+				eat_key(x, src, kw[i].n);
+				uint64_t v = num(x, src);
+				if (!fits(f->size, v))
+					bail(x);
+				put_int(x, base + off, v, f->size);
+				next(x, src);
+			} else if (n)
+				size = enc_row(x, f, kw[i].n, src, base, off, len);
 			else
 				size = 0;
 			if (n && f->valid && !from_invalid)
@@ -1051,8 +1520,9 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			*pp = nv;
 		} else if (nv_state == 0) { /* the rows that waited for it */
 			obj_open(x, pp);
-			rows_from(x, d, pp, pending, base, len);
+			rows_from(x, d, pp, pending, base, len, &snap);
 			obj_close(x, pp);
+			recheck_selects(x, d, rc, nrecheck, base);
 		} else {
 			bail(x);
 		}
@@ -1281,6 +1751,8 @@ int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t
 	x.out = fx_buf;
 	x.need = x.zeroed = 0;
 	x.depth = x.jdepth = 0;
+	x.forced_f = NULL, x.forced_sub = NULL;
+	kw_start_record();
 	if (setjmp(x.bail))
 		return 1;
 	size_t n = enc_record(&x, json);
