@@ -36,35 +36,16 @@ typedef struct enc {
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-/* a[0..n) == b[0..n), for short keys (inline: cheaper than a call to memcmp). */
-static inline bool same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8), memcpy(&y, b, 8);
-		if (x != y)
-			return false;
-	}
-	if (n >= 4) {
-		uint32_t p, q, r, t;
-		memcpy(&p, a, 4), memcpy(&q, b, 4), memcpy(&r, a + n - 4, 4), memcpy(&t, b + n - 4, 4);
-		return p == q && r == t;
-	}
-	for (; n; a++, b++, n--)
-		if (*a != *b)
-			return false;
-	return true;
-}
 
 /* Does member m have the key key[0..kl), or key[0..kl) + suffix[0..sl)? */
 static inline bool key_is(const whea_jnode *m, const char *key, size_t kl)
 {
-	return m->keylen == kl && same(m->key, key, kl);
+	return m->keylen == kl && whea_json_same(m->key, key, kl);
 }
 
 static inline bool key_is2(const whea_jnode *m, const char *key, size_t kl, const char *suffix, size_t sl)
 {
-	return m->keylen == kl + sl && same(m->key, key, kl) && same(m->key + kl, suffix, sl);
+	return m->keylen == kl + sl && whea_json_same(m->key, key, kl) && whea_json_same(m->key + kl, suffix, sl);
 }
 
 /* The companion keys of a timestamp row: key + "Raw", "IsPrecise", "Encoding". */

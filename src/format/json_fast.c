@@ -362,36 +362,17 @@ static inline size_t klen(const char *k)
 	return klen_cache[h].n;
 }
 
-/* a[0..n) == b[0..n), for short keys (inline: cheaper than a call to memcmp). */
-static inline bool same(const char *a, const char *b, size_t n)
-{
-	uint64_t u, v;
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&u, a, 8), memcpy(&v, b, 8);
-		if (u != v)
-			return false;
-	}
-	if (n >= 4) {
-		uint32_t p, q, r, t;
-		memcpy(&p, a, 4), memcpy(&q, b, 4), memcpy(&r, a + n - 4, 4), memcpy(&t, b + n - 4, 4);
-		return p == q && r == t;
-	}
-	for (; n; a++, b++, n--)
-		if (*a != *b)
-			return false;
-	return true;
-}
 
 /* Is the next member's key k[0..kl) + s[0..sl)? (Does not consume it.) */
 static inline bool is_key2(const fx *x, const char *p, const char *k, size_t kl, const char *s, size_t sl)
 {
-	return (size_t)(x->end - p) > kl + sl + 2 && p[0] == '"' && p[kl + sl + 1] == '"' && same(p + 1, k, kl) &&
-	       same(p + 1 + kl, s, sl);
+	return (size_t)(x->end - p) > kl + sl + 2 && p[0] == '"' && p[kl + sl + 1] == '"' && whea_json_same(p + 1, k, kl) &&
+	       whea_json_same(p + 1 + kl, s, sl);
 }
 
 static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 {
-	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && same(p + 1, k, kl);
+	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && whea_json_same(p + 1, k, kl);
 }
 
 /* is_key() for table key k through its key word. */
@@ -409,7 +390,7 @@ static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_k
 	memcpy(&u, p + 8, 8);
 	if ((u & c->m2) != c->w2)
 		return false;
-	return n <= 14 || (p[n + 1] == '"' && same(p + 16, k + 15, n - 15));
+	return n <= 14 || (p[n + 1] == '"' && whea_json_same(p + 16, k + 15, n - 15));
 }
 
 /* Consumes a key of n characters (checked by is_key) and the colon. */
@@ -1589,7 +1570,7 @@ static const whea_section_type *section_by_key(const char *k, size_t n)
 	unsigned gen = whea_registry_generation();
 	size_t h = n ? (n + (uint8_t)k[0] * 7u + (uint8_t)k[n - 1]) & 15 : 0;
 	const whea_section_type *t = cache[h].t;
-	if (t && cache[h].gen == gen && klen(t->key) == n && same(t->key, k, n))
+	if (t && cache[h].gen == gen && klen(t->key) == n && whea_json_same(t->key, k, n))
 		return t;
 	t = whea_section_by_key(k, n);
 	if (t)
