@@ -189,15 +189,7 @@ static void close_(jw *w, char c)
 	whea_out_byte(w->o, c);
 }
 
-static void u64(jw *w, uint64_t v)
-{
-	char b[20];
-	char *d = whea_out_room(w->o, 20);
-	if (d)
-		whea_out_commit(w->o, whea_dec_inline(d, v));
-	else
-		put(w, b, whea_dec_inline(b, v));
-}
+static void u64(jw *w, uint64_t v) { whea_out_dec(w->o, v); }
 
 static WHEA_ALWAYS_INLINE void num_member_n(jw *w, const char *key, size_t klen, uint64_t v)
 {

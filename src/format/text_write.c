@@ -120,15 +120,7 @@ static void printf_(tw *w, const char *fmt, ...)
 	put(w, b, n < sizeof b ? n : sizeof b - 1);
 }
 
-static void dec(tw *w, uint64_t v)
-{
-	char b[20];
-	char *d = whea_out_room(w->o, 20);
-	if (d)
-		whea_out_commit(w->o, whea_dec_inline(d, v));
-	else
-		put(w, b, whea_dec_inline(b, v));
-}
+static void dec(tw *w, uint64_t v) { whea_out_dec(w->o, v); }
 
 /* "0x" and at least min_digits hex digits (zero-padded like "%0*llx"). */
 static void hex0x(tw *w, uint64_t v, unsigned min_digits)

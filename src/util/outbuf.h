@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "util/fmt.h"
 #include "whea/format.h"
 
 /* Forces inlining of the small hot helpers where the compiler allows it. */
@@ -65,6 +66,16 @@ static inline void whea_out_put(whea_out *o, const char *p, size_t n)
 	} else {
 		whea_out_write(o, p, n);
 	}
+}
+/* Writes v in decimal (straight into the buffer when 20 bytes fit). */
+static inline void whea_out_dec(whea_out *o, uint64_t v)
+{
+	char b[20];
+	char *d = whea_out_room(o, 20);
+	if (d)
+		whea_out_commit(o, whea_dec_inline(d, v));
+	else
+		whea_out_write(o, b, whea_dec_inline(b, v));
 }
 /* Writes one byte. */
 static inline void whea_out_byte(whea_out *o, char c)
