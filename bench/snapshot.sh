@@ -11,8 +11,9 @@
 # corpora, the `whea examples` records, and 24 deterministic mutations of every vector record
 # (bytes overwritten, lengths cut) made by tests/mutate.py.
 set -eu
-whea=$1
-out=$2
+whea=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+mkdir -p "$2"
+out=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 vec=${WHEA_VECTORS:-$here/../shared/vectors}
 rm -rf "$out"
@@ -22,21 +23,24 @@ for f in "$vec"/*.bin "$here"/fuzz/corpus/fuzz_record/*; do
 	[ -f "$f" ] && cp "$f" "$out/in/$(basename "$f").bin"
 done
 /usr/bin/python3 "$here/tests/mutate.py" 24 "$vec" "$out/in"
-for f in "$out"/in/*; do
-	n=$(basename "$f")
+# Names relative to the input folder: the messages quote them, and must not depend on $out.
+cd "$out/in"
+for f in *; do
+	n=$f
 	o=$out/out/$n
 	for mode in "" "--hexdump" "--json" "--json --pretty" "--jsonl"; do
 		# shellcheck disable=SC2086
 		"$whea" decode --tolerant $mode "$f" >>"$o" 2>&1 || echo "exit $?" >>"$o"
 	done
 	"$whea" validate "$f" >>"$o" 2>&1 || echo "exit $?" >>"$o"
-	if "$whea" decode --tolerant --json "$f" >"$o.json" 2>/dev/null; then
-		"$whea" encode -o "$o.enc" "$o.json" >>"$o" 2>&1 || echo "encode exit $?" >>"$o"
+	if "$whea" decode --tolerant --json "$f" >"$n.json" 2>/dev/null; then
+		"$whea" encode -o "$o.enc" "$n.json" >>"$o" 2>&1 || echo "encode exit $?" >>"$o"
 	fi
-	rm -f "$o.json"
+	rm -f "$n.json"
 done
-for f in "$here"/fuzz/corpus/fuzz_json_encode/*; do
-	o=$out/out/json-$(basename "$f")
+cd "$here/fuzz/corpus/fuzz_json_encode"
+for f in *; do
+	o=$out/out/json-$f
 	"$whea" encode -o "$o.enc" "$f" >"$o" 2>&1 || echo "exit $?" >>"$o"
 done
 echo "$(ls "$out/in" | wc -l) inputs, $(ls "$out/out" | wc -l) output files in $out/out"

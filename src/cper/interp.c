@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cper/interp.h"
+#include "util/compiler.h"
 #include "util/fmt.h"
 #include "util/le.h"
 
@@ -212,6 +213,8 @@ typedef struct cdef {
 	uint64_t known; /* known_bits() */
 	size_t bits_room; /* bitfield layouts: sum of the bits' skey room */
 	bool bits_run;    /* every bitfield joins a run (BIT_BOOL / BIT_NUM) and there are fewer than 64 */
+	bool bits_plain;  /* bits_run, and no bitfield is gated or a boolean wider than one bit: every
+	                     member's value is its bits as they are */
 	const char *const *vbname; /* defs with validation bits: whea_validbit_name() of bits 0..63 */
 	const crow *rows;
 	const cbit *bits;
@@ -413,6 +416,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	c->rows = rows, c->bits = bits, c->nlens = nl;
 	c->bits_room = 0;
 	c->bits_run = d->nbits < 64;
+	c->bits_plain = true;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		crow *r = &rows[i];
@@ -460,6 +464,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 			c->bits_run = false;
 		else
 			c->bits_room += cb->sk.room;
+		if (cb->valid || (cb->cls == BIT_BOOL && cb->mask != 1))
+			c->bits_plain = false;
 	}
 	return c;
 }
@@ -527,7 +533,13 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 		size_t n = 1;
 		a[0].k = &c->vsk, a[0].v = v;
 		const cbit *cb = cd->bits;
-		for (uint16_t i = 0; i < layout->nbits; i++, cb++) {
+		if (cd->bits_plain) { /* most layouts: one shift and mask per member */
+			for (uint16_t i = 0; i < layout->nbits; i++, cb++)
+				a[i + 1].k = &cb->sk, a[i + 1].v = (v >> cb->lo) & cb->mask;
+			n += layout->nbits;
+			cb = cd->bits + layout->nbits;
+		}
+		for (uint16_t i = (uint16_t)(n - 1); i < layout->nbits; i++, cb++) {
 			if (cb->valid && !((v >> (cb->valid - 1)) & 1))
 				continue;
 			uint64_t x = (v >> cb->lo) & cb->mask;
@@ -762,7 +774,10 @@ static inline bool row_present(const whea_field *f, const rowspan *r)
 	return f->kind == WHEA_K_ARRAY ? r->count > 0 || r->complete : r->complete;
 }
 
-static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
+/* The walk of one def; diag_only is a constant in each of the two copies below, so the value-event
+ * branches vanish from the validator's walk and the diagnostics-only ones from the writers'. */
+static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs,
+					   const bool diag_only)
 {
 	const whea_sink *s = w->s;
 	if (d && d->select)
@@ -786,7 +801,6 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 	}
 	size_t cursor = 0, extent = 0;
 	bool invalid_pending = false;
-	const bool diag_only = w->diag_only;
 	const crow *crows = cd ? cd->rows : NULL;
 	crow tmp;
 	run rn;
@@ -921,6 +935,21 @@ static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len,
 		d->check(p, len, abs, check_diag_cb, w);
 	w->depth--;
 	return extent;
+}
+
+static size_t walk_emit(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
+{
+	return walk_body(w, d, p, len, abs, false);
+}
+
+static size_t walk_check(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
+{
+	return walk_body(w, d, p, len, abs, true);
+}
+
+static size_t walk_def(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs)
+{
+	return w->diag_only ? walk_check(w, d, p, len, abs) : walk_emit(w, d, p, len, abs);
 }
 
 size_t whea_interp_decode(const whea_sink *s, const whea_def *def, const uint8_t *p, size_t len, uint64_t abs,

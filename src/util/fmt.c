@@ -53,22 +53,29 @@ typedef struct {
 	size_t cap, len;
 } fmtbuf;
 
+/* Appends n bytes of s, left-padded with pad to width; bytes past the capacity are counted, not
+ * stored (the last byte of buf is kept for the NUL). */
 static void put(fmtbuf *b, const char *s, size_t n, unsigned width, char pad)
 {
+	size_t room = b->cap ? b->cap - 1 : 0;
 	for (; width > n; width--, b->len++)
-		if (b->len + 1 < b->cap)
+		if (b->len < room)
 			b->buf[b->len] = pad;
-	for (size_t i = 0; i < n; i++, b->len++)
-		if (b->len + 1 < b->cap)
-			b->buf[b->len] = s[i];
+	if (b->len < room)
+		memcpy(b->buf + b->len, s, n <= room - b->len ? n : room - b->len);
+	b->len += n;
 }
 
 size_t whea_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 {
 	fmtbuf b = {buf, cap, 0};
 	for (const char *p = fmt; *p; p++) {
-		if (*p != '%') {
-			put(&b, p, 1, 0, ' ');
+		if (*p != '%') { /* the literal text up to the next conversion, in one copy */
+			size_t n = 1;
+			while (p[n] && p[n] != '%')
+				n++;
+			put(&b, p, n, 0, ' ');
+			p += n - 1;
 			continue;
 		}
 		p++;

@@ -7,15 +7,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "util/compiler.h"
 #include "util/fmt.h"
 #include "whea/format.h"
 
-/* Forces inlining of the small hot helpers where the compiler allows it. */
-#if defined(__GNUC__)
-#define WHEA_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define WHEA_ALWAYS_INLINE inline
-#endif
 
 /* memcpy for the short strings the writers mostly copy (keys, names, indentation): overlapping
  * fixed-size moves instead of a call; longer ones use memcpy. */
