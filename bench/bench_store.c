@@ -26,6 +26,7 @@
 #include "whea/record.h"
 #include "whea/store.h"
 #include "../tests/store/testrec.h"
+#include "../tests/rng.h"
 
 #define MB 1000000.0
 #define FRAME_OVERHEAD 40u   /* file backend frame header; frames are padded to 8 bytes */
@@ -113,14 +114,8 @@ static double cpu_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rng_state = TEST_RNG_SEED;
+static uint64_t rng(void) { return test_rng(&rng_state); }
 
 /* ---- Records --------------------------------------------------------------------------------- */
 

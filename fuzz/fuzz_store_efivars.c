@@ -16,14 +16,8 @@
 #include "whea/record.h"
 #include "whea/store.h"
 
-static char dir[256];
-static uint8_t scratch[WHEA_STORE_MAX_RECORD];
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "fuzz_store_efivars: %s (%s)\n", what, whea_error_last()->message);
-	abort();
-}
+#define STORE_FUZZ_NAME "fuzz_store_efivars"
+#include "store_fuzz.h"
 
 static void clean_dir(void)
 {
@@ -51,10 +45,7 @@ static void setup(void)
 {
 	if (dir[0])
 		return;
-	atexit(cleanup);
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(dir, sizeof dir, "%s/whea-fuzz-efivars-%d", base, (int)getpid());
-	mkdir(dir, 0755);
+	make_dir(cleanup);
 }
 
 static void put_var(unsigned num, const uint8_t *p, size_t n)
@@ -79,33 +70,6 @@ static whea_store *open_efivars(void)
 	if (whea_store_open(&s, dir, &o))
 		fail("open");
 	return s;
-}
-
-static uint64_t walk(whea_store *s, uint64_t expect)
-{
-	uint64_t id = 0, next, n = 0;
-	for (;;) {
-		uint32_t len = sizeof scratch;
-		int r = whea_store_read(s, 0, id, &next, &len, scratch);
-		if (r == WHEA_EEMPTY && n == 0)
-			break;
-		if (r)
-			fail("a record in the chain cannot be read");
-		whea_record rec;
-		if (whea_record_parse(&rec, scratch, len, 0, NULL, NULL) || rec.record_length != len)
-			fail("the store returned a record that is not valid CPER");
-		uint64_t got = whea_record_id(&rec);
-		if (id && got != id)
-			fail("read returned a record with another id");
-		if (++n > expect)
-			fail("the chain is longer than the record count");
-		if (next == got)
-			break;
-		id = next;
-	}
-	if (n != expect)
-		fail("the chain is shorter than the record count");
-	return n;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

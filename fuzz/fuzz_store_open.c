@@ -14,14 +14,10 @@
 #include "whea/store.h"
 #include "../tests/store/testrec.h"
 
-static char dir[256], logp[300];
-static uint8_t scratch[WHEA_STORE_MAX_RECORD];
+#define STORE_FUZZ_NAME "fuzz_store_open"
+#include "store_fuzz.h"
 
-static void fail(const char *what)
-{
-	fprintf(stderr, "fuzz_store_open: %s (%s)\n", what, whea_error_last()->message);
-	abort();
-}
+static char logp[300];
 
 static void cleanup(void)
 {
@@ -38,10 +34,7 @@ static void setup(void)
 {
 	if (dir[0])
 		return;
-	atexit(cleanup);
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(dir, sizeof dir, "%s/whea-fuzz-store-%d", base, (int)getpid());
-	mkdir(dir, 0755);
+	make_dir(cleanup);
 	snprintf(logp, sizeof logp, "%s/store.log", dir);
 }
 
@@ -53,34 +46,6 @@ static size_t file_bytes(uint8_t *out, size_t cap)
 	ssize_t n = read(fd, out, cap);
 	close(fd);
 	return n > 0 ? (size_t)n : 0;
-}
-
-/* Walks the chain; returns the number of records, aborting on any inconsistency. */
-static uint64_t walk(whea_store *s, uint64_t expect)
-{
-	uint64_t id = 0, next, n = 0;
-	for (;;) {
-		uint32_t len = sizeof scratch;
-		int r = whea_store_read(s, 0, id, &next, &len, scratch);
-		if (r == WHEA_EEMPTY && n == 0)
-			break;
-		if (r)
-			fail("a record in the chain cannot be read");
-		whea_record rec;
-		if (whea_record_parse(&rec, scratch, len, 0, NULL, NULL) || rec.record_length != len)
-			fail("the store returned a record that is not valid CPER");
-		uint64_t got = whea_record_id(&rec);
-		if (id && got != id)
-			fail("read returned a record with another id");
-		if (++n > expect)
-			fail("the chain is longer than the record count");
-		if (next == got)
-			break;
-		id = next;
-	}
-	if (n != expect)
-		fail("the chain is shorter than the record count");
-	return n;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

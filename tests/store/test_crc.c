@@ -6,19 +6,13 @@
 
 #include "../check.h"
 #include "store/crc32c.h"
+#include "../rng.h"
 
 #define MAXLEN 4096u
 #define LONG_LEN 40000u
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rng_state = TEST_RNG_SEED;
+static uint64_t rng(void) { return test_rng(&rng_state); }
 
 /* One bit at a time, straight from the definition. */
 static uint32_t crc_ref(uint32_t crc, const uint8_t *p, size_t n)

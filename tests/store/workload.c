@@ -9,6 +9,7 @@
 #include "util/le.h"
 #include "whea/record.h"
 #include "whea/table.h"
+#include "../rng.h"
 
 #define READ_CAP (64u * 1024u)
 #define SPARE_SLOT (WL_MAX_SLOTS - 1) /* wl_write_one_more's slot; scripts never use it */
@@ -43,13 +44,6 @@ int wl_id_slot(uint64_t id)
 	return (int)slot;
 }
 
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /* A valid CPER record of exactly size bytes for slot: a memory error section and a vendor
  * section of bytes unique to this version. Kept in the pool until wl_free. */
@@ -76,7 +70,7 @@ const uint8_t *wl_make_record(wl *w, unsigned slot, uint32_t size, unsigned sev)
 	}
 	uint64_t s = ((uint64_t)slot << 32) ^ ++w->version ^ 0x9E3779B97F4A7C15ull;
 	for (uint32_t i = 0; i < size - fixed; i += 8) {
-		uint64_t v = xorshift(&s);
+		uint64_t v = test_rng(&s);
 		memcpy(body + i, &v, size - fixed - i < 8 ? size - fixed - i : 8);
 	}
 	if (w->npool == w->cappool) {
@@ -610,7 +604,7 @@ const wl_step wl_script_normal[] = {
 	OP(END),
 };
 
-static uint64_t rnd(uint64_t *s) { return xorshift(s) >> 11; }
+static uint64_t rnd(uint64_t *s) { return test_rng(s) >> 11; }
 
 size_t wl_script_random(wl_step *out, size_t max, uint64_t seed)
 {

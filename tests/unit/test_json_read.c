@@ -21,6 +21,7 @@
 
 #include "format/json_read.h"
 #include "whea/error.h"
+#include "../rng.h"
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Minimal test harness                                                                           */
@@ -1074,14 +1075,8 @@ static void sb_putn(sbuf *s, const char *t, size_t n)
 		sb_putc(s, t[i]);
 }
 
-static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
-static uint32_t rnd(uint32_t n)
-{
-	g_rng ^= g_rng << 13;
-	g_rng ^= g_rng >> 7;
-	g_rng ^= g_rng << 17;
-	return (uint32_t)((g_rng >> 11) % n);
-}
+static uint64_t g_rng = TEST_RNG_SEED;
+static uint32_t rnd(uint32_t n) { return (uint32_t)((test_rng(&g_rng) >> 11) % n); }
 
 static void put_utf8(sbuf *s, uint32_t cp)
 {

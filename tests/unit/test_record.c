@@ -10,6 +10,7 @@
 #include "util/le.h"
 #include "whea/format.h"
 #include "whea/input.h"
+#include "../rng.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
@@ -380,14 +381,8 @@ static void test_error_goldens(void)
 
 /* ---- property tests ---------------------------------------------------------------------- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rng_state = TEST_RNG_SEED;
+static uint64_t rnd(void) { return test_rng(&rng_state); }
 
 /* Makes a record holding one section of type t whose body is random bytes of length len with the
  * validation bits set to pattern (0 none, 1 all, 2 random). Returns the record length. */
