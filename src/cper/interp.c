@@ -177,18 +177,26 @@ static const char value_key[48] = "value", value_text[48] = "Value";
  * static arena and are published by compare-and-swap; two threads compiling the same def at once
  * both publish an identical entry, and either is used. When the arena or the probe sequence is
  * full the walk runs uncompiled (same output, slower). */
-enum { OP_GENERAL = 0, OP_NUM, OP_FIXED, OP_RUN, OP_GRUN, OP_ENUM, OP_GUID };
+/* How a row of a fixed place and size (gated or not) is emitted when it is present and valid; rows
+ * of any other shape are OP_GENERAL and take the general path (placement, measuring, emit_row). */
+enum {
+	OP_GENERAL = 0,
+	OP_RUN,   /* plain UINT (no bitfields, no select) that joins a run of scalars (has sk) */
+	OP_NUM,   /* plain UINT that cannot join a run */
+	OP_ENUM,  /* ENUM of at most 8 bytes */
+	OP_GUID,  /* GUID of 16 bytes */
+	OP_BITS,  /* UINT of at most 8 bytes with a fixed bitfield layout (sub, no select) */
+	OP_FLAGS, /* FLAGS of at most 8 bytes */
+	OP_FIXED  /* any other fixed scalar: emit_row */
+};
 
 typedef struct crow {
-	uint32_t end;  /* OP_NUM / OP_FIXED: off + size */
+	uint32_t end;  /* op != OP_GENERAL: off + size */
 	uint32_t klen; /* strlen(key) */
-	uint8_t op;    /* OP_NUM: ungated fixed UINT without bitfields (OP_RUN: one that can join a run of
-	                  scalars); OP_FIXED: other ungated fixed scalars; OP_GRUN: a gated fixed UINT of
-	                  at most 8 bytes without bitfields that can join a run; OP_ENUM, OP_GUID: ungated
-	                  fixed enums (at most 8 bytes) and GUIDs, emitted without emit_row */
+	uint8_t op;    /* OP_* */
+	uint8_t gated; /* the row has a validation bit (f->valid) */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
-	uint8_t gfix;  /* OP_GENERAL rows that are gated, of a fixed place and size (end set) and a
-	                  fixed scalar kind, and go to emit_row when decoded (not plain UINTs) */
+	uint64_t vmask;   /* rows of at most 8 bytes: the mask of their bytes in an 8-byte load */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
@@ -296,10 +304,33 @@ static inline const char *name_len_of(const whea_name *names, uint64_t v, const 
 	return NULL;
 }
 
-static bool is_fast_row(const whea_field *f)
+/* A scalar of a fixed place and size: decoded without placement whenever its bytes are there. */
+static bool is_fixed_row(const whea_field *f)
 {
-	return !f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 && fixed_scalar_kinds[f->kind] && f->size &&
+	return f->off != WHEA_OFF_NEXT && f->kind < 16 && fixed_scalar_kinds[f->kind] && f->size &&
 	       (uint64_t)f->off + f->size <= UINT32_MAX;
+}
+
+/* The op of a fixed row (before runs are known: OP_NUM for every plain UINT). */
+static uint8_t fixed_op(const whea_field *f)
+{
+	bool small = f->size <= 8;
+	switch (f->kind) {
+	case WHEA_K_UINT:
+		if (f->select)
+			return OP_FIXED;
+		if (!f->sub || !f->sub->nbits)
+			return OP_NUM;
+		return small ? OP_BITS : OP_FIXED;
+	case WHEA_K_ENUM:
+		return small ? OP_ENUM : OP_FIXED;
+	case WHEA_K_FLAGS:
+		return small ? OP_FLAGS : OP_FIXED;
+	case WHEA_K_GUID:
+		return f->size == 16 ? OP_GUID : OP_FIXED;
+	default:
+		return OP_FIXED;
+	}
 }
 
 /* Bytes a padded copy of n characters takes in the arena (whole 16-byte blocks, one spare). */
@@ -350,18 +381,15 @@ static void compile_row(const whea_field *f, crow *r)
 {
 	r->klen = f->key ? (uint32_t)strlen(f->key) : 0;
 	r->op = OP_GENERAL;
+	r->gated = f->valid != 0;
 	r->end = 0;
 	r->nl = 0;
 	r->runnable = 0;
-	r->gfix = 0;
+	r->vmask = f->size >= 8 ? ~0ull : (1ull << (8 * f->size)) - 1;
 	r->sk.key = r->vsk.key = NULL;
-	if (is_fast_row(f)) {
+	if (is_fixed_row(f)) {
 		r->end = f->off + f->size;
-		r->op = f->kind == WHEA_K_UINT && !f->select && (!f->sub || !f->sub->nbits) ? OP_NUM : OP_FIXED;
-		if (f->kind == WHEA_K_ENUM && f->size <= 8)
-			r->op = OP_ENUM;
-		else if (f->kind == WHEA_K_GUID && f->size == 16)
-			r->op = OP_GUID;
+		r->op = fixed_op(f);
 	}
 }
 
@@ -429,17 +457,6 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
 		if (r->op == OP_NUM && r->runnable)
 			r->op = OP_RUN;
-		if (r->runnable && f->valid && f->off != WHEA_OFF_NEXT && f->size >= 1 && f->size <= 8 && !f->select &&
-		    (!f->sub || !f->sub->nbits) && (uint64_t)f->off + f->size <= UINT32_MAX) {
-			r->op = OP_GRUN;
-			r->end = f->off + f->size;
-		}
-		if (r->op == OP_GENERAL && f->valid && f->off != WHEA_OFF_NEXT && f->kind < 16 &&
-		    fixed_scalar_kinds[f->kind] && f->size && (uint64_t)f->off + f->size <= UINT32_MAX &&
-		    (f->kind != WHEA_K_UINT || f->select || (f->sub && f->sub->nbits))) {
-			r->gfix = 1;
-			r->end = f->off + f->size;
-		}
 		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
 		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff) {
@@ -774,6 +791,50 @@ static inline bool row_present(const whea_field *f, const rowspan *r)
 	return f->kind == WHEA_K_ARRAY ? r->count > 0 || r->complete : r->complete;
 }
 
+/* The value of a fixed row of at most 8 bytes (one 8-byte load and a mask where 8 bytes are
+ * there), or the low 8 bytes of a longer one. */
+static inline uint64_t row_value(const uint8_t *p, size_t len, const whea_field *f, const crow *c)
+{
+	if (f->size <= 8 && (size_t)f->off + 8 <= len)
+		return whea_le64(p + f->off) & c->vmask;
+	return whea_leN(p + f->off, f->size);
+}
+
+/* Emits a fixed row that is present and valid, other than OP_RUN (see the OP_* list). */
+static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *cd, const uint8_t *p, size_t len,
+		       uint64_t abs)
+{
+	const whea_sink *s = w->s;
+	const uint8_t *q = p + f->off;
+	switch (c->op) {
+	case OP_NUM:
+		s->num(s->ctx, f->key, c->klen, f->label, row_value(p, len, f, c), f->fmt, f->size);
+		break;
+	case OP_ENUM: {
+		uint64_t v = row_value(p, len, f, c);
+		size_t nlen;
+		const char *name = name_len_of(f->names, v, c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
+		s->enm(s->ctx, f->key, c->klen, f->label, v, name, nlen, f->fmt);
+		break;
+	}
+	case OP_GUID:
+		s->guid(s->ctx, f->key, c->klen, f->label, (const whea_guid *)(const void *)q, f->fmt);
+		break;
+	case OP_BITS:
+		emit_bitfields(w, f->key, c->klen, f->label, row_value(p, len, f, c), f, c, f->sub);
+		break;
+	case OP_FLAGS:
+		s->bits(s->ctx, f->key, c->klen, f->label, row_value(p, len, f, c), f->size * 8u, f->names,
+			c->nl ? cd->nlens + c->nl - 1 : NULL, NULL);
+		break;
+	default: {
+		rowspan r = {f->off, f->size, 0, true};
+		emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
+		break;
+	}
+	}
+}
+
 /* The walk of one def; diag_only is a constant in each of the two copies below, so the value-event
  * branches vanish from the validator's walk and the diagnostics-only ones from the writers'. */
 static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs,
@@ -813,57 +874,20 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 			cursor = c->end;
 			if (cursor > extent)
 				extent = cursor;
-			if (c->op == OP_GRUN) { /* gated: decoded when valid, else only checked for zero */
-				uint64_t v = whea_leN(p + f->off, f->size);
-				if (have_vb && ((vb >> (f->valid - 1)) & 1)) {
-					if (!diag_only)
-						run_add(s, &rn, &c->sk, v);
-				} else if (v && !diag_only) {
-					invalid_pending = true;
-				}
-				continue;
-			}
 			if (diag_only)
 				continue;
-			if (c->op == OP_RUN) {
-				run_add(s, &rn, &c->sk, whea_leN(p + f->off, f->size));
-				continue;
-			}
-			run_flush(s, &rn);
-			if (c->op == OP_ENUM) {
-				uint64_t v = whea_leN(p + f->off, f->size);
-				size_t nlen;
-				const char *name = name_len_of(f->names, v, c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
-				s->enm(s->ctx, f->key, c->klen, f->label, v, name, nlen, f->fmt);
-				continue;
-			}
-			if (c->op == OP_GUID) {
-				s->guid(s->ctx, f->key, c->klen, f->label, (const whea_guid *)(const void *)(p + f->off), f->fmt);
-				continue;
-			}
-			if (c->op == OP_NUM) {
-				s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + f->off, f->size), f->fmt, f->size);
-			} else {
-				rowspan r = {f->off, f->size, 0, true};
-				emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
-			}
-			continue;
-		}
-		if (c->gfix && c->end <= len) {
-			/* gated, fixed and present: what the general path below does for these rows */
-			cursor = c->end;
-			if (cursor > extent)
-				extent = cursor;
-			if (diag_only)
-				continue;
-			if (!(have_vb && ((vb >> (f->valid - 1)) & 1))) {
+			if (c->gated && !(have_vb && ((vb >> (f->valid - 1)) & 1))) {
+				/* not valid: only kept (under "notValid") when not zero */
 				if (!invalid_pending && !all_zero(p + f->off, f->size))
 					invalid_pending = true;
 				continue;
 			}
+			if (c->op == OP_RUN) {
+				run_add(s, &rn, &c->sk, row_value(p, len, f, c));
+				continue;
+			}
 			run_flush(s, &rn);
-			rowspan r = {f->off, f->size, 0, true};
-			emit_row(w, f, c, cd, p, len, f->off, f->size, abs, &r);
+			emit_fixed(w, f, c, cd, p, len, abs);
 			continue;
 		}
 		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
