@@ -18,6 +18,9 @@ extern "C" {
 
 #define WHEA_RECORD_HEADER_SIZE 128
 #define WHEA_SECTION_DESC_SIZE 72
+/* The record header's first four bytes, and where its 64-bit RecordID lies (spec 2.1). */
+#define WHEA_RECORD_SIGNATURE "CPER"
+#define WHEA_RECORD_ID_OFFSET 96
 
 enum whea_severity {
 	WHEA_SEV_RECOVERABLE = 0,

@@ -165,7 +165,7 @@ int whea_record_parse(whea_record *r, const void *buf, size_t buflen, unsigned f
 		report(&c, WHEA_DIAG_ERROR, WHEA_ETRUNC, buflen, "record is truncated: %zu bytes, the header alone needs 128", buflen);
 		return WHEA_ETRUNC;
 	}
-	if (memcmp(p, "CPER", 4) != 0) {
+	if (memcmp(p, WHEA_RECORD_SIGNATURE, 4) != 0) {
 		report(&c, WHEA_DIAG_ERROR, WHEA_EFORMAT, 0, "signature is not \"CPER\"");
 		return WHEA_EFORMAT;
 	}
@@ -199,7 +199,7 @@ int whea_record_parse(whea_record *r, const void *buf, size_t buflen, unsigned f
 uint16_t whea_record_revision(const whea_record *r) { return whea_le16(r->data + 4); }
 uint32_t whea_record_severity(const whea_record *r) { return whea_le32(r->data + 12); }
 uint32_t whea_record_validation_bits(const whea_record *r) { return whea_le32(r->data + 16); }
-uint64_t whea_record_id(const whea_record *r) { return whea_le64(r->data + 96); }
+uint64_t whea_record_id(const whea_record *r) { return whea_le64(r->data + WHEA_RECORD_ID_OFFSET); }
 uint32_t whea_record_flags(const whea_record *r) { return whea_le32(r->data + 104); }
 void whea_record_creator(const whea_record *r, whea_guid *out) { memcpy(out->b, r->data + 64, 16); }
 void whea_record_notify_type(const whea_record *r, whea_guid *out) { memcpy(out->b, r->data + 80, 16); }

@@ -236,7 +236,7 @@ static void classify(const uint8_t *b, uint64_t n, efi_var *v, var_problem *p)
 				   (unsigned long long)rn);
 	uint64_t id = whea_record_id(&r);
 	if (id == WHEA_STORE_ID_FIRST || id == WHEA_STORE_ID_INVALID)
-		return set_problem(p, WHEA_EINVAL, EFI_ATTR_LEN + 96, 8, "record id 0x%llx is reserved", (unsigned long long)id);
+		return set_problem(p, WHEA_EINVAL, EFI_ATTR_LEN + WHEA_RECORD_ID_OFFSET, 8, "record id 0x%llx is reserved", (unsigned long long)id);
 	v->kind = VAR_OK;
 	v->id = id;
 	v->reclen = r.record_length;
@@ -966,7 +966,7 @@ static int efi_verify(void *ctx, whea_store_problem_fn fn, void *fnctx)
 		long keep = find_id(e, v->id);
 		char other[EFI_NAME_LEN + 1];
 		format_name(other, keep >= 0 ? e->vars[keep].num : v->num);
-		set_problem(&p, WHEA_EFORMAT, EFI_ATTR_LEN + 96, 8, "stale copy of record 0x%llx: %s holds the newer one",
+		set_problem(&p, WHEA_EFORMAT, EFI_ATTR_LEN + WHEA_RECORD_ID_OFFSET, 8, "stale copy of record 0x%llx: %s holds the newer one",
 			    (unsigned long long)v->id, other);
 		report(&rep, var_path(e, v->num), &p);
 	}

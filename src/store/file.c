@@ -21,6 +21,7 @@
 #include "store/index.h"
 #include "store/crc32c.h"
 #include "util/le.h"
+#include "whea/record.h"
 
 #define LOG_NAME "store.log"
 #define TMP_NAME "store.log.tmp"
@@ -344,7 +345,8 @@ static int frame_at(scanner *s, uint64_t off, frame *fr)
 		return r;
 	if (whea_crc32c(0, p, fr->len) != fr->crc)
 		return 0;
-	if (fr->kind == KIND_RECORD && (fr->len < 128 || memcmp(p, "CPER", 4) || whea_le64(p + 96) != fr->id))
+	if (fr->kind == KIND_RECORD && (fr->len < WHEA_RECORD_HEADER_SIZE || memcmp(p, WHEA_RECORD_SIGNATURE, 4) ||
+					whea_le64(p + WHEA_RECORD_ID_OFFSET) != fr->id))
 		return 0;
 	return 1;
 }

@@ -130,7 +130,7 @@ static int check_record(const void *record, uint32_t length, uint64_t *id, size_
 				      index, r.record_length, length);
 	*id = whea_record_id(&r);
 	if (*id == WHEA_STORE_ID_FIRST || *id == WHEA_STORE_ID_INVALID)
-		return whea_error_set(WHEA_EINVAL, 96, NULL, "record %zu: record id 0x%llx cannot be stored "
+		return whea_error_set(WHEA_EINVAL, WHEA_RECORD_ID_OFFSET, NULL, "record %zu: record id 0x%llx cannot be stored "
 				      "(0 and all-ones are reserved by ERST)", index, (unsigned long long)*id);
 	return 0;
 }
