@@ -406,14 +406,22 @@ static mfd *getfd(memfs *fs, int fd, const char *what)
 
 /* ---- the OS table ---------------------------------------------------------------------------- */
 
+/* What every path call does first: fail once the machine is "dead", then find the parent
+ * directory of path and its last component. */
+static int enter(void *ctx, const char *path, memfs **fs, mnode **dir, char *leaf)
+{
+	*fs = ctx;
+	if ((*fs)->dead)
+		return -EIO;
+	return resolve(*fs, path, dir, leaf);
+}
+
 static int m_open(void *ctx, const char *path, int flags, int *fd)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
+	memfs *fs;
 	mnode *dir;
 	char leaf[MAX_PATH_LEN];
-	int r = resolve(fs, path, &dir, leaf);
+	int r = enter(ctx, path, &fs, &dir, leaf);
 	if (r)
 		return r;
 	mnode *n = dir;
@@ -625,12 +633,10 @@ static int m_rename(void *ctx, const char *from, const char *to)
 
 static int m_unlink(void *ctx, const char *path)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
+	memfs *fs;
 	mnode *dir;
 	char leaf[MAX_PATH_LEN];
-	int r = resolve(fs, path, &dir, leaf);
+	int r = enter(ctx, path, &fs, &dir, leaf);
 	if (r)
 		return r;
 	dent *e = leaf[0] ? ent_find(&dir->ents, leaf) : NULL;
@@ -644,12 +650,10 @@ static int m_unlink(void *ctx, const char *path)
 
 static int m_mkdir(void *ctx, const char *path)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
+	memfs *fs;
 	mnode *dir;
 	char leaf[MAX_PATH_LEN];
-	int r = resolve(fs, path, &dir, leaf);
+	int r = enter(ctx, path, &fs, &dir, leaf);
 	if (r)
 		return r;
 	if (!leaf[0] || ent_find(&dir->ents, leaf))
