@@ -37,6 +37,8 @@
 #define FX_MAX_JDEPTH 56     /* JSON nesting (the DOM parser allows 64) */
 #define FX_MAX_DEF_DEPTH 16  /* json_encode.c's ENC_MAX_DEPTH */
 #define FX_MAX_KEYS 32       /* members of one skipped object (for the duplicate-key check) */
+#define FX_PAD 128u          /* zero bytes after the copy of the text (see peek()) */
+#define FX_MAX_TEXT (1u << 22) /* longer texts take the DOM path (their records are too big anyway) */
 
 typedef struct fx {
 	const char *end;
@@ -130,13 +132,22 @@ static bool fits(unsigned size, uint64_t v) { return size >= 8 || v < (1ull << (
 
 /* ---- tokens ------------------------------------------------------------------------------- */
 
-static inline char peek(const fx *x, const char *p) { return p < x->end ? *p : 0; }
+/* The text is a copy with FX_PAD zero bytes after it (whea_json_fast_encode): a NUL is no token's
+ * character (nor whitespace, nor part of a plain string, number, key or base64), so every scan
+ * stops at the end without comparing pointers, and the cursor never passes the end. Checks read at
+ * most FX_PAD bytes ahead of the cursor. */
+static inline char peek(const fx *x, const char *p)
+{
+	(void)x;
+	return *p;
+}
 
 static inline const char *ws(const fx *x, const char *p)
 {
-	if (p < x->end && (unsigned char)*p > ' ')
+	(void)x;
+	if ((unsigned char)*p > ' ')
 		return p;
-	while (p < x->end && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
 		p++;
 	return p;
 }
@@ -151,13 +162,13 @@ static const uint8_t plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,             /* 0x70..0x7f */
 };
 
-/* The first character at or after p (before e) that is not plain, or e: 16 at a time with SSE2
- * (every x86-64 has it), 8 at a time elsewhere. */
-static inline const char *plain_run(const char *p, const char *e)
+/* The first character at or after p that is not plain (at the latest the NUL past the text): 16 at a
+ * time with SSE2 (every x86-64 has it), 8 at a time elsewhere. */
+static inline const char *plain_run(const char *p)
 {
 #ifdef FX_SSE2
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
-	while (e - p >= 16) {
+	for (;;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		/* signed: bytes >= 0x80 are negative, so one compare finds them and controls */
 		__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
@@ -168,7 +179,7 @@ static inline const char *plain_run(const char *p, const char *e)
 		p += 16;
 	}
 #else
-	while (e - p >= 8) {
+	for (;;) {
 		uint64_t v;
 		memcpy(&v, p, 8);
 		const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
@@ -180,7 +191,7 @@ static inline const char *plain_run(const char *p, const char *e)
 		p += 8;
 	}
 #endif
-	while (p < e && plain[(uint8_t)*p])
+	while (plain[(uint8_t)*p])
 		p++;
 	return p;
 }
@@ -313,6 +324,8 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 		return NULL; /* the callers do without */
 	fx_kw *t = kw_arena + kw_used;
 	for (size_t i = 0; i < n; i++) {
+		if (strlen(*(const char *const *)(base + i * stride + keyoff)) > FX_PAD - 8)
+			return NULL; /* is_keyw() reads the key's length ahead */
 		t[i] = kw_make(*(const char *const *)(base + i * stride + keyoff));
 		if (fields) {
 			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
@@ -366,21 +379,22 @@ static inline size_t klen(const char *k)
 /* Is the next member's key k[0..kl) + s[0..sl)? (Does not consume it.) */
 static inline bool is_key2(const fx *x, const char *p, const char *k, size_t kl, const char *s, size_t sl)
 {
-	return (size_t)(x->end - p) > kl + sl + 2 && p[0] == '"' && p[kl + sl + 1] == '"' && whea_json_same(p + 1, k, kl) &&
+	(void)x;
+	return kl + sl + 2 < FX_PAD && p[0] == '"' && p[kl + sl + 1] == '"' && whea_json_same(p + 1, k, kl) &&
 	       whea_json_same(p + 1 + kl, s, sl);
 }
 
 static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 {
-	return (size_t)(x->end - p) > kl + 2 && p[0] == '"' && p[kl + 1] == '"' && whea_json_same(p + 1, k, kl);
+	(void)x;
+	return kl + 2 < FX_PAD && p[0] == '"' && p[kl + 1] == '"' && whea_json_same(p + 1, k, kl);
 }
 
 /* is_key() for table key k through its key word. */
 static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
 {
-	size_t n = c->n;
-	if (x->end - p <= (ptrdiff_t)n + 16) /* near the end: 16 bytes and the key's closing quote */
-		return is_key(x, p, k, n);
+	size_t n = c->n; /* below FX_PAD (kw_build) */
+	(void)x;
 	uint64_t u;
 	memcpy(&u, p, 8);
 	if ((u & c->m) != c->w)
@@ -397,7 +411,7 @@ static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_k
 static inline void eat_key(fx *x, const char **pp, size_t n)
 {
 	const char *p = *pp + n + 2;
-	if (x->end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
+	if (p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
 		*pp = p + 1;
 		return;
 	}
@@ -446,11 +460,11 @@ static void next_ws(fx *x, const char **pp)
 static FX_INLINE void next(fx *x, const char **pp)
 {
 	const char *p = *pp;
-	if (x->end - p >= 2 && p[0] == ',' && p[1] == '"') { /* compact JSON */
+	if (p[0] == ',' && p[1] == '"') { /* compact JSON */
 		*pp = p + 1;
 		return;
 	}
-	if (p < x->end && *p == '}')
+	if (*p == '}')
 		return;
 	next_ws(x, pp);
 }
@@ -551,15 +565,15 @@ static inline uint64_t value8(uint64_t w, unsigned k)
 
 static uint64_t num_long(fx *x, const char **pp)
 {
-	const char *p = *pp, *e = x->end;
-	if (p >= e || *p == '0')
-		return num_slow(x, pp, p, p, 0); /* a leading zero (an error unless alone), or nothing */
+	const char *p = *pp;
+	if (*p == '0')
+		return num_slow(x, pp, p, p, 0); /* a leading zero (an error unless alone) */
 #ifdef FX_SWAR_DIGITS
 	uint64_t v = 0;
 	/* 16 digits at most, 8 at a time: they fit without a check */
 	static const uint32_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
 	const char *s = p;
-	while (e - p >= 8 && p - s < 16) {
+	while (p - s < 16) {
 		uint64_t w;
 		memcpy(&w, p, 8);
 		unsigned k = digits8(w);
@@ -585,14 +599,12 @@ static uint64_t num_long(fx *x, const char **pp)
 static FX_INLINE uint64_t num(fx *x, const char **pp)
 {
 	const char *p = *pp;
-	if (x->end - p >= 2) { /* one digit (the most common value) */
-		unsigned d0 = (unsigned)(p[0] - '0'), d1 = (unsigned)(p[1] - '0');
-		if (d0 <= 9 && d1 > 9) {
-			if (num_end_bad[(uint8_t)p[1]])
-				bail(x);
-			*pp = p + 1;
-			return d0;
-		}
+	unsigned d0 = (unsigned)(p[0] - '0'), d1 = (unsigned)(p[1] - '0');
+	if (d0 <= 9 && d1 > 9) { /* one digit (the most common value) */
+		if (num_end_bad[(uint8_t)p[1]])
+			bail(x);
+		*pp = p + 1;
+		return d0;
 	}
 	return num_long(x, pp);
 }
@@ -601,11 +613,11 @@ static FX_INLINE bool boolean(fx *x, const char **pp)
 {
 	const char *p = *pp;
 	uint32_t w;
-	if (x->end - p >= 4 && (memcpy(&w, p, 4), memcmp(&w, "true", 4) == 0)) {
+	if (memcpy(&w, p, 4), memcmp(&w, "true", 4) == 0) {
 		*pp = p + 4;
 		return true;
 	}
-	if (x->end - p >= 5 && memcmp(p, "false", 5) == 0) {
+	if (memcmp(p, "false", 5) == 0) {
 		*pp = p + 5;
 		return false;
 	}
@@ -615,12 +627,12 @@ static FX_INLINE bool boolean(fx *x, const char **pp)
 /* A string of plain characters only (no escapes): its content. */
 static const char *str(fx *x, const char **pp, size_t *len)
 {
-	const char *p = *pp, *e = x->end;
+	const char *p = *pp;
 	if (peek(x, p) != '"')
 		bail(x);
 	const char *s = ++p;
-	p = plain_run(p, e);
-	if (p >= e || *p != '"')
+	p = plain_run(p);
+	if (*p != '"')
 		bail(x);
 	*len = (size_t)(p - s);
 	*pp = p + 1;
@@ -640,15 +652,13 @@ static inline int hexv(char c) { return hex_digit[(uint8_t)c] - 1; }
 static unsigned escape(fx *x, const char *p, size_t *n)
 {
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	if (p >= x->end)
-		bail(x);
 	const char *k = *p ? memchr(from, *p, sizeof from - 1) : NULL;
 	if (k) {
 		*n = 1;
 		return (uint8_t)to[k - from];
 	}
-	if (*p != 'u' || x->end - p < 5)
-		bail(x);
+	if (*p != 'u')
+		bail(x); /* p[1..4] are in the text or its padding: a NUL is not a hex digit */
 	int a = hexv(p[1]), b = hexv(p[2]), c = hexv(p[3]), d = hexv(p[4]);
 	if ((a | b | c | d) < 0)
 		bail(x);
@@ -663,14 +673,12 @@ static unsigned escape(fx *x, const char *p, size_t *n)
  * at most cap of them, into dst. */
 static size_t text(fx *x, const char **pp, uint8_t *dst, size_t cap)
 {
-	const char *p = *pp, *e = x->end;
+	const char *p = *pp;
 	if (peek(x, p) != '"')
 		bail(x);
 	p++;
 	size_t k = 0;
 	for (;;) {
-		if (p >= e)
-			bail(x);
 		uint8_t c = (uint8_t)*p;
 		if (plain[c]) {
 			p++;
@@ -711,12 +719,12 @@ static const uint8_t b64v[256] = {
  * it gives up on everything whea_b64_decode rejects. */
 static size_t b64(fx *x, const char **pp, uint8_t *dst, size_t cap)
 {
-	const uint8_t *p = (const uint8_t *)*pp, *e = (const uint8_t *)x->end;
-	if (p >= e || *p != '"')
+	const uint8_t *p = (const uint8_t *)*pp;
+	if (*p != '"')
 		bail(x);
 	p++;
 	size_t o = 0;
-	while (e - p >= 5) {
+	for (;;) { /* a NUL is not in the alphabet: the loop stops at the end */
 		uint32_t a = b64v[p[0]], b = b64v[p[1]], c = b64v[p[2]], d = b64v[p[3]];
 		if ((a | b | c | d) & 0x80)
 			break;
@@ -726,12 +734,12 @@ static size_t b64(fx *x, const char **pp, uint8_t *dst, size_t cap)
 		dst[o] = (uint8_t)(v >> 16), dst[o + 1] = (uint8_t)(v >> 8), dst[o + 2] = (uint8_t)v;
 		o += 3, p += 4;
 	}
-	if (p < e && *p == '"') {
+	if (*p == '"') {
 		*pp = (const char *)p + 1;
 		return o;
 	}
 	/* A padded last quad: "xx==" or "xxx=". */
-	if (e - p < 5 || p[4] != '"' || p[3] != '=')
+	if (p[4] != '"' || p[3] != '=')
 		bail(x);
 	uint32_t a = b64v[p[0]], b = b64v[p[1]];
 	if ((a | b) & 0x80)
@@ -757,15 +765,13 @@ static void skip(fx *x, const char **pp);
 
 static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool *esc)
 {
-	const char *p = *pp, *e = x->end;
+	const char *p = *pp;
 	if (peek(x, p) != '"')
 		bail(x);
 	*s = ++p;
 	*esc = false;
 	for (;;) {
-		p = plain_run(p, e);
-		if (p >= e)
-			bail(x);
+		p = plain_run(p);
 		if (*p == '"')
 			break;
 		if (*p != '\\')
@@ -781,30 +787,30 @@ static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool 
 
 static void skip_number(fx *x, const char **pp)
 {
-	const char *p = *pp, *e = x->end;
-	if (p < e && *p == '-')
+	const char *p = *pp;
+	if (*p == '-')
 		p++;
-	if (p >= e || (unsigned)(*p - '0') > 9)
+	if ((unsigned)(*p - '0') > 9)
 		bail(x);
 	if (*p == '0')
 		p++;
 	else
-		while (p < e && (unsigned)(*p - '0') <= 9)
+		while ((unsigned)(*p - '0') <= 9)
 			p++;
-	if (p < e && *p == '.') {
+	if (*p == '.') {
 		p++;
-		if (p >= e || (unsigned)(*p - '0') > 9)
+		if ((unsigned)(*p - '0') > 9)
 			bail(x);
-		while (p < e && (unsigned)(*p - '0') <= 9)
+		while ((unsigned)(*p - '0') <= 9)
 			p++;
 	}
-	if (p < e && (*p == 'e' || *p == 'E')) {
+	if (*p == 'e' || *p == 'E') {
 		p++;
-		if (p < e && (*p == '+' || *p == '-'))
+		if (*p == '+' || *p == '-')
 			p++;
-		if (p >= e || (unsigned)(*p - '0') > 9)
+		if ((unsigned)(*p - '0') > 9)
 			bail(x);
-		while (p < e && (unsigned)(*p - '0') <= 9)
+		while ((unsigned)(*p - '0') <= 9)
 			p++;
 	}
 	*pp = p;
@@ -852,7 +858,7 @@ static void skip(fx *x, const char **pp)
 			while (arr_next(x, &p));
 	} else if (c == 't' || c == 'f') {
 		boolean(x, &p);
-	} else if (c == 'n' && x->end - p >= 4 && memcmp(p, "null", 4) == 0) {
+	} else if (c == 'n' && memcmp(p, "null", 4) == 0) {
 		p += 4;
 	} else {
 		skip_number(x, &p);
@@ -1064,7 +1070,7 @@ static void guid_text(fx *x, const char **pp, whea_guid *g)
 {
 	static const uint8_t pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
 	const char *s = *pp + 1;
-	if (x->end - *pp < 38 || s[-1] != '"' || s[36] != '"' || s[8] != '-' || s[13] != '-' || s[18] != '-' ||
+	if (s[-1] != '"' || s[36] != '"' || s[8] != '-' || s[13] != '-' || s[18] != '-' ||
 	    s[23] != '-')
 		bail(x);
 	*pp = s + 37; /* the other 32 characters are hex digits: a plain string */
@@ -1720,24 +1726,62 @@ static size_t enc_record(fx *x, const char *p)
 }
 
 static _Thread_local uint8_t *fx_buf;
+static _Thread_local char *fx_text; /* the copy of the text, FX_PAD zeros after it */
+static _Thread_local size_t fx_text_cap;
 
-int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
+/* The text copied with FX_PAD zero bytes after it; NULL if there is no memory for it. */
+static const char *padded_copy(const char *json, size_t n)
 {
-	if (!json || jsonlen > (1u << 24))
-		return 1;
-	if (!fx_buf && !(fx_buf = malloc(FX_CAP)))
-		return 1;
+	if (n + FX_PAD > fx_text_cap) {
+		size_t want = n + FX_PAD < 65536 ? 65536 : n + FX_PAD;
+		char *t = realloc(fx_text, want);
+		if (!t)
+			return NULL;
+		fx_text = t, fx_text_cap = want;
+	}
+	size_t i = 0;
+#ifdef FX_SSE2
+	/* 64 bytes a round: fewer instructions than the library's copy for these sizes */
+	for (; n - i >= 64; i += 64) {
+		const __m128i *s = (const __m128i *)(const void *)(json + i);
+		__m128i *d = (__m128i *)(void *)(fx_text + i);
+		__m128i a = _mm_loadu_si128(s), b = _mm_loadu_si128(s + 1), c = _mm_loadu_si128(s + 2),
+			e = _mm_loadu_si128(s + 3);
+		_mm_storeu_si128(d, a), _mm_storeu_si128(d + 1, b), _mm_storeu_si128(d + 2, c), _mm_storeu_si128(d + 3, e);
+	}
+#endif
+	memcpy(fx_text + i, json + i, n - i);
+	memset(fx_text + n, 0, FX_PAD);
+	return fx_text;
+}
+
+/* The record from the padded text into fx_buf: its length, or 0 when the fast path gives up (a
+ * function of its own so that setjmp's caller keeps no other locals). */
+static size_t run(const char *text, size_t len)
+{
 	fx x;
-	x.end = json + jsonlen;
+	x.end = text + len;
 	x.out = fx_buf;
 	x.need = x.zeroed = 0;
 	x.depth = x.jdepth = 0;
 	x.forced_f = NULL, x.forced_sub = NULL;
 	kw_start_record();
 	if (setjmp(x.bail))
+		return 0;
+	return enc_record(&x, text);
+}
+
+int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
+{
+	if (!json || jsonlen > FX_MAX_TEXT)
 		return 1;
-	size_t n = enc_record(&x, json);
-	if (n > cap)
+	if (!fx_buf && !(fx_buf = malloc(FX_CAP)))
+		return 1;
+	const char *text = padded_copy(json, jsonlen);
+	if (!text)
+		return 1;
+	size_t n = run(text, jsonlen);
+	if (n == 0 || n > cap)
 		return 1; /* the DOM path reports the missing room */
 	memcpy(out, fx_buf, n);
 	if (outlen)
