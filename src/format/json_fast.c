@@ -43,26 +43,48 @@
 typedef struct fx {
 	const char *end;
 	uint8_t *out;
-	size_t need;   /* highest offset written */
-	size_t zeroed; /* out[0..zeroed) holds what was written, zeros elsewhere (as in json_encode.c) */
+	size_t need;  /* highest offset written */
+	size_t dirty; /* out[0..max(need, dirty)) may hold bytes: cleared after the record (see run()) */
 	int depth, jdepth;
 	const whea_field *forced_f; /* row_sub() answers forced_sub for this row */
 	const whea_def *forced_sub;
 	jmp_buf bail;
 } fx;
 
-static _Noreturn void bail(fx *x) { longjmp(x->bail, 1); }
+static void clear(uint8_t *p, size_t n);
+
+/* Gives up: clears what was written (see "output" below) and returns to run(). */
+static _Noreturn void bail(fx *x)
+{
+	clear(x->out, x->need > x->dirty ? x->need : x->dirty);
+	longjmp(x->bail, 1);
+}
 
 /* ---- output (json_encode.c's discipline, bounded by FX_CAP) ------------------------------ */
 
-static void zero_to(fx *x, size_t upto)
+/* The output buffer is all zeros when a record starts (bail() and whea_json_fast_encode() clear what
+ * a record wrote), so bytes not written are zeros, as json_encode.c's are. */
+
+/* memset(p, 0, n) for n <= FX_CAP, 64 bytes a round (fewer instructions than the library's). */
+static void clear(uint8_t *p, size_t n)
+{
+	if (n > FX_CAP)
+		n = FX_CAP;
+	size_t i = 0;
+#ifdef FX_SSE2
+	const __m128i z = _mm_setzero_si128();
+	for (; n - i >= 64; i += 64) {
+		__m128i *d = (__m128i *)(void *)(p + i);
+		_mm_storeu_si128(d, z), _mm_storeu_si128(d + 1, z), _mm_storeu_si128(d + 2, z), _mm_storeu_si128(d + 3, z);
+	}
+#endif
+	memset(p + i, 0, n - i);
+}
+
+static void in_cap(fx *x, size_t upto)
 {
 	if (upto > FX_CAP)
 		bail(x);
-	if (upto > x->zeroed) {
-		memset(x->out + x->zeroed, 0, upto - x->zeroed);
-		x->zeroed = upto;
-	}
 }
 
 /* Marks out[at..at+n) as written (n > 0). */
@@ -70,17 +92,13 @@ static inline void wrote(fx *x, size_t at, size_t n)
 {
 	if (at + n > x->need)
 		x->need = at + n;
-	if (at + n > x->zeroed)
-		x->zeroed = at + n;
 }
 
-/* Room for n bytes at `at`: clears the gap before it; returns where they go. */
+/* Room for n bytes at `at`: where they go. */
 static inline uint8_t *room_at(fx *x, size_t at, size_t n)
 {
 	if (at > FX_CAP || n > FX_CAP - at)
 		bail(x);
-	if (at > x->zeroed)
-		zero_to(x, at);
 	return x->out + at;
 }
 
@@ -113,8 +131,7 @@ static inline void put_int(fx *x, size_t at, uint64_t v, unsigned size)
 static const uint8_t *view(fx *x, size_t off, size_t len, size_t *avail)
 {
 	*avail = off >= FX_CAP ? 0 : len < FX_CAP - off ? len : FX_CAP - off;
-	zero_to(x, off + *avail);
-	return x->out + off;
+	return x->out + (off < FX_CAP ? off : FX_CAP);
 }
 
 static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t len)
@@ -1186,6 +1203,8 @@ static size_t enc_bytes(fx *x, bool ascii, const char **pp, size_t at, size_t si
 	if (cap > FX_CAP - at)
 		cap = FX_CAP - at; /* more would give up anyway */
 	uint8_t *dst = room_at(x, at, cap);
+	if (at + cap > x->dirty) /* text() and b64() may write, then give up */
+		x->dirty = at + cap;
 	size_t got = ascii ? text(x, pp, dst, cap) : b64(x, pp, dst, cap);
 	if (got)
 		wrote(x, at, got);
@@ -1603,15 +1622,20 @@ static size_t enc_section(fx *x, const whea_section_type *t, const char **pp, si
 	return extent;
 }
 
-/* whea_section_by_key with a small per-thread cache (dropped when a type is unregistered). */
+/* whea_section_by_key with a per-thread cache (dropped when a type is unregistered), found by a hash
+ * of the length and the first 8 bytes (k is in the padded text: 8 bytes can be read). */
 static const whea_section_type *section_by_key(const char *k, size_t n)
 {
 	static _Thread_local struct {
 		const whea_section_type *t;
 		unsigned gen;
-	} cache[16];
+	} cache[256];
 	unsigned gen = whea_registry_generation();
-	size_t h = n ? (n + (uint8_t)k[0] * 7u + (uint8_t)k[n - 1]) & 15 : 0;
+	uint64_t u;
+	memcpy(&u, k, 8);
+	if (n < 8)
+		u &= (1ull << (8 * n)) - 1; /* (other bytes on a big-endian host: still a hash, hits are checked) */
+	size_t h = (size_t)(((u ^ n) * 0x9e3779b97f4a7c15ull) >> 56);
 	const whea_section_type *t = cache[h].t;
 	if (t && cache[h].gen == gen && klen(t->key) == n && whea_json_same(t->key, k, n))
 		return t;
@@ -1758,7 +1782,7 @@ static size_t enc_record(fx *x, const char *p)
 	else if (reclen < x->need)
 		bail(x);
 	put_int(x, 20, reclen, 4);
-	zero_to(x, reclen);
+	in_cap(x, reclen); /* out[need..reclen) is zeros */
 	return reclen;
 }
 
@@ -1793,35 +1817,42 @@ static const char *padded_copy(const char *json, size_t n)
 }
 
 /* The record from the padded text into fx_buf: its length, or 0 when the fast path gives up (a
- * function of its own so that setjmp's caller keeps no other locals). */
-static size_t run(const char *text, size_t len)
+ * function of its own so that setjmp's caller keeps no other locals). *used = how much of fx_buf to
+ * clear afterwards (bail() clears it itself). */
+static size_t run(const char *text, size_t len, size_t *used)
 {
 	fx x;
 	x.end = text + len;
 	x.out = fx_buf;
-	x.need = x.zeroed = 0;
+	x.need = x.dirty = 0;
 	x.depth = x.jdepth = 0;
 	x.forced_f = NULL, x.forced_sub = NULL;
 	kw_start_record();
+	*used = 0;
 	if (setjmp(x.bail))
 		return 0;
-	return enc_record(&x, text);
+	size_t n = enc_record(&x, text);
+	*used = n > x.need ? n : x.need;
+	if (x.dirty > *used)
+		*used = x.dirty;
+	return n;
 }
 
 int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen)
 {
 	if (!json || jsonlen > FX_MAX_TEXT)
 		return 1;
-	if (!fx_buf && !(fx_buf = malloc(FX_CAP)))
+	if (!fx_buf && !(fx_buf = calloc(1, FX_CAP))) /* all zeros between records */
 		return 1;
 	const char *text = padded_copy(json, jsonlen);
 	if (!text)
 		return 1;
-	size_t n = run(text, jsonlen);
-	if (n == 0 || n > cap)
-		return 1; /* the DOM path reports the missing room */
-	memcpy(out, fx_buf, n);
-	if (outlen)
-		*outlen = n;
-	return 0;
+	size_t used, n = run(text, jsonlen, &used);
+	if (n && n <= cap) {
+		memcpy(out, fx_buf, n);
+		if (outlen)
+			*outlen = n;
+	}
+	clear(fx_buf, used);
+	return n && n <= cap ? 0 : 1; /* too big for out: the DOM path reports the missing room */
 }
