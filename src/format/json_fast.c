@@ -235,14 +235,19 @@ static inline void obj_close(fx *x, const char **pp)
 }
 
 /* A table key as it starts in the text: its length and the first 16 bytes of '"' key '"' (those
- * past the closing quote zero), so most keys are told apart by one or two 8-byte compares. */
+ * past the closing quote zero), so most keys are told apart by one or two 8-byte compares; longer
+ * keys also by the last 8 bytes. For a def's rows also what enc_rows() asks of each row. */
 typedef struct fx_kw {
 	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
 	uint64_t m, m2;  /* which of their bytes belong to the key */
-	uint32_t n;
-	uint16_t linked; /* for rows: linked() */
-	uint16_t plain;  /* for rows: a plain number (plain_int()) */
+	uint64_t w3;     /* keys of 15 characters or more: the last 8 bytes of '"' key '"' */
+	uint16_t n;
+	uint16_t vbi;    /* rows: whea_def_validbits_row()'s index (the same in every entry), or FX_NO_VB */
+	uint8_t linked;  /* rows: linked() */
+	uint8_t plain;   /* rows: a plain number (plain_int()) */
+	uint8_t simple;  /* rows: simple_row() */
 } fx_kw;
+#define FX_NO_VB 0xffffu
 
 /* The mask of the bytes of fx_kw.w that belong to a key of n characters. */
 static inline uint64_t kmask(size_t n)
@@ -272,14 +277,23 @@ static inline uint64_t kmask2(size_t n)
 static fx_kw kw_make(const char *k)
 {
 	size_t n = strlen(k);
+	if (n > 0xffff)
+		n = 0xffff; /* kw_build() refuses it */
 	uint8_t b[16] = {'"'};
 	for (size_t i = 0; i < 15 && i < n; i++)
 		b[i + 1] = (uint8_t)k[i];
 	if (n < 15)
 		b[n + 1] = '"';
-	fx_kw kw = {0, 0, kmask(n), kmask2(n), (uint32_t)n, 0, 0};
+	fx_kw kw = {0};
+	kw.m = kmask(n), kw.m2 = kmask2(n), kw.n = (uint16_t)n;
 	memcpy(&kw.w, b, 8), memcpy(&kw.w2, b + 8, 8);
 	kw.w &= kw.m, kw.w2 &= kw.m2;
+	if (n >= 15) {
+		uint8_t t[8];
+		memcpy(t, k + n - 7, 7);
+		t[7] = '"';
+		memcpy(&kw.w3, t, 8);
+	}
 	return kw;
 }
 
@@ -297,6 +311,13 @@ static _Thread_local uint32_t kw_used, kw_ntabs;
 static _Thread_local unsigned kw_gen;
 
 static bool linked(const whea_field *f);
+
+/* A row enc_rows() handles on its short path: fixed place and size, no hooks, no timestamp pair,
+ * index and validation bit within the 64-bit masks. */
+static bool simple_row(const whea_field *f, size_t i)
+{
+	return !linked(f) && f->kind != WHEA_K_TIMESTAMP && i < 64 && f->valid <= 64;
+}
 
 /* A row whose value can only be a plain number of 1, 2, 4 or 8 bytes (no names, bitfields, hooks
  * or other forms), as enc_integer() would read it. */
@@ -340,15 +361,20 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 	if (n > FX_KW_ARENA - kw_used)
 		return NULL; /* the callers do without */
 	fx_kw *t = kw_arena + kw_used;
+	size_t vbi = FX_NO_VB;
 	for (size_t i = 0; i < n; i++) {
-		if (strlen(*(const char *const *)(base + i * stride + keyoff)) > FX_PAD - 8)
-			return NULL; /* is_keyw() reads the key's length ahead */
 		t[i] = kw_make(*(const char *const *)(base + i * stride + keyoff));
+		if (t[i].n > FX_PAD - 8)
+			return NULL; /* is_keyw() reads the key's length ahead */
 		if (fields) {
 			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
-			t[i].linked = linked(f), t[i].plain = plain_int(f);
+			t[i].linked = linked(f), t[i].plain = plain_int(f), t[i].simple = simple_row(f, i);
+			if (f->kind == WHEA_K_VALIDBITS && vbi == FX_NO_VB)
+				vbi = i; /* whea_def_validbits_row() */
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		t[i].vbi = (uint16_t)vbi;
 	kw_tabs[h].owner = owner, kw_tabs[h].at = kw_used;
 	kw_used += (uint32_t)n, kw_ntabs++;
 	return t;
@@ -421,7 +447,10 @@ static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_k
 	memcpy(&u, p + 8, 8);
 	if ((u & c->m2) != c->w2)
 		return false;
-	return n <= 14 || (p[n + 1] == '"' && whea_json_same(p + 16, k + 15, n - 15));
+	if (n <= 14)
+		return true;
+	memcpy(&u, p + n - 6, 8); /* up to the closing quote */
+	return u == c->w3 && (n <= 22 || whea_json_same(p + 16, k + 15, n - 15));
 }
 
 /* Consumes a key of n characters (checked by is_key) and the colon. */
@@ -1348,6 +1377,17 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 	return size;
 }
 
+/* enc_row() of a row whose value is a plain number (fx_kw.plain), stored at `at`. */
+static FX_INLINE void plain_row(fx *x, const whea_field *f, size_t kl, const char **pp, size_t at)
+{
+	eat_key(x, pp, kl);
+	uint64_t v = num(x, pp);
+	if (!fits(f->size, v))
+		bail(x);
+	put_int(x, at, v, f->size);
+	next(x, pp);
+}
+
 /* Is row f's member next at p? (A timestamp by its key or its "Raw" twin.) */
 static inline bool has_row(const fx *x, const char *p, const whea_field *f, const fx_kw *c)
 {
@@ -1464,15 +1504,40 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
 	size_t pend_end = 0;                  /* where the last of them ends */
-	const whea_field *vbrow = whea_def_validbits_row(d);
-	bool vb_given = false;
-	uint64_t derived = 0;
-	size_t cursor = 0, end = 0;
 	const fx_kw *kw = kw_fields(d);
 	if (!kw && d->nfields)
 		bail(x);
+	unsigned vbi = kw ? kw[0].vbi : FX_NO_VB;
+	const whea_field *vbrow = vbi == FX_NO_VB ? NULL : &d->fields[vbi];
+	bool vb_given = false;
+	uint64_t derived = 0, given = 0; /* given: rows i < 64 given outside notValid */
+	size_t cursor = 0, end = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
+		if (kw[i].simple) { /* the short path: what the rest of the loop does for such a row */
+			size_t fend = (size_t)f->off + f->size;
+			if (is_keyw(x, *pp, f->key, &kw[i])) {
+				if (fend > len)
+					bail(x);
+				if (kw[i].plain)
+					plain_row(x, f, kw[i].n, pp, base + f->off);
+				else
+					enc_row(x, f, kw[i].n, pp, base, f->off, len);
+				if (f->valid)
+					derived |= 1ull << (f->valid - 1);
+				given |= 1ull << i;
+				cursor = fend;
+				if (fend > end)
+					end = fend;
+				continue;
+			}
+			if (!f->valid) {
+				cursor = fend;
+				if (fend > end && len != SIZE_MAX && fend <= len)
+					end = fend;
+				continue;
+			}
+		}
 		bool dep = kw[i].linked;
 		size_t off = f->off == WHEA_OFF_NEXT ? cursor : f->off;
 		/* A row that writes from off upwards (arrays, open-ended and OFF_NEXT rows) where a waiting
@@ -1526,14 +1591,9 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 		if (f->kind == WHEA_K_ARRAY || n) {
 			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
 				bail(x);
-			if (n && kw[i].plain) { /* enc_row() of a plain number, inline */
-				eat_key(x, src, kw[i].n);
-				uint64_t v = num(x, src);
-				if (!fits(f->size, v))
-					bail(x);
-				put_int(x, base + off, v, f->size);
-				next(x, src);
-			} else if (n)
+			if (n && kw[i].plain)
+				plain_row(x, f, kw[i].n, src, base + off);
+			else if (n)
 				size = enc_row(x, f, kw[i].n, src, base, off, len);
 			else
 				size = 0;
@@ -1546,12 +1606,16 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 		if (cursor > end && size && (n || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)))
 			end = cursor;
 		if (n && !from_invalid) {
-			if (mask && i < 64)
-				*mask |= 1ull << i;
+			if (i < 64)
+				given |= 1ull << i;
 			if (f == vbrow)
 				vb_given = true;
 		}
 	}
+	if (mask)
+		*mask |= given;
+	if (vbi < 64 && (given >> vbi & 1))
+		vb_given = true;
 	if (vbrow && vbrow->off + vbrow->size <= len && !vb_given)
 		put_int(x, base + vbrow->off, derived, vbrow->size);
 	if (nv_state == 2)
