@@ -485,7 +485,49 @@ static inline bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
 	return true;
 }
 
-#define KEY(x, pp, lit) key((x), (pp), (lit), sizeof(lit) - 1)
+/* Byte i of '"' k '"' (k of kl characters, zeros after it). */
+static FX_INLINE uint64_t lit_byte(const char *k, size_t kl, size_t i)
+{
+	return i == 0 || i == kl + 1 ? '"' : i <= kl ? (uint8_t)k[i - 1] : 0;
+}
+
+/* Bytes at..at+8 of '"' k '"' as a word in memory order: with k a literal, a constant (spelled out,
+ * as compilers fold it then). */
+static FX_INLINE uint64_t lit_word(const char *k, size_t kl, size_t at)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FX_B(j) (lit_byte(k, kl, at + (j)) << (56 - 8 * (j)))
+#else
+#define FX_B(j) (lit_byte(k, kl, at + (j)) << (8 * (j)))
+#endif
+	return FX_B(0) | FX_B(1) | FX_B(2) | FX_B(3) | FX_B(4) | FX_B(5) | FX_B(6) | FX_B(7);
+#undef FX_B
+}
+
+/* is_key() for a literal key of kl <= 14 characters: one or two masked compares with immediates. */
+static FX_INLINE bool is_lit(const char *p, const char *k, size_t kl)
+{
+	uint64_t u;
+	memcpy(&u, p, 8);
+	if (kl <= 6)
+		return (u & kmask(kl)) == lit_word(k, kl, 0);
+	if (u != lit_word(k, kl, 0))
+		return false;
+	memcpy(&u, p + 8, 8);
+	return (u & kmask2(kl)) == lit_word(k, kl, 8);
+}
+
+static FX_INLINE bool key_lit(fx *x, const char **pp, const char *k, size_t kl)
+{
+	if (kl > 14)
+		return key(x, pp, k, kl);
+	if (!is_lit(*pp, k, kl))
+		return false;
+	eat_key(x, pp, kl);
+	return true;
+}
+
+#define KEY(x, pp, lit) key_lit((x), (pp), (lit), sizeof(lit) - 1)
 
 /* next() past whitespace. */
 static void next_ws(fx *x, const char **pp)
@@ -609,6 +651,33 @@ static inline uint64_t value8(uint64_t w, unsigned k)
 }
 #endif
 
+#ifdef FX_SWAR_DIGITS
+/* After 16 digits (value v): up to 4 more, the 20th with an overflow check. */
+static uint64_t num_tail(fx *x, const char **pp, const char *p, uint64_t v)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	unsigned k = digits8(w);
+	if (k > 4)
+		bail(x); /* 21 digits or more: past 2^64-1 */
+	if (k == 4) { /* three digits always fit (below 10^19), the fourth may not */
+		v = v * 1000 + value8(w, 3);
+		unsigned d = (unsigned)(p[3] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			bail(x);
+		v = v * 10 + d;
+	} else if (k) {
+		static const uint32_t pow10[4] = {1, 10, 100, 1000};
+		v = v * pow10[k] + value8(w, k);
+	}
+	p += k;
+	if (num_end_bad[(uint8_t)*p])
+		bail(x);
+	*pp = p;
+	return v;
+}
+#endif
+
 static uint64_t num_long(fx *x, const char **pp)
 {
 	const char *p = *pp;
@@ -636,7 +705,7 @@ static uint64_t num_long(fx *x, const char **pp)
 		*pp = p;
 		return v;
 	}
-	return num_slow(x, pp, s, p, v);
+	return num_tail(x, pp, p, v);
 #else
 	return num_slow(x, pp, p, p, 0);
 #endif
@@ -1164,9 +1233,12 @@ static void guid_text(fx *x, const char **pp, whea_guid *g)
 	uint8_t t[16];
 	if (!hex16(h, t))
 		bail(x);
-	static const uint8_t from[8] = {3, 2, 1, 0, 5, 4, 7, 6}; /* the first three fields little-endian */
-	for (int i = 0; i < 8; i++)
-		g->b[i] = t[from[i]];
+	/* the first three fields little-endian (x86 is: SSE2) */
+	uint64_t w;
+	memcpy(&w, t, 8);
+	w = (uint64_t)__builtin_bswap32((uint32_t)w) | (uint64_t)__builtin_bswap16((uint16_t)(w >> 32)) << 32 |
+	    (uint64_t)__builtin_bswap16((uint16_t)(w >> 48)) << 48;
+	memcpy(g->b, &w, 8);
 	memcpy(g->b + 8, t + 8, 8);
 	return;
 #endif
