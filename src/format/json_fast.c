@@ -280,8 +280,7 @@ static fx_kw kw_make(const char *k)
 	if (n > 0xffff)
 		n = 0xffff; /* kw_build() refuses it */
 	uint8_t b[16] = {'"'};
-	for (size_t i = 0; i < 15 && i < n; i++)
-		b[i + 1] = (uint8_t)k[i];
+	memcpy(b + 1, k, n < 15 ? n : 15);
 	if (n < 15)
 		b[n + 1] = '"';
 	fx_kw kw = {0};
@@ -472,16 +471,6 @@ static FX_INLINE bool key(fx *x, const char **pp, const char *k, size_t kl)
 	if (!is_key(x, *pp, k, kl))
 		return false;
 	eat_key(x, pp, kl);
-	return true;
-}
-/* key() for table key k with key word c (NULL: none). */
-static inline bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
-{
-	if (!c)
-		return key(x, pp, k, klen(k));
-	if (!is_keyw(x, *pp, k, c))
-		return false;
-	eat_key(x, pp, c->n);
 	return true;
 }
 
@@ -1145,11 +1134,14 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
 	const fx_kw *kw = kw_names(names);
-	for (const whea_name *nm = names; nm && nm->name; nm++) {
-		if (!keyw(x, pp, nm->name, kw ? kw + (nm - names) : NULL))
+	if (!kw && names && names->name)
+		bail(x);
+	for (size_t i = 0; names && names[i].name; i++) {
+		if (!is_keyw(x, *pp, names[i].name, &kw[i]))
 			continue;
-		if (boolean(x, pp) && nm->value < 64)
-			v |= 1ull << nm->value;
+		eat_key(x, pp, kw[i].n);
+		if (boolean(x, pp) && names[i].value < 64)
+			v |= 1ull << names[i].value;
 		next(x, pp);
 	}
 	obj_close(x, pp);
@@ -1167,10 +1159,13 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
 	const fx_kw *kw = kw_bits(layout);
+	if (!kw)
+		bail(x); /* (layout->nbits > 0) */
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
-		if (!keyw(x, pp, b->key, kw ? kw + i : NULL))
+		if (!is_keyw(x, *pp, b->key, &kw[i]))
 			continue;
+		eat_key(x, pp, kw[i].n);
 		if (hv) {
 			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
 		} else {
@@ -1978,8 +1973,11 @@ int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t
 {
 	if (!json || jsonlen > FX_MAX_TEXT)
 		return 1;
-	if (!fx_buf && !(fx_buf = calloc(1, FX_CAP))) /* all zeros between records */
-		return 1;
+	if (!fx_buf) { /* all zeros between records */
+		if (!(fx_buf = malloc(FX_CAP)))
+			return 1;
+		clear(fx_buf, FX_CAP);
+	}
 	const char *text = padded_copy(json, jsonlen);
 	if (!text)
 		return 1;
