@@ -183,6 +183,40 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 	put(w, b + 2, n);
 }
 
+/* ---- Decimal digits: most values the text shows are small, so up to four digits are stored
+ * inline and longer numbers formatted out of line (whea_dec_inline's loops, inlined into every
+ * sink callback, cost registers and code in all of them). */
+#if defined(__GNUC__)
+#define TW_NOINLINE __attribute__((noinline))
+#else
+#define TW_NOINLINE
+#endif
+
+static TW_NOINLINE unsigned dec_long(char *p, uint64_t v) { return whea_dec_inline(p, v); }
+
+/* v in decimal at p (20 bytes of room); returns the end. */
+static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, whea_digits2 + 2 * v, 2);
+		return p + 2;
+	}
+	if (v < 10000) {
+		unsigned hi = (unsigned)v / 100u, lo = (unsigned)v % 100u;
+		if (hi < 10)
+			*p++ = (char)('0' + hi);
+		else
+			memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
+		memcpy(p, whea_digits2 + 2 * lo, 2);
+		return p + 2;
+	}
+	return p + dec_long(p, v);
+}
+
 /* ---- Hex digits eight at a time (SWAR) where the byte order allows: a nibble per byte, the
  * bytes reversed into reading order, then '0' or 'a' - 10 added per byte, with no loop or table. */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -289,7 +323,7 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		whea_copy_blocks(p, spaces, ind);
 		p += ind;
 		*p++ = '[';
-		p += whea_dec_inline(p, w->index[w->depth]++);
+		p = dec_at(p, w->index[w->depth]++);
 		*p++ = ']';
 		*p++ = end;
 		return p;
@@ -376,11 +410,11 @@ static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned
 		*p++ = '0', *p++ = 'x';
 		return p + hex_at(p, v, addr_digits(width));
 	case WHEA_FMT_BCDREV:
-		p += whea_dec_inline(p, (v >> 8) & 0xff);
+		p = dec_at(p, (v >> 8) & 0xff);
 		*p++ = '.';
-		return p + whea_dec_inline(p, v & 0xff);
+		return dec_at(p, v & 0xff);
 	default:
-		return p + whea_dec_inline(p, v);
+		return dec_at(p, v);
 	}
 }
 
@@ -414,7 +448,7 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 		} else {
 			memcpy(p, "unknown (", 9), p += 9;
 		}
-		p += whea_dec_inline(p, v);
+		p = dec_at(p, v);
 		*p++ = ')', *p++ = '\n';
 		done_at(w, p);
 		return;
@@ -428,16 +462,17 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 	PUTS(w, ")\n");
 }
 
-/* Number of set bits of m (no libgcc call without a popcount instruction). */
-static inline size_t bit_count(uint64_t m)
+/* At least the number of set bits of m: its bit length (a bound for the line's reservation that
+ * costs one instruction, where a count without a popcount instruction costs twenty). */
+static inline size_t bits_bound(uint64_t m)
 {
-#if defined(__GNUC__) && defined(__POPCNT__)
-	return (size_t)__builtin_popcountll(m);
+#if defined(__GNUC__)
+	return m ? 64u - (unsigned)__builtin_clzll(m) : 0;
 #else
-	m = m - ((m >> 1) & 0x5555555555555555ull);
-	m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
-	m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (size_t)((m * 0x0101010101010101ull) >> 56);
+	size_t n = 0;
+	for (; m; m >>= 1)
+		n++;
+	return n;
 #endif
 }
 
@@ -471,7 +506,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
 	const void *id = bits_id(names, validdef);
 	if (digits <= 16) {
-		size_t nb = bit_count(set);
+		size_t nb = bits_bound(set);
 		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
 		if (p) { /* the whole line in one reservation */
 			*p++ = '0', *p++ = 'x';
@@ -570,29 +605,22 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
  * section types are cached only when found, for the current registry generation (registering a
  * type later must be seen; unregistering one changes the generation). */
 typedef struct guid_name {
-	whea_guid g;
+	uint64_t lo, hi; /* the GUID's bytes */
 	int role; /* 0 (WHEA_GUID_PLAIN): an empty slot */
 	unsigned gen;
 	const char *name;
 	size_t len;
 } guid_name;
 
-#define GN_SLOTS 16 /* power of two */
+#define GN_SLOTS 128 /* power of two */
 typedef struct guid_cache {
 	guid_name e[GN_SLOTS];
 } guid_cache;
 static _Thread_local guid_cache gn_cache;
 
-/* The name of g in its role (NULL: none) and its length. */
-static const char *guid_name_of(tw *w, const whea_guid *g, int role, size_t *len)
+/* Slow path of guid_name_of: the look-up, remembered in slot e when its answer cannot change. */
+static TW_NOINLINE const char *guid_name_fill(tw *w, guid_name *e, const whea_guid *g, int role, size_t *len)
 {
-	uint64_t a, b;
-	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
-	guid_name *e = &w->gn->e[(((a ^ b) * 0x9E3779B97F4A7C15ull) >> 59 ^ (unsigned)role) & (GN_SLOTS - 1)];
-	if (e->role == role && e->gen == w->gen && whea_guid_equal(&e->g, g)) {
-		*len = e->len;
-		return e->name;
-	}
 	const char *name = NULL;
 	if (role == WHEA_GUID_SECTION_TYPE) {
 		const whea_section_type *t = whea_section_lookup(g);
@@ -603,9 +631,27 @@ static const char *guid_name_of(tw *w, const whea_guid *g, int role, size_t *len
 		name = whea_creator_name(g);
 	}
 	*len = name ? strlen(name) : 0;
-	if (role != WHEA_GUID_PLAIN && (name || role != WHEA_GUID_SECTION_TYPE))
-		e->g = *g, e->role = role, e->gen = w->gen, e->name = name, e->len = *len;
+	if (name || role != WHEA_GUID_SECTION_TYPE) {
+		memcpy(&e->lo, g->b, 8), memcpy(&e->hi, g->b + 8, 8);
+		e->role = role, e->gen = w->gen, e->name = name, e->len = *len;
+	}
 	return name;
+}
+
+/* The name of g in its role (NULL: none) and its length. */
+static inline const char *guid_name_of(tw *w, const whea_guid *g, int role, size_t *len)
+{
+	uint64_t a, b;
+	*len = 0;
+	if (role == WHEA_GUID_PLAIN)
+		return NULL;
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	guid_name *e = &w->gn->e[((((a ^ b) + (unsigned)role) * 0x9E3779B97F4A7C15ull) >> 57) & (GN_SLOTS - 1)];
+	if (e->lo == a && e->hi == b && e->role == role && e->gen == w->gen) {
+		*len = e->len;
+		return e->name;
+	}
+	return guid_name_fill(w, e, g, role, len);
 }
 
 static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
@@ -712,7 +758,7 @@ static const char hex3[256][4] = {
 
 /* Hex of up to 16 bytes, space separated, into line (which needs 3 * n + 1 bytes); returns the
  * length. */
-static size_t hex_run(char *line, const uint8_t *p, size_t n)
+static WHEA_ALWAYS_INLINE size_t hex_run(char *line, const uint8_t *p, size_t n)
 {
 	if (!n)
 		return 0;
@@ -729,10 +775,33 @@ static size_t hex_run(char *line, const uint8_t *p, size_t n)
 	return 3 * n - 1; /* the last space is not part of the run */
 }
 
+/* One row of a hex dump at q: indentation (ind), the offset ("%04zx"), ": ", the bytes of
+ * p[row..n) (at most 16), a newline. Needs DUMP_ROW bytes; returns the end. */
+#define DUMP_ROW (2 * TW_MAX_DEPTH + 2 + 16 + 2 + 48 + 1 + TW_SLACK)
+static WHEA_ALWAYS_INLINE char *dump_row(char *q, size_t ind, size_t row, const uint8_t *p, size_t n)
+{
+	whea_copy_blocks(q, spaces, ind);
+	q += ind;
+	if (row < 0x10000) {
+		memcpy(q, whea_hex_pairs + 2 * (row >> 8), 2);
+		memcpy(q + 2, whea_hex_pairs + 2 * (row & 0xff), 2);
+		q += 4;
+	} else {
+		q += hex_at(q, row, 4);
+	}
+	q[0] = ':', q[1] = ' ';
+	q += 2;
+	q += hex_run(q, p + row, n - row < 16 ? n - row : 16);
+	*q++ = '\n';
+	return q;
+}
+
+#define DUMP_BATCH 64 /* rows per reservation: a few kilobytes, which the buffers usually have */
+
 static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	tw *w = ctx;
-	char line[200];
+	char line[DUMP_ROW];
 	if (n <= 16) {
 		char *q = lead_at(w, key, label, 3 * 16 + 8);
 		if (q) {
@@ -752,30 +821,29 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 			PUTS(w, "(none)\n");
 		return;
 	}
-	lead(w, key, label);
-	dec(w, n);
-	PUTS(w, " bytes\n");
-	size_t ind = 2 * (size_t)w->depth;
-	for (size_t row = 0; row < n; row += 16) {
-		char *d = whea_out_room(w->o, sizeof line);
-		char *q = d ? d : line;
-		size_t k = ind + 2;
-		whea_copy_small(q, spaces, k);
-		if (row < 0x10000) { /* "%04zx" */
-			memcpy(q + k, whea_hex_pairs + 2 * (row >> 8), 2);
-			memcpy(q + k + 2, whea_hex_pairs + 2 * (row & 0xff), 2);
-			k += 4;
-		} else {
-			k += whea_hex_inline(q + k, row, 4);
+	char *q = lead_at(w, key, label, 20 + 7);
+	if (q) {
+		q = dec_at(q, n);
+		memcpy(q, " bytes\n", 7);
+		done_at(w, q + 7);
+	} else {
+		dec(w, n);
+		PUTS(w, " bytes\n");
+	}
+	size_t ind = 2 * (size_t)w->depth + 2;
+	for (size_t row = 0; row < n;) {
+		size_t rows = (n - row + 15) / 16;
+		if (rows > DUMP_BATCH)
+			rows = DUMP_BATCH;
+		char *d = whea_out_room(w->o, rows * (ind + 72) + TW_SLACK);
+		if (!d) { /* one row through the buffer's slow path */
+			put(w, line, (size_t)(dump_row(line, ind, row, p, n) - line));
+			row += 16;
+			continue;
 		}
-		q[k++] = ':';
-		q[k++] = ' ';
-		k += hex_run(q + k, p + row, n - row < 16 ? n - row : 16);
-		q[k++] = '\n';
-		if (d)
-			whea_out_commit(w->o, k);
-		else
-			put(w, line, k);
+		for (; rows--; row += 16)
+			d = dump_row(d, ind, row, p, n);
+		done_at(w, d);
 	}
 }
 
