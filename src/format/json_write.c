@@ -1,6 +1,19 @@
 /* format/json_write.c — the JSON writer: a sink for the table interpreter that streams JSON into a
  * whea_out buffer. Key names follow libcper where it has the field (docs/JSON.md). Freestanding:
- * no allocator, no stdio. Every 64-bit integer is written exactly as a JSON number. */
+ * no allocator, no stdio. Every 64-bit integer is written exactly as a JSON number.
+ *
+ * How it stays fast (issue 2):
+ * - A cursor: every callback reserves room for its worst case once and stores its bytes through
+ *   w->p; o->len and o->total catch up when the record ends. When the caller's buffer lacks the
+ *   room, the cursor moves into a scratch area that goes out through whea_out_write, so there is
+ *   one slow path and the bytes (and the flushes) are the same. Every reservation is bounded
+ *   (long strings and byte runs go in chunks), so the scratch area always has the room.
+ * - One separator flag instead of a stack: ',' is due exactly when the innermost container
+ *   already has a member, and a container closed on its own line exactly when it has one.
+ * - Compact and pretty output have their own copies of the busy callbacks (the `pretty`
+ *   argument of the inline bodies is a constant in each), and the separator, newline and
+ *   indentation of a pretty member are one copy from a table.
+ * - The text of a GUID and the escaped name of its type are kept in a small per-thread cache. */
 #include <string.h>
 
 #include "cper/interp.h"
@@ -9,14 +22,30 @@
 #include "util/outbuf.h"
 #include "whea/format.h"
 
-#define JW_MAX_DEPTH 40
+#if defined(__GNUC__)
+#define JW_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define JW_NOINLINE __attribute__((noinline))
+#else
+#define JW_UNLIKELY(x) (x)
+#define JW_NOINLINE
+#endif
+
 #define JW_MAX_DIAGS 32
+#define JW_SCRATCH 2048 /* more than any single reservation */
+#define JW_KEY_MAX 256  /* longer keys take the chunked path */
+#define JW_CHUNK 192    /* string bytes escaped (6 output bytes each at most) per reservation */
+#define JW_B64_CHUNK 768 /* bytes base64-encoded per reservation (a multiple of 3) */
+#define JW_MAX_IND 81   /* newline and 80 spaces: the deepest indentation */
 
 typedef struct jw {
-	whea_out *o;
+	char *p, *end;   /* where the next byte goes, and the end of the room there */
+	unsigned comma;  /* 1 when the innermost open container has a member */
+	unsigned ind;    /* pretty: newline + indentation of a member at the current depth */
+	unsigned depth;
 	bool pretty;
-	int depth;
-	bool first[JW_MAX_DEPTH];
+	bool in_scratch; /* p points into scratch (else into o's buffer, o->len not yet updated) */
+	char *synced;    /* o->buf + o->len when p last caught up with o */
+	whea_out *o;
 	/* Diagnostics are collected and written at the end of the record. */
 	unsigned ndiag, dropped;
 	struct {
@@ -24,208 +53,166 @@ typedef struct jw {
 		uint64_t off;
 		char msg[160];
 	} diag[JW_MAX_DIAGS];
+	char scratch[JW_SCRATCH];
 } jw;
 
-static inline void put(jw *w, const char *s, size_t n) { whea_out_put(w->o, s, n); }
-#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
+/* ---- The cursor. */
 
-/* "\n" and up to 80 spaces of indentation. */
-static const char nl_spaces[] = "\n                                                                                ";
-
-/* The same, padded: short indentations (up to 32 bytes with the newline) are stored as one
- * 32-byte copy where the room for the longest one is reserved anyway. */
-static const char nl_pad[33] = "\n                               ";
-
-/* Stores the newline and indentation of n bytes at p (room for sizeof nl_spaces checked). */
-static WHEA_ALWAYS_INLINE void put_newline_at(char *p, size_t n)
+/* Brings o up to date with the cursor and points the cursor at o's free room. */
+static void jw_sync(jw *w)
 {
-	if (n <= 32)
-		memcpy(p, nl_pad, 32);
-	else
-		whea_copy_small(p, nl_spaces, n);
-}
-
-static inline size_t newline_len(const jw *w)
-{
-	size_t n = 1 + 2 * (size_t)w->depth;
-	return n < sizeof nl_spaces - 1 ? n : sizeof nl_spaces - 1;
-}
-
-static void newline(jw *w) { put(w, nl_spaces, newline_len(w)); }
-
-/* Separator and key for the next member (key NULL inside arrays), slow path. */
-static void member_slow(jw *w, const char *key, size_t klen)
-{
-	if (!w->first[w->depth])
-		PUTS(w, ",");
-	w->first[w->depth] = false;
-	if (w->pretty)
-		newline(w);
-	if (key) {
-		PUTS(w, "\"");
-		put(w, key, klen);
-		if (w->pretty)
-			PUTS(w, "\": ");
-		else
-			PUTS(w, "\":");
-	}
-}
-
-/* Room for a member's separator, newline and indentation, and quoted key. */
-#define KEY_ROOM(klen) (1 + (sizeof nl_spaces - 1) + (klen) + 4)
-
-/* Newline and indentation for a member at depth (pretty only). */
-static WHEA_ALWAYS_INLINE char *p_newline(const jw *w, char *p, int depth)
-{
-	if (w->pretty) {
-		size_t n = 1 + 2 * (size_t)depth;
-		if (n > sizeof nl_spaces - 1)
-			n = sizeof nl_spaces - 1;
-		put_newline_at(p, n);
-		p += n;
-	}
-	return p;
-}
-
-/* Separator, indentation and the key key + suffix of a member at depth, stored at p; returns the
- * end. The caller has checked the room (KEY_ROOM). */
-static WHEA_ALWAYS_INLINE char *p_key2(const jw *w, char *p, int depth, bool first, const char *key, size_t klen,
-			   const char *suffix, size_t slen)
-{
-	if (!first)
-		*p++ = ',';
-	p = p_newline(w, p, depth);
-	*p++ = '"';
-	whea_copy_small(p, key, klen);
-	p += klen;
-	whea_copy_small(p, suffix, slen);
-	p += slen;
-	*p++ = '"';
-	*p++ = ':';
-	if (w->pretty)
-		*p++ = ' ';
-	return p;
-}
-
-static WHEA_ALWAYS_INLINE char *p_key(const jw *w, char *p, int depth, bool first, const char *key, size_t klen)
-{
-	return p_key2(w, p, depth, first, key, klen, "", 0);
-}
-
-/* Reserves room for the separator and key of the next member plus `extra` bytes of its value,
- * and stores the former; returns where the value goes (finish with done_at), or NULL, having
- * written nothing, when the buffer lacks the room. */
-static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra)
-{
-	char *p = whea_out_room(w->o, KEY_ROOM(klen) + extra);
-	if (!p)
-		return NULL;
-	bool first = w->first[w->depth];
-	w->first[w->depth] = false;
-	if (key)
-		return p_key(w, p, w->depth, first, key, klen);
-	if (!first)
-		*p++ = ',';
-	return p_newline(w, p, w->depth);
-}
-
-/* Accounts for everything stored up to end (a pointer from member_at). */
-static inline void done_at(jw *w, char *end) { whea_out_commit(w->o, (size_t)(end - (w->o->buf + w->o->len))); }
-
-/* Separator and key for the next member. */
-static void member_n(jw *w, const char *key, size_t klen)
-{
-	char *p = member_at(w, key, klen, 0);
-	if (p)
-		done_at(w, p);
-	else
-		member_slow(w, key, klen);
-}
-
-static inline void member(jw *w, const char *key) { member_n(w, key, key ? strlen(key) : 0); }
-/* A literal key. */
-#define MEMBER_LIT(w, lit) member_n((w), (lit), sizeof(lit) - 1)
-
-static void open_n(jw *w, const char *key, size_t klen, char c)
-{
-	char *p = member_at(w, key, klen, 1);
-	if (p) {
-		*p++ = c;
-		done_at(w, p);
+	whea_out *o = w->o;
+	if (w->in_scratch) {
+		w->in_scratch = false;
+		whea_out_write(o, w->scratch, (size_t)(w->p - w->scratch));
 	} else {
-		member_slow(w, key, klen);
-		whea_out_byte(w->o, c);
+		size_t n = (size_t)(w->p - w->synced);
+		o->len += n;
+		o->total += n;
 	}
-	if (w->depth + 1 < JW_MAX_DEPTH)
-		w->depth++;
-	w->first[w->depth] = true;
+	w->p = w->synced = o->buf ? o->buf + o->len : NULL;
+	w->end = o->buf ? o->buf + o->cap : NULL;
 }
 
-static inline void open_(jw *w, const char *key, char c) { open_n(w, key, key ? strlen(key) : 0, c); }
-
-/* Newline, indentation and bracket c (pretty, non-empty container), in one reservation. */
-static void close_pretty(jw *w, char c)
+/* The cursor has less than need bytes of room: o's buffer if it has them now, else scratch. */
+static JW_NOINLINE char *jw_slow(jw *w, size_t need)
 {
-	char *p = whea_out_room(w->o, sizeof nl_spaces + 1);
-	if (p) {
-		p = p_newline(w, p, w->depth);
-		*p++ = c;
-		done_at(w, p);
-		return;
-	}
-	newline(w);
-	whea_out_byte(w->o, c);
+	jw_sync(w);
+	if ((size_t)(w->end - w->p) >= need)
+		return w->p;
+	w->in_scratch = true;
+	w->p = w->scratch;
+	w->end = w->scratch + sizeof w->scratch;
+	return w->p;
 }
 
-static void close_(jw *w, char c)
+/* Where need (at most JW_SCRATCH) bytes can be stored; finish with w->p = the end. */
+static WHEA_ALWAYS_INLINE char *room(jw *w, size_t need)
 {
-	bool empty = w->first[w->depth];
-	if (w->depth > 0)
-		w->depth--;
-	if (w->pretty && !empty) {
-		close_pretty(w, c);
-		return;
-	}
-	whea_out_byte(w->o, c);
+	char *q = w->p;
+	if (JW_UNLIKELY((size_t)(w->end - q) < need))
+		q = jw_slow(w, need);
+	return q;
 }
 
-static void u64(jw *w, uint64_t v) { whea_out_dec(w->o, v); }
-
-static WHEA_ALWAYS_INLINE void num_member_n(jw *w, const char *key, size_t klen, uint64_t v)
+/* n bytes of s in pieces of any length. */
+static void put_raw(jw *w, const char *s, size_t n)
 {
-	char *p = member_at(w, key, klen, 20);
-	if (p) {
-		done_at(w, p + whea_dec_inline(p, v));
-		return;
+	while (n) {
+		size_t k = n < JW_SCRATCH ? n : JW_SCRATCH;
+		char *q = room(w, k);
+		memcpy(q, s, k);
+		w->p = q + k;
+		s += k;
+		n -= k;
 	}
-	member_slow(w, key, klen);
-	u64(w, v);
 }
-#define NUM_MEMBER_LIT(w, lit, v) num_member_n((w), (lit), sizeof(lit) - 1, (v))
 
-static inline void num_member(jw *w, const char *key, uint64_t v) { num_member_n(w, key, key ? strlen(key) : 0, v); }
+/* ---- Separators, keys, strings. */
 
-static void bool_value(jw *w, bool v)
+/* "," "\n" and 80 spaces: from offset 1 - comma, comma + ind bytes are the separator, newline
+ * and indentation of a pretty member; 32 bytes can be read from either start. */
+static const char sep_nl[84] = ",\n                                                                                ";
+/* The same without the comma, for the other copies. */
+#define SEP_NL_COPY 32
+
+static inline unsigned ind_of(unsigned depth) { return depth < (JW_MAX_IND - 1) / 2 ? 1 + 2 * depth : JW_MAX_IND; }
+
+/* Separator (comma: 0 or 1) and, pretty, newline and ind bytes of indentation at q. */
+static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bool pretty)
 {
-	if (v)
-		PUTS(w, "true");
+	if (!pretty) {
+		*q = ',';
+		return q + comma;
+	}
+	const char *s = sep_nl + 1 - comma;
+	size_t n = comma + ind;
+	if (n <= SEP_NL_COPY)
+		memcpy(q, s, SEP_NL_COPY); /* one fixed-size copy; the room covers it */
 	else
-		PUTS(w, "false");
+		memcpy(q, s, n);
+	return q + n;
 }
 
-static WHEA_ALWAYS_INLINE void bool_member_n(jw *w, const char *key, size_t klen, bool v)
+/* Up to 32 bytes without a call (overlapping fixed-size moves), longer ones with memcpy. */
+static WHEA_ALWAYS_INLINE void copy_str(char *d, const char *s, size_t n)
 {
-	char *p = member_at(w, key, klen, 5);
-	if (!p) {
-		member_slow(w, key, klen);
-		bool_value(w, v);
-		return;
+	if (n > 16 && n <= 32) {
+		memcpy(d, s, 16);
+		memcpy(d + n - 16, s + n - 16, 16);
+	} else {
+		whea_copy_small(d, s, n);
 	}
-	if (v)
-		memcpy(p, "true", 4), p += 4;
-	else
-		memcpy(p, "false", 5), p += 5;
-	done_at(w, p);
+}
+
+/* "key": (compact) or "key": followed by a space (pretty) at q (3 bytes of slack after it). */
+static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bool pretty)
+{
+	*q = '"';
+	copy_str(q + 1, key, klen);
+	q += klen + 1;
+	memcpy(q, "\": ", 4); /* one store; compact keeps the first two */
+	return q + (pretty ? 3 : 2);
+}
+
+/* Room for a member's separator, indentation and quoted key, and slack for the fixed copies. */
+#define MEMBER_ROOM(klen) (88 + (klen))
+
+/* Separator and key of a member too long for one reservation, then room for extra bytes. */
+static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
+{
+	char *q = room(w, MEMBER_ROOM(0));
+	w->p = sep_at(q, w->comma, w->ind, pretty);
+	w->comma = 1;
+	q = room(w, 1);
+	*q = '"';
+	w->p = q + 1;
+	put_raw(w, key, klen);
+	q = room(w, 4 + extra);
+	memcpy(q, "\": ", 4);
+	return q + (pretty ? 3 : 2);
+}
+
+/* Separator and key (NULL inside arrays) of the next member, with room for extra (at most
+ * JW_SCRATCH - MEMBER_ROOM(JW_KEY_MAX)) bytes of its value after the returned pointer. */
+static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
+{
+	if (JW_UNLIKELY(klen > JW_KEY_MAX))
+		return member_long(w, key, klen, extra, pretty);
+	char *q = room(w, MEMBER_ROOM(klen) + extra);
+	q = sep_at(q, w->comma, w->ind, pretty);
+	w->comma = 1;
+	return key ? key_at(q, key, klen, pretty) : q;
+}
+
+/* Inner member key of a small object written in one go: separator, indentation, key. */
+static WHEA_ALWAYS_INLINE char *inner_key(char *q, unsigned comma, unsigned ind, const char *key, size_t klen,
+					  bool pretty)
+{
+	return key_at(sep_at(q, comma, ind, pretty), key, klen, pretty);
+}
+
+/* Closes a small object written in one go: its own line (pretty) and the brace. */
+static WHEA_ALWAYS_INLINE char *close_at(char *q, unsigned ind, bool pretty)
+{
+	if (pretty)
+		q = sep_at(q, 0, ind, true);
+	*q = '}';
+	return q + 1;
+}
+
+/* Indentation of the members of a small object opened at the current depth. */
+static inline unsigned inner_ind(const jw *w) { return w->ind + 2 < JW_MAX_IND ? w->ind + 2 : JW_MAX_IND; }
+
+/* Worst case of a small object's inner member: separator and indentation, key, slack. */
+#define INNER_ROOM(klen) (MEMBER_ROOM(klen) + 8)
+
+/* "true" or "false" at q (8 bytes of room), returns the end. */
+static WHEA_ALWAYS_INLINE char *bool_at(char *q, bool v)
+{
+	static const char tf[2][8] = {"false", "true"};
+	memcpy(q, tf[v], 8);
+	return q + 5 - v;
 }
 
 /* Bytes a JSON string needs escaped: 1 = as \" or \\, 2 = as \u00XX. */
@@ -240,9 +227,6 @@ static const uint8_t esc_class[256] = {
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
-/* JSON string of raw bytes at q (room for 6 * n + 2 bytes); returns its end. Printable ASCII as
- * is, everything else as \u00XX (bytes map to code points 0..255, so the reader can restore them
- * exactly). */
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 /* Non-zero when one of the 8 bytes of v is zero. */
@@ -254,10 +238,12 @@ static inline uint64_t needs_escape8(uint64_t x)
 	       zero_byte8(x ^ (ONES * '\\')) | zero_byte8(x ^ (ONES * 0x7f));
 }
 
-static char *str_at(char *q, const uint8_t *p, size_t n)
+/* The n raw bytes at p escaped for a JSON string, at q (room for 6 * n); returns the end.
+ * Printable ASCII as is, everything else as \u00XX (bytes map to code points 0..255, so the
+ * reader can restore them exactly). */
+static char *esc_at(char *q, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	*q++ = '"';
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) { /* blocks of 8 that need no escape are copied whole */
 		uint64_t x;
@@ -278,342 +264,416 @@ static char *str_at(char *q, const uint8_t *p, size_t n)
 			q += 6;
 		}
 	}
-	*q++ = '"';
 	return q;
 }
 
-static void str_bytes(jw *w, const uint8_t *p, size_t n)
+/* Room a string of n bytes needs in its first reservation (quotes included). */
+static inline size_t str_room(size_t n) { return 6 * (n < JW_CHUNK ? n : JW_CHUNK) + 2; }
+
+/* A JSON string of the n bytes at p, starting at q (room for str_room(n)); moves the cursor
+ * past it. Long strings take more reservations. */
+static void str_from(jw *w, char *q, const uint8_t *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	char *d = n < 4096 ? whea_out_room(w->o, 6 * n + 2) : NULL;
-	if (d) { /* worst case fits: escape in place */
-		whea_out_commit(w->o, (size_t)(str_at(d, p, n) - d));
-		return;
+	*q++ = '"';
+	while (n > JW_CHUNK) {
+		w->p = esc_at(q, p, JW_CHUNK);
+		p += JW_CHUNK;
+		n -= JW_CHUNK;
+		q = room(w, str_room(n));
 	}
-	PUTS(w, "\"");
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = p[i];
-		if (!esc_class[c])
-			continue;
-		put(w, (const char *)p + run, i - run);
-		run = i + 1;
-		if (esc_class[c] == 1) {
-			char e[2] = {'\\', (char)c};
-			put(w, e, 2);
-		} else {
-			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			put(w, e, 6);
-		}
-	}
-	put(w, (const char *)p + run, n - run);
-	PUTS(w, "\"");
+	q = esc_at(q, p, n);
+	*q = '"';
+	w->p = q + 1;
 }
 
-/* ---- Small objects in one go: when the buffer has room for their worst case, these store
- * the same bytes as the member-by-member path with one capacity check. Inner members are at
- * depth + 1 of the object's own member; the object is never empty. */
-#define CLOSE_ROOM (sizeof nl_spaces)
+/* ---- Members. */
 
-static inline char *p_close(const jw *w, char *p, int depth, char c)
+static WHEA_ALWAYS_INLINE void num_member(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
 {
-	p = p_newline(w, p, depth);
-	*p++ = c;
-	return p;
+	char *q = member_at(w, key, klen, 20, pretty);
+	w->p = q + whea_dec_inline(q, v);
 }
 
-/* The object member `key`, opened with room for `inner` more bytes: returns where its first inner
- * member goes, or NULL (nothing written) to take the slow path. */
-static inline char *object_at(jw *w, const char *key, size_t klen, size_t inner)
+static WHEA_ALWAYS_INLINE void bool_member(jw *w, const char *key, size_t klen, bool v, bool pretty)
 {
-	if (w->depth + 1 >= JW_MAX_DEPTH)
-		return NULL;
-	char *p = member_at(w, key, klen, 1 + inner + CLOSE_ROOM);
-	if (p)
-		*p++ = '{';
-	return p;
+	w->p = bool_at(member_at(w, key, klen, 8, pretty), v);
 }
 
-static void str(jw *w, const char *s) { str_bytes(w, (const uint8_t *)s, strlen(s)); }
+/* A member whose value is the JSON string of n bytes at p. */
+static void str_member(jw *w, const char *key, size_t klen, const uint8_t *p, size_t n)
+{
+	str_from(w, member_at(w, key, klen, str_room(n), w->pretty), p, n);
+}
 
-static void j_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
+static void str_member_z(jw *w, const char *key, const char *s)
+{
+	str_member(w, key, strlen(key), (const uint8_t *)s, strlen(s));
+}
+
+/* Opens a container member (key NULL inside arrays) with bracket c. */
+static WHEA_ALWAYS_INLINE void open_(jw *w, const char *key, size_t klen, char c, bool pretty)
+{
+	char *q = member_at(w, key, klen, 1, pretty);
+	*q = c;
+	w->p = q + 1;
+	w->comma = 0;
+	w->depth++;
+	w->ind = ind_of(w->depth);
+}
+
+/* Closes the innermost container with bracket c: on its own line when pretty and not empty. */
+static WHEA_ALWAYS_INLINE void close_(jw *w, char c, bool pretty)
+{
+	bool empty = !w->comma;
+	if (w->depth)
+		w->depth--;
+	w->ind = ind_of(w->depth);
+	w->comma = 1;
+	char *q = room(w, MEMBER_ROOM(0));
+	if (pretty && !empty)
+		q = sep_at(q, 0, w->ind, true);
+	*q = c;
+	w->p = q + 1;
+}
+
+/* ---- The sink callbacks. Each busy one is an inline body with a `pretty` argument and two
+ * thin copies, one per mode (j_x_c, j_x_p); the others read w->pretty. */
+
+static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const char *key, size_t klen, const char *label, bool array,
+				       bool pretty)
 {
 	(void)label;
-	open_n(ctx, key, klen, array ? '[' : '{');
+	open_(ctx, key, klen, array ? '[' : '{', pretty);
 }
 
-static void j_end(void *ctx, bool array) { close_(ctx, array ? ']' : '}'); }
+static WHEA_ALWAYS_INLINE void j_end(void *ctx, bool array, bool pretty) { close_(ctx, array ? ']' : '}', pretty); }
 
-static void j_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
+/* A revision as {"major": M, "minor": m}. */
+static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
 {
-	jw *w = ctx;
-	(void)label, (void)width;
-	if (fmt == WHEA_FMT_BCDREV) {
-		char *p = object_at(w, key, klen, 2 * (KEY_ROOM(5) + 3));
-		if (p) {
-			int d = w->depth;
-			p = p_key(w, p, d + 1, true, "major", 5);
-			p += whea_dec_inline(p, (v >> 8) & 0xff);
-			p = p_key(w, p, d + 1, false, "minor", 5);
-			p += whea_dec_inline(p, v & 0xff);
-			done_at(w, p_close(w, p, d, '}'));
-			return;
-		}
-		open_n(w, key, klen, '{');
-		NUM_MEMBER_LIT(w, "major", (v >> 8) & 0xff);
-		NUM_MEMBER_LIT(w, "minor", v & 0xff);
-		close_(w, '}');
-		return;
-	}
-	num_member_n(w, key, klen, v);
+	char *q = member_at(w, key, klen, 1 + 2 * (INNER_ROOM(5) + 3) + INNER_ROOM(0), pretty);
+	unsigned in = inner_ind(w);
+	*q++ = '{';
+	q = inner_key(q, 0, in, "major", 5, pretty);
+	q += whea_dec_inline(q, (v >> 8) & 0xff);
+	q = inner_key(q, 1, in, "minor", 5, pretty);
+	q += whea_dec_inline(q, v & 0xff);
+	w->p = close_at(q, w->ind, pretty);
 }
 
-static void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
-		  size_t plain, int fmt)
+static WHEA_ALWAYS_INLINE void j_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt,
+				     unsigned width, bool pretty)
+{
+	(void)label, (void)width;
+	if (fmt == WHEA_FMT_BCDREV)
+		bcdrev_member(ctx, key, klen, v, pretty);
+	else
+		num_member(ctx, key, klen, v, pretty);
+}
+
+/* Longest enum name written in the same reservation as its object. */
+#define ENUM_NAME_MAX JW_CHUNK
+
+static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
+				     const char *name, size_t plain, int fmt, bool pretty)
 {
 	jw *w = ctx;
 	(void)label;
 	size_t nlen = plain ? plain : name ? strlen(name) : 0;
-	char *p = nlen < 1024 ? object_at(w, key, klen, KEY_ROOM(5) + 20 + KEY_ROOM(4) + 6 * nlen + 60) : NULL;
-	if (p) {
-		int d = w->depth;
-		if (fmt == WHEA_FMT_CODE)
-			p = p_key(w, p, d + 1, true, "code", 4);
-		else
-			p = p_key(w, p, d + 1, true, "value", 5);
-		p += whea_dec_inline(p, v);
-		p = p_key(w, p, d + 1, false, "name", 4);
-		if (plain) { /* nothing to escape */
-			*p++ = '"';
-			whea_copy_small(p, name, nlen);
-			p += nlen;
-			*p++ = '"';
-		} else if (name) {
-			p = str_at(p, (const uint8_t *)name, nlen);
-		} else {
-			char b[40] = "unknown (";
-			size_t n = 9 + whea_dec_inline(b + 9, v);
-			b[n++] = ')';
-			p = str_at(p, (const uint8_t *)b, n);
-		}
-		done_at(w, p_close(w, p, d, '}'));
-		return;
-	}
-	open_n(w, key, klen, '{');
+	size_t nroom = nlen <= ENUM_NAME_MAX ? 6 * nlen + 2 : 0;
+	char *q = member_at(w, key, klen, 1 + INNER_ROOM(5) + 20 + INNER_ROOM(4) + nroom + INNER_ROOM(0), pretty);
+	unsigned in = inner_ind(w);
+	*q++ = '{';
 	if (fmt == WHEA_FMT_CODE)
-		NUM_MEMBER_LIT(w, "code", v);
+		q = inner_key(q, 0, in, "code", 4, pretty);
 	else
-		NUM_MEMBER_LIT(w, "value", v);
-	MEMBER_LIT(w, "name");
-	if (name) {
-		str(w, name);
-	} else {
-		char b[40] = "unknown (";
-		size_t n = 9 + whea_dec_inline(b + 9, v);
-		b[n++] = ')';
-		str_bytes(w, (const uint8_t *)b, n);
+		q = inner_key(q, 0, in, "value", 5, pretty);
+	q += whea_dec_inline(q, v);
+	q = inner_key(q, 1, in, "name", 4, pretty);
+	if (plain) { /* nothing to escape */
+		*q = '"';
+		copy_str(q + 1, name, nlen);
+		q[nlen + 1] = '"';
+		q += nlen + 2;
+	} else if (!name) {
+		memcpy(q, "\"unknown (", 10);
+		q += 10 + whea_dec_inline(q + 10, v);
+		memcpy(q, ")\"", 2);
+		q += 2;
+	} else if (nroom) {
+		*q = '"';
+		q = esc_at(q + 1, (const uint8_t *)name, nlen);
+		*q++ = '"';
+	} else { /* a long name: in pieces, then room for the rest */
+		str_from(w, q, (const uint8_t *)name, nlen);
+		q = room(w, INNER_ROOM(0));
 	}
-	close_(w, '}');
+	w->p = close_at(q, w->ind, pretty);
 }
 
-static void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
-		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
+/* Room for one flag member after the first: separator, indentation, key, "false", slack. */
+#define FLAG_ROOM(nlen) (INNER_ROOM(nlen) + 8)
+
+static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
+					    const uint8_t *nlens, bool pretty)
 {
-	jw *w = ctx;
+	char *q = member_at(w, key, klen, 1 + INNER_ROOM(5) + 20, pretty);
+	unsigned in = inner_ind(w);
+	*q++ = '{';
+	q = inner_key(q, 0, in, "value", 5, pretty);
+	q += whea_dec_inline(q, v);
+	char *end = w->end;
+	for (size_t i = 0; names && names[i].name; i++) {
+		const char *n = names[i].name;
+		size_t l = nlens ? nlens[i] : strlen(n);
+		if (JW_UNLIKELY(l > JW_KEY_MAX || (size_t)(end - q) < FLAG_ROOM(l))) {
+			/* near the end of the room, or a long name: the general member path */
+			w->p = q;
+			unsigned depth = w->depth, ind = w->ind;
+			w->ind = in, w->depth = depth + 1;
+			q = member_at(w, n, l, 8, pretty);
+			w->ind = ind, w->depth = depth;
+			end = w->end;
+		} else {
+			q = inner_key(q, 1, in, n, l, pretty);
+		}
+		q = bool_at(q, names[i].value < 64 && ((v >> names[i].value) & 1));
+	}
+	w->p = q;
+	w->p = close_at(room(w, INNER_ROOM(0)), w->ind, pretty);
+}
+
+static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
+				      unsigned width, const whea_name *names, const uint8_t *nlens,
+				      const whea_def *validdef, bool pretty)
+{
 	(void)label, (void)width;
-	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
-		num_member_n(w, key, klen, v);
-		return;
-	}
-	/* Flag sets: "value" and one boolean per named bit, in one go when there is room. */
-	uint8_t buf[64];
-	const uint8_t *lens = buf;
-	size_t count = 0, inner = KEY_ROOM(5) + 20;
-	if (nlens) { /* lengths from the compiled table */
-		for (; names[count].name && count < 64; count++)
-			inner += KEY_ROOM(nlens[count]) + 5;
-		lens = nlens;
-	} else {
-		for (const whea_name *n = names; n && n->name && count < 64; n++, count++) {
-			size_t l = strlen(n->name);
-			if (l > 255)
-				break;
-			buf[count] = (uint8_t)l;
-			inner += KEY_ROOM(l) + 5;
-		}
-	}
-	char *p = !(names && names[count].name) ? object_at(w, key, klen, inner) : NULL;
-	if (p) {
-		int d = w->depth;
-		p = p_key(w, p, d + 1, true, "value", 5);
-		p += whea_dec_inline(p, v);
-		for (size_t i = 0; i < count; i++) {
-			p = p_key(w, p, d + 1, false, names[i].name, lens[i]);
-			if (names[i].value < 64 && ((v >> names[i].value) & 1))
-				memcpy(p, "true", 4), p += 4;
-			else
-				memcpy(p, "false", 5), p += 5;
-		}
-		done_at(w, p_close(w, p, d, '}'));
-		return;
-	}
-	open_n(w, key, klen, '{');
-	NUM_MEMBER_LIT(w, "value", v);
-	for (const whea_name *n = names; n && n->name; n++)
-		bool_member_n(w, n->name, strlen(n->name), n->value < 64 && ((v >> n->value) & 1));
-	close_(w, '}');
+	if (validdef) /* validation bits: a plain number; the gated fields say the rest */
+		num_member(ctx, key, klen, v, pretty);
+	else /* flag sets: "value" and one boolean per named bit */
+		flags_member(ctx, key, klen, v, names, nlens, pretty);
 }
 
-static void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
+static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v, bool pretty)
 {
 	(void)label;
-	bool_member_n(ctx, key, klen, v);
+	bool_member(ctx, key, klen, v, pretty);
 }
 
-/* The members of a run at p (room checked), compact or pretty. */
-static WHEA_ALWAYS_INLINE char *scalars_at(const jw *w, char *p, const whea_scalar *a, size_t n, bool first,
-					   bool pretty)
+/* One member of a run at q (room checked); comma: 0 or 1. */
+static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, unsigned comma, unsigned ind, bool pretty)
 {
-	size_t ind = 1 + 2 * (size_t)w->depth;
-	if (ind > sizeof nl_spaces - 1)
-		ind = sizeof nl_spaces - 1;
-	for (size_t i = 0; i < n; i++, first = false) {
+	const whea_skey *k = s->k;
+	q = sep_at(q, comma, ind, pretty);
+	*q = '"';
+	whea_copy_blocks(q + 1, k->key, k->klen); /* the compiled keys are padded for this */
+	q += k->klen + 1;
+	memcpy(q, "\": ", 4);
+	q += pretty ? 3 : 2;
+	if (!k->boolean)
+		return q + whea_dec_inline(q, s->v);
+	return bool_at(q, s->v != 0);
+}
+
+/* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
+ * copy at least), the quote, the slack of whole-block key copies (32), '": ', the value (20). */
+static inline size_t scalar_room(const jw *w, bool pretty) { return (pretty ? w->ind + 1 + 32 : 1) + 1 + 32 + 4 + 20; }
+
+/* Run members from a[i] on, each with its own check of the room (near the end of the buffer). */
+static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size_t n, bool pretty)
+{
+	for (; i < n; i++) {
 		const whea_skey *k = a[i].k;
-		if (!first)
-			*p++ = ',';
-		if (pretty) {
-			put_newline_at(p, ind);
-			p += ind;
-		}
-		*p++ = '"';
-		whea_copy_blocks(p, k->key, k->klen);
-		p += k->klen;
-		*p++ = '"';
-		*p++ = ':';
-		if (pretty)
-			*p++ = ' ';
-		if (!k->boolean)
-			p += whea_dec_inline(p, a[i].v);
-		else if (a[i].v)
-			memcpy(p, "true", 4), p += 4;
-		else
-			memcpy(p, "false", 5), p += 5;
-	}
-	return p;
-}
-
-/* A run of plain members (see whea_sink.scalars): numbers and booleans, in one reservation when
- * the buffer has room for all of them (keys are copied in whole blocks: 16 bytes of slack). */
-static void j_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
-{
-	jw *w = ctx;
-	char *p = whea_out_room(w->o, n * (KEY_ROOM(0) + 20) + room + 32);
-	if (!p) {
-		for (size_t i = 0; i < n; i++)
-			if (a[i].k->boolean)
-				bool_member_n(w, a[i].k->key, a[i].k->klen, a[i].v != 0);
+		if (k->klen > JW_KEY_MAX) {
+			if (k->boolean)
+				bool_member(w, k->key, k->klen, a[i].v != 0, pretty);
 			else
-				num_member_n(w, a[i].k->key, a[i].k->klen, a[i].v);
-		return;
+				num_member(w, k->key, k->klen, a[i].v, pretty);
+			continue;
+		}
+		w->p = scalar_at(room(w, scalar_room(w, pretty) + k->klen), &a[i], w->comma, w->ind, pretty);
+		w->comma = 1;
 	}
-	bool first = w->first[w->depth];
-	w->first[w->depth] = false;
-	if (w->pretty)
-		p = scalars_at(w, p, a, n, first, true);
-	else
-		p = scalars_at(w, p, a, n, first, false);
-	done_at(w, p);
 }
 
-static void guid_member_n(jw *w, const char *key, size_t klen, const whea_guid *g)
-{
-	char b[WHEA_GUID_STRLEN + 3];
-	char *d = member_at(w, key, klen, WHEA_GUID_STRLEN + 2);
-	if (!d)
-		member_slow(w, key, klen);
-	char *q = d ? d : b;
-	q[0] = '"';
-	whea_guid_format(g, q + 1); /* its NUL lands where the closing quote goes */
-	q[WHEA_GUID_STRLEN + 1] = '"';
-	if (d)
-		done_at(w, d + WHEA_GUID_STRLEN + 2);
-	else
-		put(w, b, WHEA_GUID_STRLEN + 2);
-}
+/* Members checked against the room at once: at most this many (their room stays well under
+ * the scratch area's). */
+#define SCALAR_BATCH 16
 
-static void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+/* A run of plain members (see whea_sink.scalars): numbers and booleans, with one check of the
+ * room per batch (keys: at least the sum of their lengths). */
+static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t n, size_t keys, bool pretty)
 {
 	jw *w = ctx;
-	(void)label;
-	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE) {
-		const whea_section_type *t = role == WHEA_GUID_SECTION_TYPE ? whea_section_lookup(g) : NULL;
-		const char *name = role == WHEA_GUID_SECTION_TYPE ? (t ? t->name : NULL) : whea_notify_type_name(g);
-		const char *tn = name ? name : "Unknown";
-		size_t tlen = strlen(tn);
-		char *p = tlen < 1024 ? object_at(w, key, klen, 2 * KEY_ROOM(4) + WHEA_GUID_STRLEN + 3 + 6 * tlen + 2) : NULL;
-		if (p) {
-			int d = w->depth;
-			p = p_key(w, p, d + 1, true, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4);
-			*p++ = '"';
-			whea_guid_format(g, p); /* its NUL lands where the closing quote goes */
-			p += WHEA_GUID_STRLEN;
-			*p++ = '"';
-			p = p_key(w, p, d + 1, false, "type", 4);
-			p = str_at(p, (const uint8_t *)tn, tlen);
-			done_at(w, p_close(w, p, d, '}'));
+	char *q = w->p;
+	unsigned ind = w->ind, comma = w->comma;
+	size_t per = scalar_room(w, pretty);
+	for (size_t i = 0; i < n;) {
+		size_t m = n - i < SCALAR_BATCH ? n - i : SCALAR_BATCH;
+		if (JW_UNLIKELY((size_t)(w->end - q) < m * per + keys)) {
+			w->p = q, w->comma = comma;
+			scalars_slow(w, a, i, n, pretty);
 			return;
 		}
-		open_n(w, key, klen, '{');
-		if (role == WHEA_GUID_SECTION_TYPE)
-			guid_member_n(w, "data", 4, g);
-		else
-			guid_member_n(w, "guid", 4, g);
-		MEMBER_LIT(w, "type");
-		str(w, name ? name : "Unknown");
-		close_(w, '}');
+		for (m += i; i < m; i++, comma = 1)
+			q = scalar_at(q, &a[i], comma, ind, pretty);
+	}
+	w->p = q, w->comma = comma;
+}
+
+/* ---- GUIDs: the text, and the escaped name of a section or notification type, cached per
+ * thread by the GUID's value (the same few GUIDs fill most records). */
+#define GC_SLOTS 32
+#define GC_NAME 48 /* escaped type names (with quotes) up to this long are kept */
+
+typedef struct gc_ent {
+	uint64_t lo, hi;  /* the GUID */
+	const void *type; /* section role: the type the name came from */
+	unsigned gen;     /* section role: whea_registry_generation() then */
+	uint8_t used;
+	uint8_t role;     /* of the name: WHEA_GUID_SECTION_TYPE or WHEA_GUID_NOTIFY_TYPE, 0 = none */
+	uint8_t nlen;     /* length of name */
+	char text[40];    /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" with its quotes */
+	char name[GC_NAME];
+} gc_ent;
+
+static _Thread_local gc_ent gcache[GC_SLOTS];
+
+/* The cache entry of g, with its text filled in (the name is the caller's). */
+static gc_ent *gc_get(const whea_guid *g)
+{
+	uint64_t lo, hi;
+	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	gc_ent *e = &gcache[((lo ^ hi) * 0x9e3779b97f4a7c15ull) >> 59];
+	if (e->used && e->lo == lo && e->hi == hi)
+		return e;
+	e->used = 1, e->lo = lo, e->hi = hi, e->role = 0;
+	e->text[0] = '"';
+	whea_guid_format(g, e->text + 1); /* its NUL lands where the closing quote goes */
+	e->text[WHEA_GUID_STRLEN + 1] = '"';
+	return e;
+}
+
+/* The quoted, escaped type name of g in role into the entry, if it fits; false when not. */
+static bool gc_name(gc_ent *e, int role, const void *type, unsigned gen, const char *name)
+{
+	if (e->role == role && (role == WHEA_GUID_NOTIFY_TYPE || (e->type == type && e->gen == gen)))
+		return e->nlen != 0;
+	size_t n = strlen(name);
+	e->role = (uint8_t)role, e->type = type, e->gen = gen, e->nlen = 0;
+	if (n + 2 > GC_NAME) /* too long even unescaped: not kept */
+		return false;
+	char b[6 * GC_NAME];
+	size_t m = (size_t)(esc_at(b, (const uint8_t *)name, n) - b) + 2;
+	if (m > GC_NAME)
+		return false;
+	e->name[0] = '"';
+	memcpy(e->name + 1, b, m - 2);
+	e->name[m - 1] = '"';
+	e->nlen = (uint8_t)m;
+	return true;
+}
+
+/* The quoted text of g at q (40 bytes of room); returns the end. */
+static WHEA_ALWAYS_INLINE char *guid_at(char *q, const gc_ent *e)
+{
+	memcpy(q, e->text, 40);
+	return q + WHEA_GUID_STRLEN + 2;
+}
+
+static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
+						 bool pretty)
+{
+	const void *type = NULL;
+	const char *name;
+	unsigned gen = 0;
+	if (role == WHEA_GUID_SECTION_TYPE) {
+		/* looked up every time: registering a type may change the answer */
+		const whea_section_type *t = whea_section_lookup(g);
+		name = t ? t->name : NULL;
+		type = t, gen = t ? whea_registry_generation() : 0;
+	} else {
+		name = NULL; /* a pure function of the value: looked up on a cache miss only */
+	}
+	gc_ent *e = gc_get(g);
+	bool cached;
+	if (role == WHEA_GUID_NOTIFY_TYPE) {
+		cached = e->role == role ? e->nlen != 0 : false;
+		if (e->role != role) {
+			name = whea_notify_type_name(g);
+			cached = gc_name(e, role, NULL, 0, name ? name : "Unknown");
+		} else if (!cached) {
+			name = whea_notify_type_name(g);
+		}
+	} else {
+		cached = gc_name(e, role, type, gen, name ? name : "Unknown");
+	}
+	const char *tn = name ? name : "Unknown";
+	size_t tlen = cached ? 0 : strlen(tn);
+	char *q = member_at(w, key, klen, 1 + INNER_ROOM(4) + 40 + INNER_ROOM(4) + GC_NAME + str_room(tlen) + INNER_ROOM(0),
+			    pretty);
+	unsigned in = inner_ind(w);
+	*q++ = '{';
+	q = inner_key(q, 0, in, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4, pretty);
+	q = guid_at(q, e);
+	q = inner_key(q, 1, in, "type", 4, pretty);
+	if (cached) {
+		memcpy(q, e->name, GC_NAME); /* fixed size: the room covers it */
+		q += e->nlen;
+	} else {
+		str_from(w, q, (const uint8_t *)tn, tlen);
+		q = room(w, INNER_ROOM(0));
+	}
+	w->p = close_at(q, w->ind, pretty);
+}
+
+static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g,
+				      int role, bool pretty)
+{
+	(void)label;
+	jw *w = ctx;
+	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE) {
+		typed_guid_member(w, key, klen, g, role, pretty);
 		return;
 	}
-	guid_member_n(w, key, klen, g);
+	w->p = guid_at(member_at(w, key, klen, 40, pretty), gc_get(g));
 }
+
+/* ---- The callbacks used by both modes. */
 
 static void j_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	(void)label;
 	while (n && !p[n - 1])
 		n--;
-	member(ctx, key);
-	str_bytes(ctx, p, n);
+	str_member(ctx, key, key ? strlen(key) : 0, p, n);
 }
 
 static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	jw *w = ctx;
 	(void)label;
-	member(w, key);
-	char *d = n < ((size_t)1 << 24) ? whea_out_room(w->o, WHEA_B64_LEN(n) + 2) : NULL;
-	if (d) {
-		d[0] = '"';
-		whea_b64_encode(d + 1, p, n);
-		d[WHEA_B64_LEN(n) + 1] = '"';
-		whea_out_commit(w->o, WHEA_B64_LEN(n) + 2);
-		return;
-	}
-	PUTS(w, "\"");
-	char b[256];
-	while (n) {
-		size_t k = n < 192 ? n : 192;
-		whea_b64_encode(b, p, k);
-		put(w, b, WHEA_B64_LEN(k));
+	size_t k = n < JW_B64_CHUNK ? n : JW_B64_CHUNK;
+	char *q = member_at(w, key, key ? strlen(key) : 0, WHEA_B64_LEN(k) + 2, w->pretty);
+	*q++ = '"';
+	for (;;) {
+		whea_b64_encode(q, p, k);
+		q += WHEA_B64_LEN(k);
 		p += k;
 		n -= k;
+		if (!n)
+			break;
+		k = n < JW_B64_CHUNK ? n : JW_B64_CHUNK;
+		w->p = q;
+		q = room(w, WHEA_B64_LEN(k) + 1);
 	}
-	PUTS(w, "\"");
+	*q = '"';
+	w->p = q + 1;
 }
 
-/* Writes key + suffix as a member key (at most 63 characters, as before). */
-static void member2(jw *w, const char *key, const char *suffix)
+/* Key + suffix as a member key (at most 63 characters, as before) into k; returns its length. */
+static size_t key2(char k[64], const char *key, const char *suffix)
 {
-	char k[64];
 	size_t a = strlen(key), b = strlen(suffix);
 	if (a > 63)
 		a = 63;
@@ -621,7 +681,47 @@ static void member2(jw *w, const char *key, const char *suffix)
 		b = 63 - a;
 	memcpy(k, key, a);
 	memcpy(k + a, suffix, b);
-	member_n(w, k, a + b);
+	return a + b;
+}
+
+/* Two decimal digits of v (< 100) at q. */
+static inline char *dec2_at(char *q, unsigned v)
+{
+	memcpy(q, whea_digits2 + 2 * v, 2);
+	return q + 2;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" (quoted) at q (room for 40 bytes). */
+static char *date_at(char *q, const whea_time *t)
+{
+	*q++ = '"';
+	if (t->year < 10000 && t->month < 100 && t->day < 100 && t->hour < 100 && t->minute < 100 && t->second < 100) {
+		q = dec2_at(dec2_at(q, t->year / 100), t->year % 100);
+		*q++ = '-';
+		q = dec2_at(q, t->month);
+		*q++ = '-';
+		q = dec2_at(q, t->day);
+		*q++ = 'T';
+		q = dec2_at(q, t->hour);
+		*q++ = ':';
+		q = dec2_at(q, t->minute);
+		*q++ = ':';
+		q = dec2_at(q, t->second);
+	} else { /* wider fields than a date has, as the padded decimals give them */
+		q += whea_u64_dec_pad(q, t->year, 4);
+		*q++ = '-';
+		q += whea_u64_dec_pad(q, t->month, 2);
+		*q++ = '-';
+		q += whea_u64_dec_pad(q, t->day, 2);
+		*q++ = 'T';
+		q += whea_u64_dec_pad(q, t->hour, 2);
+		*q++ = ':';
+		q += whea_u64_dec_pad(q, t->minute, 2);
+		*q++ = ':';
+		q += whea_u64_dec_pad(q, t->second, 2);
+	}
+	*q++ = '"';
+	return q;
 }
 
 static void j_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
@@ -631,70 +731,22 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 	whea_time t;
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
 	bool exact = ok && whea_ts_exact(raw, &t);
-	size_t klen = key ? strlen(key) : 0;
-	char *p = ok && key && klen <= 54 ? member_at(w, key, klen, 40 + 3 * KEY_ROOM(klen + 9) + 40) : NULL;
-	if (p) { /* all members in one go (the suffixed keys need no truncation) */
-		int d = w->depth;
-		*p++ = '"';
-		p += whea_u64_dec_pad(p, t.year, 4);
-		*p++ = '-';
-		p += whea_u64_dec_pad(p, t.month, 2);
-		*p++ = '-';
-		p += whea_u64_dec_pad(p, t.day, 2);
-		*p++ = 'T';
-		p += whea_u64_dec_pad(p, t.hour, 2);
-		*p++ = ':';
-		p += whea_u64_dec_pad(p, t.minute, 2);
-		*p++ = ':';
-		p += whea_u64_dec_pad(p, t.second, 2);
-		*p++ = '"';
-		p = p_key2(w, p, d, false, key, klen, "IsPrecise", 9);
-		if (t.precise)
-			memcpy(p, "true", 4), p += 4;
-		else
-			memcpy(p, "false", 5), p += 5;
-		p = p_key2(w, p, d, false, key, klen, "Encoding", 8);
-		const char *en = whea_ts_encoding_name(t.encoding);
-		p = str_at(p, (const uint8_t *)en, strlen(en));
-		if (!exact) { /* not a canonical encoding of any date: keep the bytes */
-			p = p_key2(w, p, d, false, key, klen, "Raw", 3);
-			uint64_t v = 0;
-			for (int i = 7; i >= 0; i--)
-				v = v << 8 | raw[i];
-			p += whea_dec_inline(p, v);
-		}
-		done_at(w, p);
-		return;
-	}
+	char k[64];
+	size_t kl;
 	if (ok) {
-		char b[64];
-		size_t n = 0;
-		b[n++] = '"';
-		n += whea_u64_dec_pad(b + n, t.year, 4);
-		b[n++] = '-';
-		n += whea_u64_dec_pad(b + n, t.month, 2);
-		b[n++] = '-';
-		n += whea_u64_dec_pad(b + n, t.day, 2);
-		b[n++] = 'T';
-		n += whea_u64_dec_pad(b + n, t.hour, 2);
-		b[n++] = ':';
-		n += whea_u64_dec_pad(b + n, t.minute, 2);
-		b[n++] = ':';
-		n += whea_u64_dec_pad(b + n, t.second, 2);
-		b[n++] = '"';
-		member(w, key);
-		put(w, b, n);
-		member2(w, key, "IsPrecise");
-		bool_value(w, t.precise);
-		member2(w, key, "Encoding");
-		str(w, whea_ts_encoding_name(t.encoding));
+		w->p = date_at(member_at(w, key, strlen(key), 40, w->pretty), &t);
+		kl = key2(k, key, "IsPrecise");
+		bool_member(w, k, kl, t.precise, w->pretty);
+		kl = key2(k, key, "Encoding");
+		const char *en = whea_ts_encoding_name(t.encoding);
+		str_member(w, k, kl, (const uint8_t *)en, strlen(en));
 	}
 	if (!exact) { /* not a canonical encoding of any date: keep the bytes */
-		member2(w, key, "Raw");
 		uint64_t v = 0;
 		for (int i = 7; i >= 0; i--)
 			v = v << 8 | raw[i];
-		u64(w, v);
+		kl = key2(k, key, "Raw");
+		num_member(w, k, kl, v, w->pretty);
 	}
 }
 
@@ -714,47 +766,75 @@ static void j_diag(void *ctx, const whea_diag *d)
 
 static void write_diags(jw *w)
 {
+	bool pretty = w->pretty;
 	if (!w->ndiag)
 		return;
-	open_(w, "diagnostics", '[');
+	open_(w, "diagnostics", 11, '[', pretty);
 	for (unsigned i = 0; i < w->ndiag; i++) {
-		open_(w, NULL, '{');
-		member(w, "severity");
-		str(w, w->diag[i].sev == WHEA_DIAG_ERROR ? "error" : "warning");
-		num_member(w, "offset", w->diag[i].off);
-		member(w, "code");
-		str(w, whea_error_name(w->diag[i].code));
-		member(w, "message");
-		str(w, w->diag[i].msg);
-		close_(w, '}');
+		open_(w, NULL, 0, '{', pretty);
+		str_member_z(w, "severity", w->diag[i].sev == WHEA_DIAG_ERROR ? "error" : "warning");
+		num_member(w, "offset", 6, w->diag[i].off, pretty);
+		str_member_z(w, "code", whea_error_name(w->diag[i].code));
+		str_member_z(w, "message", w->diag[i].msg);
+		close_(w, '}', pretty);
 	}
 	if (w->dropped) {
-		open_(w, NULL, '{');
-		member(w, "message");
+		open_(w, NULL, 0, '{', pretty);
 		char b[64];
 		whea_format(b, sizeof b, "%u more diagnostics not shown", w->dropped);
-		str(w, b);
-		close_(w, '}');
+		str_member_z(w, "message", b);
+		close_(w, '}', pretty);
 	}
-	close_(w, ']');
+	close_(w, ']', pretty);
 }
+
+/* ---- The two sinks: thin copies of the busy callbacks per mode. */
+
+/* ---- The two sinks: thin copies of the busy callbacks per mode. */
+
+/* Defines name_c and name_p: the body `name` with pretty false / true. */
+#define JW_MODES(name, params, ...)                                        \
+	static void name##_c params { name(__VA_ARGS__, false); }          \
+	static void name##_p params { name(__VA_ARGS__, true); }
+
+JW_MODES(j_begin, (void *c, const char *k, size_t kl, const char *l, bool a), c, k, kl, l, a)
+JW_MODES(j_end, (void *c, bool a), c, a)
+JW_MODES(j_num, (void *c, const char *k, size_t kl, const char *l, uint64_t v, int f, unsigned wd), c, k, kl, l, v, f, wd)
+JW_MODES(j_enm, (void *c, const char *k, size_t kl, const char *l, uint64_t v, const char *n, size_t nl, int f), c, k,
+	 kl, l, v, n, nl, f)
+JW_MODES(j_bits, (void *c, const char *k, size_t kl, const char *l, uint64_t v, unsigned wd, const whea_name *n,
+		  const uint8_t *nl, const whea_def *d), c, k, kl, l, v, wd, n, nl, d)
+JW_MODES(j_bool, (void *c, const char *k, size_t kl, const char *l, bool v), c, k, kl, l, v)
+JW_MODES(j_guid, (void *c, const char *k, size_t kl, const char *l, const whea_guid *g, int r), c, k, kl, l, g, r)
+JW_MODES(j_scalars, (void *c, const whea_scalar *a, size_t n, size_t room), c, a, n, room)
+
+static const whea_sink sink_compact = {NULL,   j_begin_c, j_end_c,  j_num_c,  j_enm_c, j_bits_c, j_bool_c,
+				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, false};
+static const whea_sink sink_pretty = {NULL,   j_begin_p, j_end_p,  j_num_p,  j_enm_p, j_bits_p, j_bool_p,
+				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, false};
 
 int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 {
 	jw w;
 	w.o = o;
 	w.pretty = flags & WHEA_JSON_PRETTY;
+	w.comma = 0;
 	w.depth = 0;
-	w.first[0] = true;
+	w.ind = ind_of(0);
+	w.in_scratch = false;
+	w.p = w.synced = o->buf ? o->buf + o->len : NULL;
+	w.end = o->buf ? o->buf + o->cap : NULL;
 	w.ndiag = w.dropped = 0;
-	whea_sink s = {&w, j_begin, j_end, j_num, j_enm, j_bits, j_bool, j_guid, j_text, j_bytes, j_time, j_diag, j_scalars, false};
-	open_(&w, NULL, '{');
+	whea_sink s = w.pretty ? sink_pretty : sink_compact;
+	s.ctx = &w;
+	open_(&w, NULL, 0, '{', w.pretty);
 	if (r->errors || r->warnings) { /* re-run the record-level checks to collect their messages */
 		whea_record again;
 		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)j_diag, &w);
 	}
 	whea_interp_record(&s, r);
 	write_diags(&w);
-	close_(&w, '}');
+	close_(&w, '}', w.pretty);
+	jw_sync(&w);
 	return o->err;
 }

@@ -12,6 +12,7 @@
 
 #define TW_MAX_DEPTH 40
 #define LABEL_CAP 96 /* whea_key_label buffer: labels are at most 95 characters */
+#define LABEL_SCRATCH 160 /* a label zero-padded for block copies, with room to spare */
 
 typedef struct tw {
 	whea_out *o;
@@ -20,59 +21,102 @@ typedef struct tw {
 	bool in_array[TW_MAX_DEPTH];
 	unsigned flags;
 	unsigned gen; /* registry generation, read once per record (label cache) */
+	struct guid_cache *gn;       /* this thread's GUID names (one TLS look-up per record) */
+	char scratch[LABEL_SCRATCH]; /* labels derived when the label cache cannot hold them */
 } tw;
 
-/* ---- Label cache: key address -> whea_key_label(key). Entries are written once into a static
- * arena and published with a compare-and-swap, so concurrent writers are safe; an entry is used
- * only when its key address and registry generation match (tables of an unregistered section
- * type may be freed and their addresses reused). When the table or arena is full, labels are
- * derived on the fly as before. */
+/* ---- Label cache: (id, sub) -> label text, where sub says what the text is derived from:
+ * LS_KEY: whea_key_label(id), LS_ASIS: the string id itself (given labels: no strlen per line),
+ * LS_BIT + b: the text of bit b of a FLAGS name table or VALIDBITS def id (whea_name_of /
+ * whea_validbit_name and whea_key_label, or "reserved bit b"). Entries are written once into a
+ * static arena and published with a compare-and-swap, so concurrent writers are safe; an entry is
+ * used only when its id, sub and registry generation match (tables of an unregistered section
+ * type may be freed and their addresses reused). Texts are zero-padded to whole 16-byte blocks
+ * (at least two) so that lines copy them with whea_copy_blocks. When the table or arena is full,
+ * labels are derived on the fly into the writer's scratch buffer (padded the same way). */
+enum { LS_KEY = 0, LS_ASIS = 1, LS_BIT = 2 };
+
 typedef struct label_entry {
-	const char *key;
-	unsigned gen;
-	uint8_t len;
-	char text[]; /* len characters */
+	const void *id;
+	uint64_t tag; /* generation << 8 | sub */
+	uint16_t len;
+	char text[]; /* len characters, then zeros up to label_room(len) */
 } label_entry;
 
-#define LC_SLOTS 2048 /* power of two */
+#define LC_SLOTS 4096 /* power of two */
 #define LC_PROBES 8
-#define LC_ARENA (48 * 1024)
+#define LC_ARENA (128 * 1024)
 static _Atomic(label_entry *) lc_slots[LC_SLOTS];
 static atomic_size_t lc_used;
 static _Alignas(label_entry) char lc_arena[LC_ARENA];
 
-static unsigned lc_hash(const char *key)
+/* Bytes a label of n characters occupies: whole 16-byte blocks, at least two. */
+static inline size_t label_room(size_t n) { return n <= 32 ? 32 : (n + 15) & ~(size_t)15; }
+
+/* Fibonacci hashing of the id and sub: ids of one table with consecutive subs spread out. */
+static inline unsigned lc_hash(const void *id, unsigned sub)
 {
-	uintptr_t a = (uintptr_t)key;
-	return (unsigned)(a ^ (a >> 10)) & (LC_SLOTS - 1);
+	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> 52) & (LC_SLOTS - 1);
 }
 
-/* The label of key: its text and length (tmp may receive it). Slow path: probing and insertion. */
-static const char *label_probe(const char *key, unsigned gen, size_t *len, char tmp[LABEL_CAP])
+static inline uint64_t lc_tag(unsigned gen, unsigned sub) { return (uint64_t)gen << 8 | sub; }
+
+/* The text of (id, sub) into buf (LABEL_SCRATCH bytes, zero-padded); returns its length. */
+static size_t label_make(const void *id, unsigned sub, char *buf)
 {
-	unsigned h = lc_hash(key);
+	memset(buf, 0, LABEL_SCRATCH);
+	if (sub == LS_ASIS) {
+		size_t n = strlen(id);
+		if (n > LABEL_SCRATCH - 32) /* over-long given labels are never cached (see label_probe) */
+			n = LABEL_SCRATCH - 32;
+		memcpy(buf, id, n);
+		return n;
+	}
+	const char *name = id;
+	if (sub >= LS_BIT) {
+		unsigned bit = sub - LS_BIT;
+		const whea_def *vd = (const void *)((uintptr_t)id & ~(uintptr_t)1);
+		name = ((uintptr_t)id & 1) ? whea_validbit_name(vd, bit) : whea_name_of(id, bit);
+		if (!name) {
+			memcpy(buf, "reserved bit ", 13);
+			return 13 + whea_dec_inline(buf + 13, bit);
+		}
+	}
+	whea_key_label(name, buf, LABEL_CAP);
+	return strlen(buf);
+}
+
+/* The entry of (id, sub) in tw's scratch or the arena: slow path of label_of (probing, insertion). */
+static const char *label_probe(const void *id, unsigned sub, unsigned gen, size_t *len, char *scratch)
+{
+	unsigned h = lc_hash(id, sub);
+	uint64_t tag = lc_tag(gen, sub);
 	label_entry *made = NULL;
+	if (sub == LS_ASIS && strlen(id) > LABEL_CAP) { /* the text printer's printf limits, not cached */
+		*len = strlen(id);
+		return id;
+	}
 	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
 		label_entry *e = atomic_load_explicit(&lc_slots[h], memory_order_acquire);
 		if (e) {
-			if (e->key == key && e->gen == gen) {
+			if (e->id == id && e->tag == tag) {
 				*len = e->len;
 				return e->text;
 			}
 			continue;
 		}
 		if (!made) {
-			whea_key_label(key, tmp, LABEL_CAP);
-			size_t n = strlen(tmp);
-			size_t need = (sizeof(label_entry) + n + _Alignof(label_entry) - 1) & ~(_Alignof(label_entry) - 1);
+			size_t n = label_make(id, sub, scratch);
+			size_t need = (sizeof(label_entry) + label_room(n) + _Alignof(label_entry) - 1) &
+				      ~(_Alignof(label_entry) - 1);
 			size_t at = atomic_fetch_add_explicit(&lc_used, need, memory_order_relaxed);
 			if (at + need > LC_ARENA) {
 				*len = n;
-				return tmp;
+				return scratch;
 			}
 			made = (label_entry *)(void *)(lc_arena + at);
-			made->key = key, made->gen = gen, made->len = (uint8_t)n;
-			memcpy(made->text, tmp, n);
+			made->id = id, made->tag = tag, made->len = (uint16_t)n;
+			memcpy(made->text, scratch, label_room(n));
 		}
 		label_entry *expect = NULL;
 		if (atomic_compare_exchange_strong_explicit(&lc_slots[h], &expect, made, memory_order_acq_rel,
@@ -80,7 +124,7 @@ static const char *label_probe(const char *key, unsigned gen, size_t *len, char 
 			*len = made->len;
 			return made->text;
 		}
-		if (expect->key == key && expect->gen == gen) { /* another thread was first */
+		if (expect->id == id && expect->tag == tag) { /* another thread was first */
 			*len = expect->len;
 			return expect->text;
 		}
@@ -89,20 +133,22 @@ static const char *label_probe(const char *key, unsigned gen, size_t *len, char 
 		*len = made->len;
 		return made->text;
 	}
-	whea_key_label(key, tmp, LABEL_CAP);
-	*len = strlen(tmp);
-	return tmp;
+	*len = label_make(id, sub, scratch);
+	return scratch;
 }
 
-/* The label of key: a hit in its home slot inline, the rest in label_probe. */
-static inline const char *label_of(const char *key, unsigned gen, size_t *len, char tmp[LABEL_CAP])
+/* The label of (id, sub) and its length: a hit in its home slot inline, the rest in label_probe.
+ * The text may be copied with whea_copy_blocks, except for the uncached over-long given labels
+ * (longer than LABEL_CAP: callers copy those with memcpy). */
+static WHEA_ALWAYS_INLINE const char *label_of(const void *id, unsigned sub, unsigned gen, size_t *len,
+					       char *scratch)
 {
-	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(key)], memory_order_acquire);
-	if (e && e->key == key && e->gen == gen) {
+	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
+	if (e && e->id == id && e->tag == lc_tag(gen, sub)) {
 		*len = e->len;
 		return e->text;
 	}
-	return label_probe(key, gen, len, tmp);
+	return label_probe(id, sub, gen, len, scratch);
 }
 
 /* ---- Output helpers. */
@@ -137,20 +183,113 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 	put(w, b + 2, n);
 }
 
-static const char spaces[] = "                                                                                ";
+/* ---- Decimal digits: most values the text shows are small, so up to four digits are stored
+ * inline and longer numbers formatted out of line (whea_dec_inline's loops, inlined into every
+ * sink callback, cost registers and code in all of them). */
+#if defined(__GNUC__)
+#define TW_NOINLINE __attribute__((noinline))
+#else
+#define TW_NOINLINE
+#endif
+
+static TW_NOINLINE unsigned dec_long(char *p, uint64_t v) { return whea_dec_inline(p, v); }
+
+/* v in decimal at p (20 bytes of room); returns the end. */
+static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, whea_digits2 + 2 * v, 2);
+		return p + 2;
+	}
+	if (v < 10000) {
+		unsigned hi = (unsigned)v / 100u, lo = (unsigned)v % 100u;
+		if (hi < 10)
+			*p++ = (char)('0' + hi);
+		else
+			memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
+		memcpy(p, whea_digits2 + 2 * lo, 2);
+		return p + 2;
+	}
+	return p + dec_long(p, v);
+}
+
+/* ---- Hex digits eight at a time (SWAR) where the byte order allows: a nibble per byte, the
+ * bytes reversed into reading order, then '0' or 'a' - 10 added per byte, with no loop or table. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TW_SWAR_HEX 1
+/* The 8 hex digits of x as the bytes of a word stored little-endian (first digit first). */
+static inline uint64_t hex8_word(uint32_t x)
+{
+	uint64_t t = x;
+	t = (t | t << 16) & 0x0000ffff0000ffffull;
+	t = (t | t << 8) & 0x00ff00ff00ff00ffull;
+	t = (t | t << 4) & 0x0f0f0f0f0f0f0f0full; /* byte k = nibble k */
+	t = __builtin_bswap64(t);
+	return t + 0x3030303030303030ull + (((t + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull) * 0x27;
+}
+#endif
+
+/* v in hex with at least min_digits (<= 16) digits at out, like whea_hex_inline, but out must
+ * have 16 bytes of room: the digits are stored as whole words (v shifted so that its first digit
+ * is the word's first), bytes past the returned count are scratch. */
+static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_digits)
+{
+#ifdef TW_SWAR_HEX
+	unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
+	if (n < min_digits)
+		n = min_digits;
+	if (n <= 8) {
+		uint64_t a = hex8_word((uint32_t)v << (32 - 4 * n));
+		memcpy(out, &a, 8);
+	} else {
+		uint64_t x = v << (64 - 4 * n), a = hex8_word((uint32_t)(x >> 32)), b = hex8_word((uint32_t)x);
+		memcpy(out, &a, 8);
+		memcpy(out + 8, &b, 8);
+	}
+	return n;
+#else
+	return whea_hex_inline(out, v, min_digits);
+#endif
+}
+
+/* Indentation source: whea_copy_blocks reads whole 16-byte blocks (depth < TW_MAX_DEPTH). */
+static const char spaces[2 * TW_MAX_DEPTH + 32] = "                                                                                                                ";
+/* Bytes the block copies of one line (indentation, then a label) may store past its end. */
+#define TW_SLACK 48
 
 static void indent(tw *w) { put(w, spaces, 2 * (size_t)w->depth); }
+
+/* A label (label_of's text) copied at p; returns the end. */
+static WHEA_ALWAYS_INLINE char *copy_label(char *p, const char *t, size_t n)
+{
+	if (n <= LABEL_CAP)
+		whea_copy_blocks(p, t, n);
+	else /* an over-long given label, not padded */
+		memcpy(p, t, n);
+	return p + n;
+}
+
+/* The label of a member: its given label, else the one derived from its key. */
+static WHEA_ALWAYS_INLINE const char *member_label(tw *w, const char *key, const char *label, size_t *n)
+{
+	if (label)
+		return label_of(label, LS_ASIS, w->gen, n, w->scratch);
+	return label_of(key ? key : "", LS_KEY, w->gen, n, w->scratch);
+}
 
 /* Label text (words) of a key or name. */
 static void words(tw *w, const char *key)
 {
-	char tmp[LABEL_CAP];
 	size_t n;
-	const char *t = label_of(key, w->gen, &n, tmp);
+	const char *t = label_of(key, LS_KEY, w->gen, &n, w->scratch);
 	put(w, t, n);
 }
 
-/* "Label: " for a member, or "[i] " for an array element, slow path. */
+/* "Label: " for a member, or "[i] " for an array element, slow path (the buffer lacks room). */
 static void lead_slow(tw *w, const char *key, const char *label, char end)
 {
 	indent(w);
@@ -159,10 +298,9 @@ static void lead_slow(tw *w, const char *key, const char *label, char end)
 		dec(w, w->index[w->depth]++);
 		PUTS(w, "]");
 	} else {
-		if (label)
-			puts_(w, label);
-		else
-			words(w, key ? key : "");
+		size_t n;
+		const char *t = member_label(w, key, label, &n);
+		put(w, t, n);
 		PUTS(w, ":");
 	}
 	whea_out_byte(w->o, end);
@@ -174,28 +312,24 @@ static void lead_slow(tw *w, const char *key, const char *label, char end)
  * been written the slow way. */
 static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *label, char end, size_t extra)
 {
-	char tmp[LABEL_CAP];
 	size_t ind = 2 * (size_t)w->depth, n;
-	const char *t;
+	char *p;
 	if (!key && !label && w->in_array[w->depth]) {
-		char *p = whea_out_room(w->o, ind + 24 + extra);
+		p = whea_out_room(w->o, ind + 24 + TW_SLACK + extra);
 		if (!p) {
 			lead_slow(w, key, label, end);
 			return NULL;
 		}
-		whea_copy_small(p, spaces, ind);
+		whea_copy_blocks(p, spaces, ind);
 		p += ind;
 		*p++ = '[';
-		p += whea_dec_inline(p, w->index[w->depth]++);
+		p = dec_at(p, w->index[w->depth]++);
 		*p++ = ']';
 		*p++ = end;
 		return p;
 	}
-	if (label)
-		t = label, n = strlen(label);
-	else
-		t = label_of(key ? key : "", w->gen, &n, tmp);
-	char *p = whea_out_room(w->o, ind + n + 2 + extra);
+	const char *t = member_label(w, key, label, &n);
+	p = whea_out_room(w->o, ind + n + 2 + TW_SLACK + extra);
 	if (!p) {
 		indent(w);
 		put(w, t, n);
@@ -203,13 +337,11 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		whea_out_byte(w->o, end);
 		return NULL;
 	}
-	whea_copy_small(p, spaces, ind);
-	p += ind;
-	whea_copy_small(p, t, n);
-	p += n;
-	*p++ = ':';
-	*p++ = end;
-	return p;
+	whea_copy_blocks(p, spaces, ind);
+	p = copy_label(p + ind, t, n);
+	p[0] = ':';
+	p[1] = end;
+	return p + 2;
 }
 
 #define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
@@ -244,6 +376,9 @@ static void t_end(void *ctx, bool array)
 		w->depth--;
 }
 
+/* Hex digits of an address of width bytes (0: 8). */
+static inline unsigned addr_digits(unsigned width) { return width ? (width * 2 > 16 ? 16 : width * 2) : 16; }
+
 static void number(tw *w, uint64_t v, int fmt, unsigned width)
 {
 	switch (fmt) {
@@ -251,7 +386,7 @@ static void number(tw *w, uint64_t v, int fmt, unsigned width)
 		hex0x(w, v, 1);
 		break;
 	case WHEA_FMT_ADDR:
-		hex0x(w, v, width ? (width * 2 > 16 ? 16 : width * 2) : 16);
+		hex0x(w, v, addr_digits(width));
 		break;
 	case WHEA_FMT_BCDREV:
 		dec(w, (v >> 8) & 0xff);
@@ -264,22 +399,22 @@ static void number(tw *w, uint64_t v, int fmt, unsigned width)
 	}
 }
 
-/* The text of a number (at most 24 bytes) at p; returns its end. */
+/* The text of a number (at most 24 bytes, 25 with scratch) at p; returns its end. */
 static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned width)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
 		*p++ = '0', *p++ = 'x';
-		return p + whea_hex_inline(p, v, 1);
+		return p + hex_at(p, v, 1);
 	case WHEA_FMT_ADDR:
 		*p++ = '0', *p++ = 'x';
-		return p + whea_hex_inline(p, v, width ? (width * 2 > 16 ? 16 : width * 2) : 16);
+		return p + hex_at(p, v, addr_digits(width));
 	case WHEA_FMT_BCDREV:
-		p += whea_dec_inline(p, (v >> 8) & 0xff);
+		p = dec_at(p, (v >> 8) & 0xff);
 		*p++ = '.';
-		return p + whea_dec_inline(p, v & 0xff);
+		return dec_at(p, v & 0xff);
 	default:
-		return p + whea_dec_inline(p, v);
+		return dec_at(p, v);
 	}
 }
 
@@ -306,16 +441,14 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
-			char tmp[LABEL_CAP];
 			size_t n;
-			const char *t = label_of(name, w->gen, &n, tmp);
-			whea_copy_small(p, t, n);
-			p += n;
+			const char *t = label_of(name, LS_KEY, w->gen, &n, w->scratch);
+			p = copy_label(p, t, n);
 			*p++ = ' ', *p++ = '(';
 		} else {
 			memcpy(p, "unknown (", 9), p += 9;
 		}
-		p += whea_dec_inline(p, v);
+		p = dec_at(p, v);
 		*p++ = ')', *p++ = '\n';
 		done_at(w, p);
 		return;
@@ -329,14 +462,15 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 	PUTS(w, ")\n");
 }
 
-/* Number of set bits of m. */
-static inline size_t bit_count(uint64_t m)
+/* At least the number of set bits of m: its bit length (a bound for the line's reservation that
+ * costs one instruction, where a count without a popcount instruction costs twenty). */
+static inline size_t bits_bound(uint64_t m)
 {
 #if defined(__GNUC__)
-	return (size_t)__builtin_popcountll(m);
+	return m ? 64u - (unsigned)__builtin_clzll(m) : 0;
 #else
 	size_t n = 0;
-	for (; m; m &= m - 1)
+	for (; m; m >>= 1)
 		n++;
 	return n;
 #endif
@@ -355,6 +489,13 @@ static inline unsigned lowest_bit(uint64_t m)
 #endif
 }
 
+/* The label cache id of a bit table: a VALIDBITS def (tagged with its low bit, defs being
+ * aligned) or a FLAGS name table. */
+static inline const void *bits_id(const whea_name *names, const whea_def *validdef)
+{
+	return validdef ? (const void *)((uintptr_t)validdef | 1) : (const void *)names;
+}
+
 static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
 		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
@@ -363,30 +504,24 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	unsigned digits = (width + 3) / 4;
 	bool any = false;
 	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
+	const void *id = bits_id(names, validdef);
 	if (digits <= 16) {
-		size_t nb = bit_count(set);
-		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 13 + 20));
+		size_t nb = bits_bound(set);
+		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
 		if (p) { /* the whole line in one reservation */
 			*p++ = '0', *p++ = 'x';
-			p += whea_hex_inline(p, v, digits);
-			for (; set; set &= set - 1) {
-				unsigned bit = lowest_bit(set);
-				const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
-				*p++ = any ? ',' : ' ', *p++ = any ? ' ' : '(';
-				any = true;
-				if (n) {
-					char tmp[LABEL_CAP];
+			p += hex_at(p, v, digits);
+			if (set) {
+				char sep[2] = {' ', '('}; /* then ", " */
+				for (; set; set &= set - 1) {
 					size_t l;
-					const char *t = label_of(n, w->gen, &l, tmp);
-					whea_copy_small(p, t, l);
-					p += l;
-				} else {
-					memcpy(p, "reserved bit ", 13), p += 13;
-					p += whea_dec_inline(p, bit);
+					const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
+					memcpy(p, sep, 2);
+					p = copy_label(p + 2, t, l);
+					sep[0] = ',', sep[1] = ' ';
 				}
-			}
-			if (any)
 				*p++ = ')';
+			}
 			*p++ = '\n';
 			done_at(w, p);
 			return;
@@ -397,16 +532,11 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	}
 	hex0x(w, v, digits);
 	for (; set; set &= set - 1) {
-		unsigned bit = lowest_bit(set);
-		const char *n = validdef ? whea_validbit_name(validdef, bit) : whea_name_of(names, bit);
+		size_t l;
+		const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
 		put(w, any ? ", " : " (", 2);
 		any = true;
-		if (n) {
-			words(w, n);
-		} else {
-			PUTS(w, "reserved bit ");
-			dec(w, bit);
-		}
+		put(w, t, l);
 	}
 	if (any)
 		PUTS(w, ")\n");
@@ -439,7 +569,7 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 {
 	tw *w = ctx;
 	size_t ind = 2 * (size_t)w->depth;
-	char *p = ind <= 78 ? whea_out_room(w->o, n * (ind + 2 + 25) + room + 32) : NULL;
+	char *p = whea_out_room(w->o, n * (ind + 2 + 25) + room + TW_SLACK);
 	if (!p) {
 		for (size_t i = 0; i < n; i++) {
 			const whea_skey *k = a[i].k;
@@ -456,8 +586,8 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 		p += ind;
 		whea_copy_blocks(p, k->text, k->tlen);
 		p += k->tlen;
-		*p++ = ':';
-		*p++ = ' ';
+		memcpy(p, ": ", 2);
+		p += 2;
 		if (!k->boolean) {
 			p = number_at(p, a[i].v, k->fmt, k->width);
 			*p++ = '\n';
@@ -470,11 +600,27 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 	done_at(w, p);
 }
 
-static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+/* ---- GUIDs. Names of GUIDs by role, cached per thread (the lookups scan tables): notification
+ * types and creators come from static tables, so their answers (also "no name") never change;
+ * section types are cached only when found, for the current registry generation (registering a
+ * type later must be seen; unregistering one changes the generation). */
+typedef struct guid_name {
+	uint64_t lo, hi; /* the GUID's bytes */
+	int role; /* 0 (WHEA_GUID_PLAIN): an empty slot */
+	unsigned gen;
+	const char *name;
+	size_t len;
+} guid_name;
+
+#define GN_SLOTS 128 /* power of two */
+typedef struct guid_cache {
+	guid_name e[GN_SLOTS];
+} guid_cache;
+static _Thread_local guid_cache gn_cache;
+
+/* Slow path of guid_name_of: the look-up, remembered in slot e when its answer cannot change. */
+static TW_NOINLINE const char *guid_name_fill(tw *w, guid_name *e, const whea_guid *g, int role, size_t *len)
 {
-	tw *w = ctx;
-	(void)klen;
-	char b[WHEA_GUID_STRLEN + 1];
 	const char *name = NULL;
 	if (role == WHEA_GUID_SECTION_TYPE) {
 		const whea_section_type *t = whea_section_lookup(g);
@@ -484,11 +630,55 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	} else if (role == WHEA_GUID_CREATOR) {
 		name = whea_creator_name(g);
 	}
-	size_t nl = name ? strlen(name) : 0;
+	*len = name ? strlen(name) : 0;
+	if (name || role != WHEA_GUID_SECTION_TYPE) {
+		memcpy(&e->lo, g->b, 8), memcpy(&e->hi, g->b + 8, 8);
+		e->role = role, e->gen = w->gen, e->name = name, e->len = *len;
+	}
+	return name;
+}
+
+/* The name of g in its role (NULL: none) and its length. */
+static inline const char *guid_name_of(tw *w, const whea_guid *g, int role, size_t *len)
+{
+	uint64_t a, b;
+	*len = 0;
+	if (role == WHEA_GUID_PLAIN)
+		return NULL;
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	guid_name *e = &w->gn->e[((((a ^ b) + (unsigned)role) * 0x9E3779B97F4A7C15ull) >> 57) & (GN_SLOTS - 1)];
+	if (e->lo == a && e->hi == b && e->role == role && e->gen == w->gen) {
+		*len = e->len;
+		return e->name;
+	}
+	return guid_name_fill(w, e, g, role, len);
+}
+
+/* The 36 characters of g's string form at out (whea_guid_format's text, without its call and
+ * NUL): both hex digits of each byte at the byte's place in the string, Data1..3 being
+ * little-endian. The loop has constant bounds, so it unrolls into one load and store per byte. */
+static WHEA_ALWAYS_INLINE void guid_at(char *out, const whea_guid *g)
+{
+	static const uint8_t at[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 16
+#endif
+	for (unsigned i = 0; i < 16; i++)
+		memcpy(out + at[i], whea_hex_pairs + 2 * g->b[i], 2);
+	out[8] = out[13] = out[18] = out[23] = '-';
+}
+
+static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+{
+	tw *w = ctx;
+	(void)klen;
+	char b[WHEA_GUID_STRLEN + 1];
+	size_t nl;
+	const char *name = guid_name_of(w, g, role, &nl);
 	if (nl + 3 < 256) {
 		char *p = lead_at(w, key, label, WHEA_GUID_STRLEN + 1 + nl + 4);
 		if (p) { /* the whole line in one reservation */
-			whea_guid_format(g, p);
+			guid_at(p, g);
 			p += WHEA_GUID_STRLEN;
 			if (name) {
 				*p++ = ' ', *p++ = '(';
@@ -582,7 +772,7 @@ static const char hex3[256][4] = {
 
 /* Hex of up to 16 bytes, space separated, into line (which needs 3 * n + 1 bytes); returns the
  * length. */
-static size_t hex_run(char *line, const uint8_t *p, size_t n)
+static WHEA_ALWAYS_INLINE size_t hex_run(char *line, const uint8_t *p, size_t n)
 {
 	if (!n)
 		return 0;
@@ -599,10 +789,33 @@ static size_t hex_run(char *line, const uint8_t *p, size_t n)
 	return 3 * n - 1; /* the last space is not part of the run */
 }
 
+/* One row of a hex dump at q: indentation (ind), the offset ("%04zx"), ": ", the bytes of
+ * p[row..n) (at most 16), a newline. Needs DUMP_ROW bytes; returns the end. */
+#define DUMP_ROW (2 * TW_MAX_DEPTH + 2 + 16 + 2 + 48 + 1 + TW_SLACK)
+static WHEA_ALWAYS_INLINE char *dump_row(char *q, size_t ind, size_t row, const uint8_t *p, size_t n)
+{
+	whea_copy_blocks(q, spaces, ind);
+	q += ind;
+	if (row < 0x10000) {
+		memcpy(q, whea_hex_pairs + 2 * (row >> 8), 2);
+		memcpy(q + 2, whea_hex_pairs + 2 * (row & 0xff), 2);
+		q += 4;
+	} else {
+		q += hex_at(q, row, 4);
+	}
+	q[0] = ':', q[1] = ' ';
+	q += 2;
+	q += hex_run(q, p + row, n - row < 16 ? n - row : 16);
+	*q++ = '\n';
+	return q;
+}
+
+#define DUMP_BATCH 64 /* rows per reservation: a few kilobytes, which the buffers usually have */
+
 static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	tw *w = ctx;
-	char line[200];
+	char line[DUMP_ROW];
 	if (n <= 16) {
 		char *q = lead_at(w, key, label, 3 * 16 + 8);
 		if (q) {
@@ -622,63 +835,92 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 			PUTS(w, "(none)\n");
 		return;
 	}
-	lead(w, key, label);
-	dec(w, n);
-	PUTS(w, " bytes\n");
-	size_t ind = 2 * (size_t)w->depth;
-	for (size_t row = 0; row < n; row += 16) {
-		char *d = whea_out_room(w->o, sizeof line);
-		char *q = d ? d : line;
-		size_t k = ind + 2;
-		whea_copy_small(q, spaces, k);
-		if (row < 0x10000) { /* "%04zx" */
-			memcpy(q + k, whea_hex_pairs + 2 * (row >> 8), 2);
-			memcpy(q + k + 2, whea_hex_pairs + 2 * (row & 0xff), 2);
-			k += 4;
-		} else {
-			k += whea_hex_inline(q + k, row, 4);
-		}
-		q[k++] = ':';
-		q[k++] = ' ';
-		k += hex_run(q + k, p + row, n - row < 16 ? n - row : 16);
-		q[k++] = '\n';
-		if (d)
-			whea_out_commit(w->o, k);
-		else
-			put(w, line, k);
+	char *q = lead_at(w, key, label, 20 + 7);
+	if (q) {
+		q = dec_at(q, n);
+		memcpy(q, " bytes\n", 7);
+		done_at(w, q + 7);
+	} else {
+		dec(w, n);
+		PUTS(w, " bytes\n");
 	}
+	size_t ind = 2 * (size_t)w->depth + 2;
+	for (size_t row = 0; row < n;) {
+		size_t rows = (n - row + 15) / 16;
+		if (rows > DUMP_BATCH)
+			rows = DUMP_BATCH;
+		char *d = whea_out_room(w->o, rows * (ind + 72) + TW_SLACK);
+		if (!d) { /* one row through the buffer's slow path */
+			put(w, line, (size_t)(dump_row(line, ind, row, p, n) - line));
+			row += 16;
+			continue;
+		}
+		for (; rows--; row += 16)
+			d = dump_row(d, ind, row, p, n);
+		done_at(w, d);
+	}
+}
+
+/* Two decimal digits of v (< 100) at p. */
+static inline char *dec2_at(char *p, unsigned v)
+{
+	memcpy(p, whea_digits2 + 2 * v, 2);
+	return p + 2;
 }
 
 static void t_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
 {
 	tw *w = ctx;
 	whea_time t;
-	lead(w, key, label);
+	char b[96];
 	if (whea_timestamp_decode(raw, hint, &t) == 0) {
-		char b[96];
-		size_t n = whea_u64_dec_pad(b, t.year, 4);
-		b[n++] = '-';
-		n += whea_u64_dec_pad(b + n, t.month, 2);
-		b[n++] = '-';
-		n += whea_u64_dec_pad(b + n, t.day, 2);
-		b[n++] = ' ';
-		n += whea_u64_dec_pad(b + n, t.hour, 2);
-		b[n++] = ':';
-		n += whea_u64_dec_pad(b + n, t.minute, 2);
-		b[n++] = ':';
-		n += whea_u64_dec_pad(b + n, t.second, 2);
-		b[n++] = ' ';
-		b[n++] = '(';
-		put(w, b, n);
-		puts_(w, whea_ts_encoding_name(t.encoding));
+		/* "YYYY-MM-DD hh:mm:ss (encoding[, precise])"; a decoded date has its fields in range
+		 * (month <= 12, second < 60, ...), so two digits each */
+		const char *enc = whea_ts_encoding_name(t.encoding);
+		size_t el = strlen(enc);
+		if (el > 32) /* the encoding names are short; this keeps b's bound obvious */
+			el = 32;
+		char *p = b;
+		if (t.year < 10000)
+			p = dec2_at(dec2_at(p, t.year / 100u), t.year % 100u);
+		else /* five digits, as "%04u" gives them */
+			p += whea_u64_dec_pad(p, t.year, 4);
+		*p++ = '-';
+		p = dec2_at(p, t.month);
+		*p++ = '-';
+		p = dec2_at(p, t.day);
+		*p++ = ' ';
+		p = dec2_at(p, t.hour);
+		*p++ = ':';
+		p = dec2_at(p, t.minute);
+		*p++ = ':';
+		p = dec2_at(p, t.second);
+		*p++ = ' ', *p++ = '(';
+		memcpy(p, enc, el), p += el;
 		if (t.precise)
-			PUTS(w, ", precise)\n");
-		else
-			PUTS(w, ")\n");
-	} else {
-		printf_(w, "not a valid date (bytes %02x %02x %02x %02x %02x %02x %02x %02x)\n", raw[0], raw[1], raw[2],
-			raw[3], raw[4], raw[5], raw[6], raw[7]);
+			memcpy(p, ", precise", 9), p += 9;
+		*p++ = ')', *p++ = '\n';
+		size_t n = (size_t)(p - b);
+		char *d = lead_at(w, key, label, n);
+		if (d) {
+			memcpy(d, b, n);
+			done_at(w, d + n);
+		} else {
+			put(w, b, n);
+		}
+		return;
 	}
+	/* "not a valid date (bytes %02x %02x ... %02x)\n" */
+	memcpy(b, "not a valid date (bytes", 23);
+	size_t n = 23;
+	for (unsigned i = 0; i < 8; i++) {
+		b[n++] = ' ';
+		memcpy(b + n, whea_hex_pairs + 2 * raw[i], 2);
+		n += 2;
+	}
+	b[n++] = ')', b[n++] = '\n';
+	lead(w, key, label);
+	put(w, b, n);
 }
 
 static void t_diag(void *ctx, const whea_diag *d)
@@ -699,35 +941,51 @@ static void t_diag(void *ctx, const whea_diag *d)
 	printf_(w, "%s at offset %llu: %s\n", sev, (unsigned long long)d->offset, d->msg);
 }
 
+/* The record's first line: "CPER record ID: severity, N sections, L bytes[, notified by X]". */
+static void record_line(tw *w, const whea_record *r)
+{
+	whea_guid notify;
+	size_t nl;
+	whea_record_notify_type(r, &notify);
+	const char *nt = guid_name_of(w, &notify, WHEA_GUID_NOTIFY_TYPE, &nl);
+	const char *sev = whea_severity_name(whea_record_severity(r));
+	size_t sl = strlen(sev);
+	char b[128 + 64];
+	size_t n = 0;
+	if (sl > 64) /* the severity names are short; this keeps b's bound obvious */
+		sl = 64;
+	memcpy(b, "CPER record ", 12), n = 12;
+	n += whea_dec_inline(b + n, whea_record_id(r));
+	memcpy(b + n, ": ", 2), n += 2;
+	memcpy(b + n, sev, sl), n += sl;
+	memcpy(b + n, ", ", 2), n += 2;
+	n += whea_dec_inline(b + n, r->section_count);
+	if (r->section_count == 1)
+		memcpy(b + n, " section, ", 10), n += 10;
+	else
+		memcpy(b + n, " sections, ", 11), n += 11;
+	n += whea_dec_inline(b + n, r->record_length);
+	memcpy(b + n, " bytes", 6), n += 6;
+	put(w, b, n);
+	if (nt) {
+		PUTS(w, ", notified by ");
+		put(w, nt, nl);
+	}
+	whea_out_byte(w->o, '\n');
+}
+
 int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 {
-	tw w;
-	memset(&w, 0, sizeof w);
+	tw w; /* not cleared as a whole: scratch needs no zeros, the arrays are set as depth grows */
 	w.o = o;
+	w.depth = 1;
 	w.flags = flags;
 	w.gen = whea_registry_generation();
-	whea_guid notify;
-	whea_record_notify_type(r, &notify);
-	const char *nt = whea_notify_type_name(&notify);
-	PUTS(&w, "CPER record ");
-	dec(&w, whea_record_id(r));
-	PUTS(&w, ": ");
-	puts_(&w, whea_severity_name(whea_record_severity(r)));
-	PUTS(&w, ", ");
-	dec(&w, r->section_count);
-	if (r->section_count == 1)
-		PUTS(&w, " section, ");
-	else
-		PUTS(&w, " sections, ");
-	dec(&w, r->record_length);
-	PUTS(&w, " bytes");
-	if (nt) {
-		PUTS(&w, ", notified by ");
-		puts_(&w, nt);
-	}
-	PUTS(&w, "\n");
+	w.gn = &gn_cache;
+	w.in_array[0] = w.in_array[1] = false;
+	w.index[0] = w.index[1] = 0;
+	record_line(&w, r);
 	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, false};
-	w.depth = 1;
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
 		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);
