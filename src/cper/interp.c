@@ -197,6 +197,9 @@ typedef struct crow {
 	uint8_t gated; /* the row has a validation bit (f->valid) */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
 	uint64_t vmask;   /* rows of at most 8 bytes: the mask of their bytes in an 8-byte load */
+	uint64_t load8_end; /* rows of at most 8 bytes: off + 8, the length from which the value can be
+	                       read with one 8-byte load; UINT64_MAX for longer rows */
+	uint64_t vbit;    /* gated rows: their validation bit as a mask (0 for a bit beyond 63) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
@@ -386,6 +389,8 @@ static void compile_row(const whea_field *f, crow *r)
 	r->nl = 0;
 	r->runnable = 0;
 	r->vmask = f->size >= 8 ? ~0ull : (1ull << (8 * f->size)) - 1;
+	r->load8_end = f->size <= 8 ? (uint64_t)f->off + 8 : UINT64_MAX;
+	r->vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
 	r->sk.key = r->vsk.key = NULL;
 	if (is_fixed_row(f)) {
 		r->end = f->off + f->size;
@@ -795,7 +800,7 @@ static inline bool row_present(const whea_field *f, const rowspan *r)
  * there), or the low 8 bytes of a longer one. */
 static inline uint64_t row_value(const uint8_t *p, size_t len, const whea_field *f, const crow *c)
 {
-	if (f->size <= 8 && (size_t)f->off + 8 <= len)
+	if (c->load8_end <= len)
 		return whea_le64(p + f->off) & c->vmask;
 	return whea_leN(p + f->off, f->size);
 }
@@ -851,7 +856,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 	w->depth++;
 	const cdef *cd = cd_of(d, w->gen);
 	const whea_field *vbrow = cd ? (cd->vbrow != UINT16_MAX ? &d->fields[cd->vbrow] : NULL) : whea_def_validbits_row(d);
-	uint64_t vb = 0;
+	uint64_t vb = 0; /* stays 0 when the row holding them is missing: no gated row is valid then */
 	bool have_vb = vbrow && vbrow->off + vbrow->size <= len;
 	if (have_vb) {
 		vb = whea_leN(p + vbrow->off, vbrow->size);
@@ -876,7 +881,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 				extent = cursor;
 			if (diag_only)
 				continue;
-			if (c->gated && !(have_vb && ((vb >> (f->valid - 1)) & 1))) {
+			if (c->gated && !(vb & c->vbit)) {
 				/* not valid: only kept (under "notValid") when not zero */
 				if (!invalid_pending && !all_zero(p + f->off, f->size))
 					invalid_pending = true;
@@ -890,7 +895,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 			emit_fixed(w, f, c, cd, p, len, abs);
 			continue;
 		}
-		bool gated = f->valid != 0, on = gated && have_vb && ((vb >> (f->valid - 1)) & 1);
+		bool gated = f->valid != 0, on = gated && (vb & c->vbit);
 		if (f->kind == WHEA_K_ARRAY)
 			run_flush(s, &rn); /* measuring an array can report */
 		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
