@@ -871,9 +871,13 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 	crow tmp;
 	run rn;
 	rn.n = rn.room = 0;
-	for (uint16_t i = 0; i < d->nfields; i++) {
-		const whea_field *f = &d->fields[i];
-		const crow *c = crows ? &crows[i] : (compile_row(f, &tmp), &tmp);
+	/* c walks the compiled rows, or stays on tmp, remade for every row, when there are none */
+	const crow *c = crows ? crows : &tmp;
+	const size_t cstep = crows ? 1 : 0;
+	const whea_field *f = d->fields;
+	for (uint16_t i = 0; i < d->nfields; i++, f++, c += cstep) {
+		if (!crows)
+			compile_row(f, &tmp);
 		if (c->op != OP_GENERAL && c->end <= len) {
 			/* The common rows: fixed place and size, present, nothing to check. */
 			cursor = c->end;
@@ -947,8 +951,8 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 		if (!diag_only)
 			s->begin(s->ctx, "notValid", 8, "Not valid (validation bit clear)", false);
 		cursor = 0;
-		for (uint16_t i = 0; i < d->nfields; i++) {
-			const whea_field *f = &d->fields[i];
+		f = d->fields;
+		for (uint16_t i = 0; i < d->nfields; i++, f++) {
 			rowspan r = place_row(w, f, p, len, cursor, abs, false);
 			cursor = r.off + r.size;
 			bool on = have_vb && f->valid && ((vb >> (f->valid - 1)) & 1);
