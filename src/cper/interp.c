@@ -874,9 +874,9 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 	/* c walks the compiled rows, or stays on tmp, remade for every row, when there are none */
 	const crow *c = crows ? crows : &tmp;
 	const size_t cstep = crows ? 1 : 0;
-	const whea_field *f = d->fields;
-	for (uint16_t i = 0; i < d->nfields; i++, f++, c += cstep) {
-		if (!crows)
+	const whea_field *f = d->fields, *const fend = f + d->nfields;
+	for (; f < fend; f++, c += cstep) {
+		if (cstep == 0)
 			compile_row(f, &tmp);
 		if (c->op != OP_GENERAL && c->end <= len) {
 			/* The common rows: fixed place and size, present, nothing to check. */
