@@ -28,8 +28,10 @@
 
 #if defined(__GNUC__)
 #define FX_INLINE inline __attribute__((always_inline))
+#define FX_NOINLINE __attribute__((noinline))
 #else
 #define FX_INLINE inline
+#define FX_NOINLINE
 #endif
 
 #define FX_CAP 65536u        /* output buffer: larger records take the DOM path */
@@ -667,7 +669,8 @@ static uint64_t num_tail(fx *x, const char **pp, const char *p, uint64_t v)
 }
 #endif
 
-static uint64_t num_long(fx *x, const char **pp)
+/* num() for everything but 1 to 7 digits: leading zeros, 8 digits or more, errors. */
+static FX_NOINLINE uint64_t num_more(fx *x, const char **pp)
 {
 	const char *p = *pp;
 	if (*p == '0')
@@ -698,6 +701,23 @@ static uint64_t num_long(fx *x, const char **pp)
 #else
 	return num_slow(x, pp, p, p, 0);
 #endif
+}
+
+/* num() after the one-digit case: 1 to 7 digits here (a leaf function: no registers to save),
+ * the rest in num_more(). */
+static uint64_t num_long(fx *x, const char **pp)
+{
+#ifdef FX_SWAR_DIGITS
+	const char *p = *pp;
+	uint64_t w;
+	memcpy(&w, p, 8);
+	unsigned k = digits8(w);
+	if (*p != '0' && k - 1 < 7 && !num_end_bad[(uint8_t)p[k]]) {
+		*pp = p + k;
+		return value8(w, k);
+	}
+#endif
+	return num_more(x, pp);
 }
 
 static FX_INLINE uint64_t num(fx *x, const char **pp)
