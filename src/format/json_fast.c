@@ -924,7 +924,7 @@ static size_t b64(fx *x, const char **pp, uint8_t *dst, size_t cap)
 
 static void skip(fx *x, const char **pp);
 
-static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool *esc)
+static FX_NOINLINE void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool *esc)
 {
 	const char *p = *pp;
 	if (peek(x, p) != '"')
@@ -944,6 +944,22 @@ static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool 
 	}
 	*n = (size_t)(p - *s);
 	*pp = p + 1;
+}
+
+/* A string value skipped: plain ones here (a leaf function), the rest by skip_string(). */
+static void skip_str(fx *x, const char **pp)
+{
+	if (**pp == '"') {
+		const char *p = plain_run(*pp + 1);
+		if (*p == '"') {
+			*pp = p + 1;
+			return;
+		}
+	}
+	const char *s;
+	size_t n;
+	bool esc;
+	skip_string(x, pp, &s, &n, &esc);
 }
 
 static void skip_number(fx *x, const char **pp)
@@ -982,10 +998,7 @@ static void skip(fx *x, const char **pp)
 	const char *p = *pp;
 	char c = peek(x, p);
 	if (c == '"') {
-		const char *s;
-		size_t n;
-		bool esc;
-		skip_string(x, pp, &s, &n, &esc);
+		skip_str(x, pp);
 		return;
 	}
 	if (c == '{') {
@@ -1036,10 +1049,7 @@ static inline void skip_value(fx *x, const char **pp)
 	} else if (c == 't' || c == 'f') {
 		boolean(x, pp);
 	} else if (c == '"') {
-		const char *s;
-		size_t n;
-		bool esc;
-		skip_string(x, pp, &s, &n, &esc);
+		skip_str(x, pp);
 	} else {
 		skip(x, pp);
 	}
