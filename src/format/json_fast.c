@@ -243,6 +243,8 @@ typedef struct fx_kw {
 	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
 	uint64_t m, m2;  /* which of their bytes belong to the key */
 	uint64_t w3;     /* keys of 15 characters or more: the last 8 bytes of '"' key '"' */
+	uint64_t vbit;   /* rows: the validation bit that gates the row (0: none) */
+	uint32_t fend;   /* rows: off + size (for simple rows) */
 	uint16_t n;
 	uint16_t vbi;    /* rows: whea_def_validbits_row()'s index (the same in every entry), or FX_NO_VB */
 	uint8_t linked;  /* rows: linked() */
@@ -303,7 +305,7 @@ static fx_kw kw_make(const char *k)
  * is half full or a section type was unregistered (a table's memory may then be reused). */
 #define FX_KW_ARENA 4096u
 #define FX_KW_TABS 1024u
-static _Thread_local fx_kw kw_arena[FX_KW_ARENA];
+static _Thread_local fx_kw *kw_arena; /* FX_KW_ARENA entries (malloc: not in every thread's TLS) */
 static _Thread_local struct {
 	const void *owner;
 	uint32_t at;
@@ -350,6 +352,8 @@ static void kw_start_record(void)
 
 static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
 {
+	if (!kw_arena && !(kw_arena = malloc(FX_KW_ARENA * sizeof *kw_arena)))
+		return NULL; /* the callers give up */
 	if (kw_ntabs >= FX_KW_TABS - 1)
 		return NULL;
 	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 54);
@@ -370,6 +374,8 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 		if (fields) {
 			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
 			t[i].linked = linked(f), t[i].plain = plain_int(f), t[i].simple = simple_row(f, i);
+			t[i].vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
+			t[i].fend = t[i].simple ? f->off + f->size : 0;
 			if (f->kind == WHEA_K_VALIDBITS && vbi == FX_NO_VB)
 				vbi = i; /* whea_def_validbits_row() */
 		}
@@ -1612,7 +1618,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		if (kw[i].simple) { /* the short path: what the rest of the loop does for such a row */
-			size_t fend = (size_t)f->off + f->size;
+			size_t fend = kw[i].fend;
 			if (is_keyw(x, *pp, f->key, &kw[i])) {
 				if (fend > len)
 					bail(x);
@@ -1620,15 +1626,14 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 					plain_row(x, f, kw[i].n, pp, base + f->off);
 				else
 					enc_row(x, f, kw[i].n, pp, base, f->off, len);
-				if (f->valid)
-					derived |= 1ull << (f->valid - 1);
+				derived |= kw[i].vbit;
 				given |= 1ull << i;
 				cursor = fend;
 				if (fend > end)
 					end = fend;
 				continue;
 			}
-			if (!f->valid) {
+			if (!kw[i].vbit) {
 				cursor = fend;
 				if (fend > end && len != SIZE_MAX && fend <= len)
 					end = fend;
