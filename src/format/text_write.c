@@ -16,6 +16,10 @@
 
 typedef struct tw {
 	whea_out *o;
+	/* Write cursor into o's buffer and its end: the callbacks store and advance cur; o->len and
+	 * o->total are brought up to date (tw_sync) only around whea_out_write and at the end of the
+	 * record, which saves each line the loads and stores of committing to o. */
+	char *cur, *lim;
 	int depth;
 	unsigned index[TW_MAX_DEPTH]; /* element counter of each open array */
 	bool in_array[TW_MAX_DEPTH];
@@ -152,7 +156,58 @@ static WHEA_ALWAYS_INLINE const char *label_of(const void *id, unsigned sub, uns
 }
 
 /* ---- Output helpers. */
-static inline void put(tw *w, const char *s, size_t n) { whea_out_put(w->o, s, n); }
+#if defined(__GNUC__)
+#define TW_NOINLINE __attribute__((noinline))
+#define TW_COLD __attribute__((noinline, cold)) /* fallbacks kept out of the hot callbacks' code */
+#else
+#define TW_NOINLINE
+#define TW_COLD
+#endif
+
+/* Accounts the bytes stored at cur in o. */
+static inline void tw_sync(tw *w)
+{
+	size_t n = (size_t)(w->cur - (w->o->buf + w->o->len));
+	w->o->len += n;
+	w->o->total += n;
+}
+
+/* Takes the cursor from o (after whea_out_write may have flushed or grown nothing). */
+static inline void tw_load(tw *w)
+{
+	w->cur = w->o->buf + w->o->len;
+	w->lim = w->o->buf + w->o->cap;
+}
+
+/* Where n bytes can be stored (finish with done_at), or NULL when the buffer has less room. */
+static inline char *tw_room(tw *w, size_t n)
+{
+	return (uintptr_t)w->lim - (uintptr_t)w->cur >= n ? w->cur : NULL;
+}
+
+/* Ends a line stored from tw_room: the cursor moves to end. */
+static inline void done_at(tw *w, char *end) { w->cur = end; }
+
+/* n bytes through whea_out_write (flush when full, or count dropped bytes). */
+static TW_NOINLINE void tw_write(tw *w, const char *s, size_t n)
+{
+	tw_sync(w);
+	whea_out_write(w->o, s, n);
+	tw_load(w);
+}
+
+static inline void put(tw *w, const char *s, size_t n)
+{
+	char *d = tw_room(w, n);
+	if (d) {
+		whea_copy_small(d, s, n);
+		w->cur = d + n;
+	} else {
+		tw_write(w, s, n);
+	}
+}
+
+static inline void tw_byte(tw *w, char c) { put(w, &c, 1); }
 static inline void puts_(tw *w, const char *s) { put(w, s, strlen(s)); }
 #define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
@@ -166,7 +221,11 @@ static void printf_(tw *w, const char *fmt, ...)
 	put(w, b, n < sizeof b ? n : sizeof b - 1);
 }
 
-static void dec(tw *w, uint64_t v) { whea_out_dec(w->o, v); }
+static void dec(tw *w, uint64_t v)
+{
+	char b[20];
+	put(w, b, whea_dec_inline(b, v));
+}
 
 /* "0x" and at least min_digits hex digits (zero-padded like "%0*llx"). */
 static void hex0x(tw *w, uint64_t v, unsigned min_digits)
@@ -186,11 +245,6 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 /* ---- Decimal digits: most values the text shows are small, so up to four digits are stored
  * inline and longer numbers formatted out of line (whea_dec_inline's loops, inlined into every
  * sink callback, cost registers and code in all of them). */
-#if defined(__GNUC__)
-#define TW_NOINLINE __attribute__((noinline))
-#else
-#define TW_NOINLINE
-#endif
 
 static TW_NOINLINE unsigned dec_long(char *p, uint64_t v) { return whea_dec_inline(p, v); }
 
@@ -290,7 +344,7 @@ static void words(tw *w, const char *key)
 }
 
 /* "Label: " for a member, or "[i] " for an array element, slow path (the buffer lacks room). */
-static void lead_slow(tw *w, const char *key, const char *label, char end)
+static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char end)
 {
 	indent(w);
 	if (!key && !label && w->in_array[w->depth]) {
@@ -303,7 +357,7 @@ static void lead_slow(tw *w, const char *key, const char *label, char end)
 		put(w, t, n);
 		PUTS(w, ":");
 	}
-	whea_out_byte(w->o, end);
+	tw_byte(w, end);
 }
 
 /* Writes the indentation and "Label:" (or "[i]") of a line and `end` (a space before a value, a
@@ -315,7 +369,7 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 	size_t ind = 2 * (size_t)w->depth, n;
 	char *p;
 	if (!key && !label && w->in_array[w->depth]) {
-		p = whea_out_room(w->o, ind + 24 + TW_SLACK + extra);
+		p = tw_room(w, ind + 24 + TW_SLACK + extra);
 		if (!p) {
 			lead_slow(w, key, label, end);
 			return NULL;
@@ -329,12 +383,9 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		return p;
 	}
 	const char *t = member_label(w, key, label, &n);
-	p = whea_out_room(w->o, ind + n + 2 + TW_SLACK + extra);
+	p = tw_room(w, ind + n + 2 + TW_SLACK + extra);
 	if (!p) {
-		indent(w);
-		put(w, t, n);
-		PUTS(w, ":");
-		whea_out_byte(w->o, end);
+		lead_slow(w, key, label, end);
 		return NULL;
 	}
 	whea_copy_blocks(p, spaces, ind);
@@ -346,7 +397,6 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 
 #define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
 
-static inline void done_at(tw *w, char *end) { whea_out_commit(w->o, (size_t)(end - (w->o->buf + w->o->len))); }
 
 static void lead(tw *w, const char *key, const char *label)
 {
@@ -379,7 +429,7 @@ static void t_end(void *ctx, bool array)
 /* Hex digits of an address of width bytes (0: 8). */
 static inline unsigned addr_digits(unsigned width) { return width ? (width * 2 > 16 ? 16 : width * 2) : 16; }
 
-static void number(tw *w, uint64_t v, int fmt, unsigned width)
+static TW_COLD void number(tw *w, uint64_t v, int fmt, unsigned width)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
@@ -430,7 +480,18 @@ static void t_num(void *ctx, const char *key, size_t klen, const char *label, ui
 		return;
 	}
 	number(w, v, fmt, width);
-	whea_out_byte(w->o, '\n');
+	tw_byte(w, '\n');
+}
+
+/* The value part of an enum line, slow path (the buffer lacks room). */
+static TW_COLD void enm_slow(tw *w, uint64_t v, const char *name)
+{
+	if (name)
+		words(w, name), PUTS(w, " (");
+	else
+		PUTS(w, "unknown (");
+	dec(w, v);
+	PUTS(w, ")\n");
 }
 
 static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
@@ -453,13 +514,7 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 		done_at(w, p);
 		return;
 	}
-	/* lead_at has written the lead */
-	if (name)
-		words(w, name), PUTS(w, " (");
-	else
-		PUTS(w, "unknown (");
-	dec(w, v);
-	PUTS(w, ")\n");
+	enm_slow(w, v, name); /* lead_at has written the lead */
 }
 
 /* At least the number of set bits of m: its bit length (a bound for the line's reservation that
@@ -496,13 +551,30 @@ static inline const void *bits_id(const whea_name *names, const whea_def *validd
 	return validdef ? (const void *)((uintptr_t)validdef | 1) : (const void *)names;
 }
 
+/* The value part of a flags line, slow path (no room, or wider than 64 bits). */
+static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, const void *id)
+{
+	bool any = false;
+	hex0x(w, v, digits);
+	for (; set; set &= set - 1) {
+		size_t l;
+		const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
+		put(w, any ? ", " : " (", 2);
+		any = true;
+		put(w, t, l);
+	}
+	if (any)
+		PUTS(w, ")\n");
+	else
+		PUTS(w, "\n");
+}
+
 static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
 		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	tw *w = ctx;
 	(void)klen, (void)nlens;
 	unsigned digits = (width + 3) / 4;
-	bool any = false;
 	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
 	const void *id = bits_id(names, validdef);
 	if (digits <= 16) {
@@ -530,18 +602,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	} else {
 		lead(w, key, label);
 	}
-	hex0x(w, v, digits);
-	for (; set; set &= set - 1) {
-		size_t l;
-		const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
-		put(w, any ? ", " : " (", 2);
-		any = true;
-		put(w, t, l);
-	}
-	if (any)
-		PUTS(w, ")\n");
-	else
-		PUTS(w, "\n");
+	bits_slow(w, v, digits, set, id);
 }
 
 static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
@@ -569,7 +630,7 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 {
 	tw *w = ctx;
 	size_t ind = 2 * (size_t)w->depth;
-	char *p = whea_out_room(w->o, n * (ind + 2 + 25) + room + TW_SLACK);
+	char *p = tw_room(w, n * (ind + 2 + 25) + room + TW_SLACK);
 	if (!p) {
 		for (size_t i = 0; i < n; i++) {
 			const whea_skey *k = a[i].k;
@@ -668,11 +729,27 @@ static WHEA_ALWAYS_INLINE void guid_at(char *out, const whea_guid *g)
 	out[8] = out[13] = out[18] = out[23] = '-';
 }
 
+/* The value part of a GUID line, slow path (no room, or a name too long for one reservation). */
+static TW_COLD void guid_slow(tw *w, const whea_guid *g, const char *name, size_t nl)
+{
+	char b[WHEA_GUID_STRLEN + 1];
+	put(w, whea_guid_format(g, b), WHEA_GUID_STRLEN);
+	if (name) {
+		if (nl + 3 < 256) { /* what the 256-byte printf buffer held */
+			PUTS(w, " (");
+			put(w, name, nl);
+			PUTS(w, ")");
+		} else {
+			printf_(w, " (%s)", name);
+		}
+	}
+	tw_byte(w, '\n');
+}
+
 static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
 {
 	tw *w = ctx;
 	(void)klen;
-	char b[WHEA_GUID_STRLEN + 1];
 	size_t nl;
 	const char *name = guid_name_of(w, g, role, &nl);
 	if (nl + 3 < 256) {
@@ -694,18 +771,7 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	} else {
 		lead(w, key, label);
 	}
-	put(w, whea_guid_format(g, b), WHEA_GUID_STRLEN);
-	if (name) {
-		size_t n = nl;
-		if (n + 3 < 256) { /* what the 256-byte printf buffer held */
-			PUTS(w, " (");
-			put(w, name, n);
-			PUTS(w, ")");
-		} else {
-			printf_(w, " (%s)", name);
-		}
-	}
-	whea_out_byte(w->o, '\n');
+	guid_slow(w, g, name, nl);
 }
 
 static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
@@ -849,7 +915,7 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 		size_t rows = (n - row + 15) / 16;
 		if (rows > DUMP_BATCH)
 			rows = DUMP_BATCH;
-		char *d = whea_out_room(w->o, rows * (ind + 72) + TW_SLACK);
+		char *d = tw_room(w, rows * (ind + 72) + TW_SLACK);
 		if (!d) { /* one row through the buffer's slow path */
 			put(w, line, (size_t)(dump_row(line, ind, row, p, n) - line));
 			row += 16;
@@ -971,13 +1037,14 @@ static void record_line(tw *w, const whea_record *r)
 		PUTS(w, ", notified by ");
 		put(w, nt, nl);
 	}
-	whea_out_byte(w->o, '\n');
+	tw_byte(w, '\n');
 }
 
 int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 {
 	tw w; /* not cleared as a whole: scratch needs no zeros, the arrays are set as depth grows */
 	w.o = o;
+	tw_load(&w);
 	w.depth = 1;
 	w.flags = flags;
 	w.gen = whea_registry_generation();
@@ -992,5 +1059,6 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	}
 	whea_interp_record(&s, r);
 	put(&w, "\n", 1);
+	tw_sync(&w);
 	return o->err;
 }
