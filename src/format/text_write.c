@@ -90,23 +90,32 @@ static size_t label_make(const void *id, unsigned sub, char *buf)
 	return strlen(buf);
 }
 
-/* The entry of (id, sub) in tw's scratch or the arena: slow path of label_of (probing, insertion). */
-static const char *label_probe(const void *id, unsigned sub, unsigned gen, size_t *len, char *scratch)
+/* A label's text and length (returned in registers). */
+typedef struct tw_label {
+	const char *t;
+	size_t n;
+} tw_label;
+
+static inline tw_label lab(const char *t, size_t n)
+{
+	tw_label l = {t, n};
+	return l;
+}
+
+/* The entry of (id, sub) in the arena, or its text in scratch: slow path of label_of (probing,
+ * insertion). */
+static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *scratch)
 {
 	unsigned h = lc_hash(id, sub);
 	uint64_t tag = lc_tag(gen, sub);
 	label_entry *made = NULL;
-	if (sub == LS_ASIS && strlen(id) > LABEL_CAP) { /* the text printer's printf limits, not cached */
-		*len = strlen(id);
-		return id;
-	}
+	if (sub == LS_ASIS && strlen(id) > LABEL_CAP) /* longer than any padded copy: not cached */
+		return lab(id, strlen(id));
 	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
 		label_entry *e = atomic_load_explicit(&lc_slots[h], memory_order_acquire);
 		if (e) {
-			if (e->id == id && e->tag == tag) {
-				*len = e->len;
-				return e->text;
-			}
+			if (e->id == id && e->tag == tag)
+				return lab(e->text, e->len);
 			continue;
 		}
 		if (!made) {
@@ -114,45 +123,33 @@ static const char *label_probe(const void *id, unsigned sub, unsigned gen, size_
 			size_t need = (sizeof(label_entry) + label_room(n) + _Alignof(label_entry) - 1) &
 				      ~(_Alignof(label_entry) - 1);
 			size_t at = atomic_fetch_add_explicit(&lc_used, need, memory_order_relaxed);
-			if (at + need > LC_ARENA) {
-				*len = n;
-				return scratch;
-			}
+			if (at + need > LC_ARENA)
+				return lab(scratch, n);
 			made = (label_entry *)(void *)(lc_arena + at);
 			made->id = id, made->tag = tag, made->len = (uint16_t)n;
 			memcpy(made->text, scratch, label_room(n));
 		}
 		label_entry *expect = NULL;
 		if (atomic_compare_exchange_strong_explicit(&lc_slots[h], &expect, made, memory_order_acq_rel,
-							    memory_order_acquire)) {
-			*len = made->len;
-			return made->text;
-		}
-		if (expect->id == id && expect->tag == tag) { /* another thread was first */
-			*len = expect->len;
-			return expect->text;
-		}
+							    memory_order_acquire))
+			return lab(made->text, made->len);
+		if (expect->id == id && expect->tag == tag) /* another thread was first */
+			return lab(expect->text, expect->len);
 	}
-	if (made) {
-		*len = made->len;
-		return made->text;
-	}
-	*len = label_make(id, sub, scratch);
-	return scratch;
+	if (made) /* every slot of the probe sequence taken: used once, unpublished */
+		return lab(made->text, made->len);
+	return lab(scratch, label_make(id, sub, scratch));
 }
 
-/* The label of (id, sub) and its length: a hit in its home slot inline, the rest in label_probe.
- * The text may be copied with whea_copy_blocks, except for the uncached over-long given labels
- * (longer than LABEL_CAP: callers copy those with memcpy). */
-static WHEA_ALWAYS_INLINE const char *label_of(const void *id, unsigned sub, unsigned gen, size_t *len,
-					       char *scratch)
+/* The label of (id, sub): a hit in its home slot inline, the rest in label_probe. The text may
+ * be copied with whea_copy_blocks, except for the uncached over-long given labels (longer than
+ * LABEL_CAP: copy_label copies those with memcpy). */
+static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, unsigned gen, char *scratch)
 {
 	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
-	if (e && e->id == id && e->tag == lc_tag(gen, sub)) {
-		*len = e->len;
-		return e->text;
-	}
-	return label_probe(id, sub, gen, len, scratch);
+	if (e && e->id == id && e->tag == lc_tag(gen, sub))
+		return lab(e->text, e->len);
+	return label_probe(id, sub, gen, scratch);
 }
 
 /* ---- Output helpers. */
@@ -296,7 +293,15 @@ static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_di
 	unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
 	if (n < min_digits)
 		n = min_digits;
-	if (n <= 8) {
+	if (n <= 4) { /* short: digit pairs from the table are cheaper than a word's arithmetic */
+		char *e = out + n;
+		for (; e - out >= 2; v >>= 8) {
+			e -= 2;
+			memcpy(e, whea_hex_pairs + 2 * (v & 0xff), 2);
+		}
+		if (e > out)
+			out[0] = "0123456789abcdef"[v & 0xf];
+	} else if (n <= 8) {
 		uint64_t a = hex8_word((uint32_t)v << (32 - 4 * n));
 		memcpy(out, &a, 8);
 	} else {
@@ -328,19 +333,18 @@ static WHEA_ALWAYS_INLINE char *copy_label(char *p, const char *t, size_t n)
 }
 
 /* The label of a member: its given label, else the one derived from its key. */
-static WHEA_ALWAYS_INLINE const char *member_label(tw *w, const char *key, const char *label, size_t *n)
+static WHEA_ALWAYS_INLINE tw_label member_label(tw *w, const char *key, const char *label)
 {
 	if (label)
-		return label_of(label, LS_ASIS, w->gen, n, w->scratch);
-	return label_of(key ? key : "", LS_KEY, w->gen, n, w->scratch);
+		return label_of(label, LS_ASIS, w->gen, w->scratch);
+	return label_of(key ? key : "", LS_KEY, w->gen, w->scratch);
 }
 
 /* Label text (words) of a key or name. */
 static void words(tw *w, const char *key)
 {
-	size_t n;
-	const char *t = label_of(key, LS_KEY, w->gen, &n, w->scratch);
-	put(w, t, n);
+	tw_label l = label_of(key, LS_KEY, w->gen, w->scratch);
+	put(w, l.t, l.n);
 }
 
 /* "Label: " for a member, or "[i] " for an array element, slow path (the buffer lacks room). */
@@ -352,9 +356,8 @@ static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char en
 		dec(w, w->index[w->depth]++);
 		PUTS(w, "]");
 	} else {
-		size_t n;
-		const char *t = member_label(w, key, label, &n);
-		put(w, t, n);
+		tw_label l = member_label(w, key, label);
+		put(w, l.t, l.n);
 		PUTS(w, ":");
 	}
 	tw_byte(w, end);
@@ -366,7 +369,7 @@ static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char en
  * been written the slow way. */
 static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *label, char end, size_t extra)
 {
-	size_t ind = 2 * (size_t)w->depth, n;
+	size_t ind = 2 * (size_t)w->depth;
 	char *p;
 	if (!key && !label && w->in_array[w->depth]) {
 		p = tw_room(w, ind + 24 + TW_SLACK + extra);
@@ -382,14 +385,14 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		*p++ = end;
 		return p;
 	}
-	const char *t = member_label(w, key, label, &n);
-	p = tw_room(w, ind + n + 2 + TW_SLACK + extra);
+	tw_label l = member_label(w, key, label);
+	p = tw_room(w, ind + l.n + 2 + TW_SLACK + extra);
 	if (!p) {
 		lead_slow(w, key, label, end);
 		return NULL;
 	}
 	whea_copy_blocks(p, spaces, ind);
-	p = copy_label(p + ind, t, n);
+	p = copy_label(p + ind, l.t, l.n);
 	p[0] = ':';
 	p[1] = end;
 	return p + 2;
@@ -502,9 +505,8 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
-			size_t n;
-			const char *t = label_of(name, LS_KEY, w->gen, &n, w->scratch);
-			p = copy_label(p, t, n);
+			tw_label l = label_of(name, LS_KEY, w->gen, w->scratch);
+			p = copy_label(p, l.t, l.n);
 			*p++ = ' ', *p++ = '(';
 		} else {
 			memcpy(p, "unknown (", 9), p += 9;
@@ -557,11 +559,10 @@ static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, 
 	bool any = false;
 	hex0x(w, v, digits);
 	for (; set; set &= set - 1) {
-		size_t l;
-		const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
+		tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
 		put(w, any ? ", " : " (", 2);
 		any = true;
-		put(w, t, l);
+		put(w, l.t, l.n);
 	}
 	if (any)
 		PUTS(w, ")\n");
@@ -586,10 +587,9 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 			if (set) {
 				char sep[2] = {' ', '('}; /* then ", " */
 				for (; set; set &= set - 1) {
-					size_t l;
-					const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
+					tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
 					memcpy(p, sep, 2);
-					p = copy_label(p + 2, t, l);
+					p = copy_label(p + 2, l.t, l.n);
 					sep[0] = ',', sep[1] = ' ';
 				}
 				*p++ = ')';
