@@ -47,7 +47,7 @@ typedef struct label_entry {
 	char text[]; /* len characters, then zeros up to label_room(len) */
 } label_entry;
 
-#define LC_SLOTS 4096 /* power of two */
+#define LC_SLOTS 16384 /* power of two; a few hundred labels, so home slots rarely collide */
 #define LC_PROBES 8
 #define LC_ARENA (128 * 1024)
 static _Atomic(label_entry *) lc_slots[LC_SLOTS];
@@ -60,7 +60,7 @@ static inline size_t label_room(size_t n) { return n <= 32 ? 32 : (n + 15) & ~(s
 /* Fibonacci hashing of the id and sub: ids of one table with consecutive subs spread out. */
 static inline unsigned lc_hash(const void *id, unsigned sub)
 {
-	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> 52) & (LC_SLOTS - 1);
+	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> 50) & (LC_SLOTS - 1);
 }
 
 static inline uint64_t lc_tag(unsigned gen, unsigned sub) { return (uint64_t)gen << 8 | sub; }
@@ -109,8 +109,6 @@ static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *sc
 	unsigned h = lc_hash(id, sub);
 	uint64_t tag = lc_tag(gen, sub);
 	label_entry *made = NULL;
-	if (sub == LS_ASIS && strlen(id) > LABEL_CAP) /* longer than any padded copy: not cached */
-		return lab(id, strlen(id));
 	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
 		label_entry *e = atomic_load_explicit(&lc_slots[h], memory_order_acquire);
 		if (e) {
@@ -119,6 +117,8 @@ static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *sc
 			continue;
 		}
 		if (!made) {
+			if (sub == LS_ASIS && strlen(id) > LABEL_CAP) /* longer than any padded copy: not cached */
+				return lab(id, strlen(id));
 			size_t n = label_make(id, sub, scratch);
 			size_t need = (sizeof(label_entry) + label_room(n) + _Alignof(label_entry) - 1) &
 				      ~(_Alignof(label_entry) - 1);
@@ -138,6 +138,8 @@ static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *sc
 	}
 	if (made) /* every slot of the probe sequence taken: used once, unpublished */
 		return lab(made->text, made->len);
+	if (sub == LS_ASIS && strlen(id) > LABEL_CAP)
+		return lab(id, strlen(id));
 	return lab(scratch, label_make(id, sub, scratch));
 }
 
@@ -624,6 +626,40 @@ static void t_bool(void *ctx, const char *key, size_t klen, const char *label, b
 		PUTS(w, "no\n");
 }
 
+/* The lines of a run of plain members at p; returns the end. short_ind: the indentation fits one
+ * 16-byte block (inlined with a constant, so the usual shallow runs store it with one move). The
+ * member's fields are read before the stores, which may alias them as far as the compiler knows. */
+static WHEA_ALWAYS_INLINE char *scalar_lines(char *p, const whea_scalar *a, size_t n, size_t ind, bool short_ind)
+{
+	for (size_t i = 0; i < n; i++) {
+		const whea_skey *k = a[i].k;
+		const char *text = k->text;
+		size_t tlen = k->tlen;
+		uint64_t v = a[i].v;
+		bool boolean = k->boolean;
+		int fmt = k->fmt;
+		unsigned width = k->width;
+		if (short_ind)
+			memcpy(p, spaces, 16);
+		else
+			whea_copy_blocks(p, spaces, ind);
+		p += ind;
+		whea_copy_blocks(p, text, tlen);
+		p += tlen;
+		memcpy(p, ": ", 2);
+		p += 2;
+		if (!boolean) {
+			p = number_at(p, v, fmt, width);
+			*p++ = '\n';
+		} else if (v) {
+			memcpy(p, "yes\n", 4), p += 4;
+		} else {
+			memcpy(p, "no\n", 3), p += 3;
+		}
+	}
+	return p;
+}
+
 /* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
  * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
@@ -641,24 +677,7 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 		}
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const whea_skey *k = a[i].k;
-		whea_copy_blocks(p, spaces, ind);
-		p += ind;
-		whea_copy_blocks(p, k->text, k->tlen);
-		p += k->tlen;
-		memcpy(p, ": ", 2);
-		p += 2;
-		if (!k->boolean) {
-			p = number_at(p, a[i].v, k->fmt, k->width);
-			*p++ = '\n';
-		} else if (a[i].v) {
-			memcpy(p, "yes\n", 4), p += 4;
-		} else {
-			memcpy(p, "no\n", 3), p += 3;
-		}
-	}
-	done_at(w, p);
+	done_at(w, ind <= 16 ? scalar_lines(p, a, n, ind, true) : scalar_lines(p, a, n, ind, false));
 }
 
 /* ---- GUIDs. Names of GUIDs by role, cached per thread (the lookups scan tables): notification
