@@ -25,9 +25,13 @@
 #if defined(__GNUC__)
 #define JW_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define JW_NOINLINE __attribute__((noinline))
+/* Hides x's value from the optimiser: keeps it from turning a block-copy loop into a memmove
+ * call (which would give the callback a stack frame). */
+#define JW_OPAQUE(x) __asm__("" : "+r"(x))
 #else
 #define JW_UNLIKELY(x) (x)
 #define JW_NOINLINE
+#define JW_OPAQUE(x) (void)0
 #endif
 
 #define JW_MAX_DIAGS 32
@@ -94,6 +98,14 @@ static WHEA_ALWAYS_INLINE char *room(jw *w, size_t need)
 	return q;
 }
 
+/* Whether need bytes fit at the cursor. The busy callbacks test this first and then run their
+ * body with `fits` set, which makes no calls (the other case goes to a separate copy of the body
+ * that reserves as it goes), so their common path needs no stack frame. */
+static inline bool jw_fits(const jw *w, size_t need) { return (size_t)(w->end - w->p) >= need; }
+
+/* room(), or the cursor when the caller knows the bytes fit. */
+static WHEA_ALWAYS_INLINE char *room_(jw *w, size_t need, bool fits) { return fits ? w->p : room(w, need); }
+
 /* n bytes of s in pieces of any length. */
 static void put_raw(jw *w, const char *s, size_t n)
 {
@@ -119,6 +131,21 @@ static const char sep_nl[84] = ",\n                                             
  * never needs it). */
 static inline unsigned ind_of(unsigned depth) { return depth < (JW_MAX_IND - 1) / 2 ? 1 + 2 * depth : JW_MAX_IND; }
 
+/* n bytes without a call: overlapping fixed-size moves, 16-byte blocks beyond 16 bytes. */
+static WHEA_ALWAYS_INLINE void copy_str(char *d, const char *s, size_t n)
+{
+	if (n <= 16) {
+		whea_copy_small(d, s, n); /* no call up to 16 bytes */
+		return;
+	}
+	memcpy(d, s, 16);
+	for (size_t i = 16; i + 16 < n; i += 16) {
+		memcpy(d + i, s + i, 16);
+		JW_OPAQUE(i);
+	}
+	memcpy(d + n - 16, s + n - 16, 16);
+}
+
 /* Separator (comma: 0 or 1) and, pretty, newline and ind bytes of indentation at q. */
 static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bool pretty)
 {
@@ -131,19 +158,8 @@ static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bo
 	if (n <= SEP_NL_COPY)
 		memcpy(q, s, SEP_NL_COPY); /* one fixed-size copy; the room covers it */
 	else
-		memcpy(q, s, n);
+		copy_str(q, s, n);
 	return q + n;
-}
-
-/* Up to 32 bytes without a call (overlapping fixed-size moves), longer ones with memcpy. */
-static WHEA_ALWAYS_INLINE void copy_str(char *d, const char *s, size_t n)
-{
-	if (n > 16 && n <= 32) {
-		memcpy(d, s, 16);
-		memcpy(d + n - 16, s + n - 16, 16);
-	} else {
-		whea_copy_small(d, s, n);
-	}
 }
 
 /* "key": (compact) or "key": followed by a space (pretty) at q (3 bytes of slack after it). */
@@ -176,14 +192,25 @@ static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t
 
 /* Separator and key (NULL inside arrays) of the next member, with room for extra (at most
  * JW_SCRATCH - MEMBER_ROOM(JW_KEY_MAX)) bytes of its value after the returned pointer. */
-static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
+static WHEA_ALWAYS_INLINE char *member_at_(jw *w, const char *key, size_t klen, size_t extra, bool pretty, bool fits)
 {
-	if (JW_UNLIKELY(klen > JW_KEY_MAX))
+	if (!fits && JW_UNLIKELY(klen > JW_KEY_MAX))
 		return member_long(w, key, klen, extra, pretty);
-	char *q = room(w, MEMBER_ROOM(klen) + extra);
+	char *q = room_(w, MEMBER_ROOM(klen) + extra, fits);
 	q = sep_at(q, w->comma, ind_of(w->depth), pretty);
 	w->comma = 1;
 	return key ? key_at(q, key, klen, pretty) : q;
+}
+
+static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
+{
+	return member_at_(w, key, klen, extra, pretty, false);
+}
+
+/* Whether a member with a key of klen bytes and extra bytes of value fits (see jw_fits). */
+static inline bool member_fits(const jw *w, size_t klen, size_t extra)
+{
+	return klen <= JW_KEY_MAX && jw_fits(w, MEMBER_ROOM(klen) + extra);
 }
 
 /* Inner member key of a small object written in one go: separator, indentation, key. */
@@ -341,17 +368,37 @@ static JW_NOINLINE char *dec_big_at(char *q, uint64_t v)
 /* v in decimal at q (20 bytes of room); returns the end. */
 static WHEA_ALWAYS_INLINE char *dec_at(char *q, uint64_t v) { return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_at(q, v); }
 
+static JW_NOINLINE void dec_big_end(jw *w, char *q, uint64_t v) { w->p = dec_big_at(q, v); }
+
+/* v in decimal at q, ending the callback's output (the big numbers by a tail call). */
+static WHEA_ALWAYS_INLINE void dec_end(jw *w, char *q, uint64_t v)
+{
+	if (v < 10000)
+		w->p = dec4_at(q, (uint32_t)v);
+	else
+		dec_big_end(w, q, v);
+}
+
 /* ---- Members. */
+
+static WHEA_ALWAYS_INLINE void num_member_f(jw *w, const char *key, size_t klen, uint64_t v, bool pretty, bool fits)
+{
+	dec_end(w, member_at_(w, key, klen, 20, pretty, fits), v);
+}
 
 static WHEA_ALWAYS_INLINE void num_member(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
 {
-	char *q = member_at(w, key, klen, 20, pretty);
-	w->p = dec_at(q, v);
+	num_member_f(w, key, klen, v, pretty, false);
+}
+
+static WHEA_ALWAYS_INLINE void bool_member_f(jw *w, const char *key, size_t klen, bool v, bool pretty, bool fits)
+{
+	w->p = bool_at(member_at_(w, key, klen, 8, pretty, fits), v);
 }
 
 static WHEA_ALWAYS_INLINE void bool_member(jw *w, const char *key, size_t klen, bool v, bool pretty)
 {
-	w->p = bool_at(member_at(w, key, klen, 8, pretty), v);
+	bool_member_f(w, key, klen, v, pretty, false);
 }
 
 /* A member whose value is the JSON string of n bytes at p. */
@@ -366,9 +413,9 @@ static void str_member_z(jw *w, const char *key, const char *s)
 }
 
 /* Opens a container member (key NULL inside arrays) with bracket c. */
-static WHEA_ALWAYS_INLINE void open_(jw *w, const char *key, size_t klen, char c, bool pretty)
+static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char c, bool pretty, bool fits)
 {
-	char *q = member_at(w, key, klen, 1, pretty);
+	char *q = member_at_(w, key, klen, 1, pretty, fits);
 	*q = c;
 	w->p = q + 1;
 	w->comma = 0;
@@ -376,18 +423,21 @@ static WHEA_ALWAYS_INLINE void open_(jw *w, const char *key, size_t klen, char c
 }
 
 /* Closes the innermost container with bracket c: on its own line when pretty and not empty. */
-static WHEA_ALWAYS_INLINE void close_(jw *w, char c, bool pretty)
+static WHEA_ALWAYS_INLINE void close_f(jw *w, char c, bool pretty, bool fits)
 {
 	bool empty = !w->comma;
 	if (w->depth)
 		w->depth--;
 	w->comma = 1;
-	char *q = room(w, MEMBER_ROOM(0));
+	char *q = room_(w, MEMBER_ROOM(0), fits);
 	if (pretty && !empty)
 		q = sep_at(q, 0, ind_of(w->depth), true);
 	*q = c;
 	w->p = q + 1;
 }
+
+static void open_(jw *w, const char *key, size_t klen, char c, bool pretty) { open_f(w, key, klen, c, pretty, false); }
+static void close_(jw *w, char c, bool pretty) { close_f(w, c, pretty, false); }
 
 /* ---- The sink callbacks. Each busy one is an inline body with a `pretty` argument and two
  * thin copies, one per mode (j_x_c, j_x_p); the others read w->pretty. */
@@ -395,16 +445,30 @@ static WHEA_ALWAYS_INLINE void close_(jw *w, char c, bool pretty)
 static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const char *key, size_t klen, const char *label, bool array,
 				       bool pretty)
 {
+	jw *w = ctx;
 	(void)label;
-	open_(ctx, key, klen, array ? '[' : '{', pretty);
+	if (JW_UNLIKELY(!member_fits(w, klen, 1)))
+		open_(w, key, klen, array ? '[' : '{', pretty);
+	else
+		open_f(w, key, klen, array ? '[' : '{', pretty, true);
 }
 
-static WHEA_ALWAYS_INLINE void j_end(void *ctx, bool array, bool pretty) { close_(ctx, array ? ']' : '}', pretty); }
+static WHEA_ALWAYS_INLINE void j_end(void *ctx, bool array, bool pretty)
+{
+	jw *w = ctx;
+	if (JW_UNLIKELY(!jw_fits(w, MEMBER_ROOM(0))))
+		close_(w, array ? ']' : '}', pretty);
+	else
+		close_f(w, array ? ']' : '}', pretty, true);
+}
 
 /* A revision as {"major": M, "minor": m}. */
-static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
+/* Room a revision object needs after its key. */
+#define BCDREV_ROOM (1 + 2 * (INNER_ROOM(5) + 3) + INNER_ROOM(0))
+
+static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen, uint64_t v, bool pretty, bool fits)
 {
-	char *q = member_at(w, key, klen, 1 + 2 * (INNER_ROOM(5) + 3) + INNER_ROOM(0), pretty);
+	char *q = member_at_(w, key, klen, BCDREV_ROOM, pretty, fits);
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	q = inner_key(q, 0, in, "major", 5, pretty);
@@ -414,14 +478,26 @@ static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen
 	w->p = close_at(q, ind_of(w->depth), pretty);
 }
 
+static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
+{
+	bcdrev_member(w, key, klen, v, pretty, false);
+}
+
 static WHEA_ALWAYS_INLINE void j_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt,
 				     unsigned width, bool pretty)
 {
+	jw *w = ctx;
 	(void)label, (void)width;
-	if (fmt == WHEA_FMT_BCDREV)
-		bcdrev_member(ctx, key, klen, v, pretty);
-	else
-		num_member(ctx, key, klen, v, pretty);
+	if (fmt == WHEA_FMT_BCDREV) {
+		if (JW_UNLIKELY(!member_fits(w, klen, BCDREV_ROOM)))
+			bcdrev_slow(w, key, klen, v, pretty);
+		else
+			bcdrev_member(w, key, klen, v, pretty, true);
+	} else if (JW_UNLIKELY(!member_fits(w, klen, 20))) {
+		num_member(w, key, klen, v, pretty);
+	} else {
+		num_member_f(w, key, klen, v, pretty, true);
+	}
 }
 
 /* Longest enum name written in the same reservation as its object. */
@@ -508,8 +584,12 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, c
 
 static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v, bool pretty)
 {
+	jw *w = ctx;
 	(void)label;
-	bool_member(ctx, key, klen, v, pretty);
+	if (JW_UNLIKELY(!member_fits(w, klen, 8)))
+		bool_member(w, key, klen, v, pretty);
+	else
+		bool_member_f(w, key, klen, v, pretty, true);
 }
 
 /* One member of a run at q (room checked); comma: 0 or 1. */
@@ -560,32 +640,23 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 	}
 }
 
-/* Members checked against the room at once: at most this many (their room stays well under
- * the scratch area's). */
-#define SCALAR_BATCH 16
-
 /* A run of plain members (see whea_sink.scalars): numbers and booleans, with one check of the
- * room per batch (keys: at least the sum of their lengths). */
+ * room for all of them (keys: at least the sum of their lengths). */
 static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t n, size_t keys, bool pretty)
 {
 	jw *w = ctx;
 	char *q = w->p;
-	unsigned ind = ind_of(w->depth), comma = w->comma;
-	size_t per = scalar_room(w, pretty);
-	for (size_t i = 0; i < n;) {
-		size_t m = n - i < SCALAR_BATCH ? n - i : SCALAR_BATCH;
-		if (JW_UNLIKELY((size_t)(w->end - q) < m * per + keys)) {
-			w->p = q, w->comma = comma;
-			scalars_slow(w, a, i, n, pretty);
-			return;
-		}
-		m += i;
-		if (!comma) /* the first member of its container */
-			q = scalar_at(q, &a[i++], 0, ind, pretty), comma = 1;
-		for (; i < m; i++)
-			q = scalar_at(q, &a[i], 1, ind, pretty);
+	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys)) {
+		scalars_slow(w, a, 0, n, pretty);
+		return;
 	}
-	w->p = q, w->comma = comma;
+	unsigned ind = ind_of(w->depth);
+	size_t i = 0;
+	if (!w->comma && n) /* the first member of its container */
+		q = scalar_at(q, &a[i++], 0, ind, pretty), w->comma = 1;
+	for (; i < n; i++)
+		q = scalar_at(q, &a[i], 1, ind, pretty);
+	w->p = q;
 }
 
 /* ---- GUIDs: the text, and the escaped name of a section or notification type, cached per
