@@ -28,8 +28,10 @@
 
 #if defined(__GNUC__)
 #define FX_INLINE inline __attribute__((always_inline))
+#define FX_NOINLINE __attribute__((noinline))
 #else
 #define FX_INLINE inline
+#define FX_NOINLINE
 #endif
 
 #define FX_CAP 65536u        /* output buffer: larger records take the DOM path */
@@ -241,6 +243,8 @@ typedef struct fx_kw {
 	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
 	uint64_t m, m2;  /* which of their bytes belong to the key */
 	uint64_t w3;     /* keys of 15 characters or more: the last 8 bytes of '"' key '"' */
+	uint64_t vbit;   /* rows: the validation bit that gates the row (0: none) */
+	uint32_t fend;   /* rows: off + size (for simple rows) */
 	uint16_t n;
 	uint16_t vbi;    /* rows: whea_def_validbits_row()'s index (the same in every entry), or FX_NO_VB */
 	uint8_t linked;  /* rows: linked() */
@@ -301,7 +305,7 @@ static fx_kw kw_make(const char *k)
  * is half full or a section type was unregistered (a table's memory may then be reused). */
 #define FX_KW_ARENA 4096u
 #define FX_KW_TABS 1024u
-static _Thread_local fx_kw kw_arena[FX_KW_ARENA];
+static _Thread_local fx_kw *kw_arena; /* FX_KW_ARENA entries (malloc: not in every thread's TLS) */
 static _Thread_local struct {
 	const void *owner;
 	uint32_t at;
@@ -348,6 +352,8 @@ static void kw_start_record(void)
 
 static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
 {
+	if (!kw_arena && !(kw_arena = malloc(FX_KW_ARENA * sizeof *kw_arena)))
+		return NULL; /* the callers give up */
 	if (kw_ntabs >= FX_KW_TABS - 1)
 		return NULL;
 	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 54);
@@ -368,6 +374,8 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 		if (fields) {
 			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
 			t[i].linked = linked(f), t[i].plain = plain_int(f), t[i].simple = simple_row(f, i);
+			t[i].vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
+			t[i].fend = t[i].simple ? f->off + f->size : 0;
 			if (f->kind == WHEA_K_VALIDBITS && vbi == FX_NO_VB)
 				vbi = i; /* whea_def_validbits_row() */
 		}
@@ -432,6 +440,22 @@ static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 	return kl + 2 < FX_PAD && p[0] == '"' && p[kl + 1] == '"' && whea_json_same(p + 1, k, kl);
 }
 
+/* For a key k of n > 22 characters at p ('"' k '"'): the text between the first 16 bytes and the
+ * last 8 matches, 8 bytes at a time (the last word overlapping the one before). */
+static bool same_middle(const char *p, const char *k, size_t n)
+{
+	for (size_t i = 16;; i += 8) {
+		if (i + 8 > n - 6)
+			i = n - 14;
+		uint64_t a, b;
+		memcpy(&a, p + i, 8), memcpy(&b, k + i - 1, 8);
+		if (a != b)
+			return false;
+		if (i + 8 >= n - 6)
+			return true;
+	}
+}
+
 /* is_key() for table key k through its key word. */
 static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
 {
@@ -449,7 +473,7 @@ static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_k
 	if (n <= 14)
 		return true;
 	memcpy(&u, p + n - 6, 8); /* up to the closing quote */
-	return u == c->w3 && (n <= 22 || whea_json_same(p + 16, k + 15, n - 15));
+	return u == c->w3 && (n <= 22 || same_middle(p, k, n));
 }
 
 /* Consumes a key of n characters (checked by is_key) and the colon. */
@@ -667,7 +691,8 @@ static uint64_t num_tail(fx *x, const char **pp, const char *p, uint64_t v)
 }
 #endif
 
-static uint64_t num_long(fx *x, const char **pp)
+/* num() for everything but 1 to 7 digits: leading zeros, 8 digits or more, errors. */
+static FX_NOINLINE uint64_t num_more(fx *x, const char **pp)
 {
 	const char *p = *pp;
 	if (*p == '0')
@@ -698,6 +723,23 @@ static uint64_t num_long(fx *x, const char **pp)
 #else
 	return num_slow(x, pp, p, p, 0);
 #endif
+}
+
+/* num() after the one-digit case: 1 to 7 digits here (a leaf function: no registers to save),
+ * the rest in num_more(). */
+static uint64_t num_long(fx *x, const char **pp)
+{
+#ifdef FX_SWAR_DIGITS
+	const char *p = *pp;
+	uint64_t w;
+	memcpy(&w, p, 8);
+	unsigned k = digits8(w);
+	if (*p != '0' && k - 1 < 7 && !num_end_bad[(uint8_t)p[k]]) {
+		*pp = p + k;
+		return value8(w, k);
+	}
+#endif
+	return num_more(x, pp);
 }
 
 static FX_INLINE uint64_t num(fx *x, const char **pp)
@@ -904,7 +946,7 @@ static size_t b64(fx *x, const char **pp, uint8_t *dst, size_t cap)
 
 static void skip(fx *x, const char **pp);
 
-static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool *esc)
+static FX_NOINLINE void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool *esc)
 {
 	const char *p = *pp;
 	if (peek(x, p) != '"')
@@ -924,6 +966,22 @@ static void skip_string(fx *x, const char **pp, const char **s, size_t *n, bool 
 	}
 	*n = (size_t)(p - *s);
 	*pp = p + 1;
+}
+
+/* A string value skipped: plain ones here (a leaf function), the rest by skip_string(). */
+static void skip_str(fx *x, const char **pp)
+{
+	if (**pp == '"') {
+		const char *p = plain_run(*pp + 1);
+		if (*p == '"') {
+			*pp = p + 1;
+			return;
+		}
+	}
+	const char *s;
+	size_t n;
+	bool esc;
+	skip_string(x, pp, &s, &n, &esc);
 }
 
 static void skip_number(fx *x, const char **pp)
@@ -962,10 +1020,7 @@ static void skip(fx *x, const char **pp)
 	const char *p = *pp;
 	char c = peek(x, p);
 	if (c == '"') {
-		const char *s;
-		size_t n;
-		bool esc;
-		skip_string(x, pp, &s, &n, &esc);
+		skip_str(x, pp);
 		return;
 	}
 	if (c == '{') {
@@ -1016,10 +1071,7 @@ static inline void skip_value(fx *x, const char **pp)
 	} else if (c == 't' || c == 'f') {
 		boolean(x, pp);
 	} else if (c == '"') {
-		const char *s;
-		size_t n;
-		bool esc;
-		skip_string(x, pp, &s, &n, &esc);
+		skip_str(x, pp);
 	} else {
 		skip(x, pp);
 	}
@@ -1582,7 +1634,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
 		if (kw[i].simple) { /* the short path: what the rest of the loop does for such a row */
-			size_t fend = (size_t)f->off + f->size;
+			size_t fend = kw[i].fend;
 			if (is_keyw(x, *pp, f->key, &kw[i])) {
 				if (fend > len)
 					bail(x);
@@ -1590,15 +1642,14 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 					plain_row(x, f, kw[i].n, pp, base + f->off);
 				else
 					enc_row(x, f, kw[i].n, pp, base, f->off, len);
-				if (f->valid)
-					derived |= 1ull << (f->valid - 1);
+				derived |= kw[i].vbit;
 				given |= 1ull << i;
 				cursor = fend;
 				if (fend > end)
 					end = fend;
 				continue;
 			}
-			if (!f->valid) {
+			if (!kw[i].vbit) {
 				cursor = fend;
 				if (fend > end && len != SIZE_MAX && fend <= len)
 					end = fend;

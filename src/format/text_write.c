@@ -16,6 +16,10 @@
 
 typedef struct tw {
 	whea_out *o;
+	/* Write cursor into o's buffer and its end: the callbacks store and advance cur; o->len and
+	 * o->total are brought up to date (tw_sync) only around whea_out_write and at the end of the
+	 * record, which saves each line the loads and stores of committing to o. */
+	char *cur, *lim;
 	int depth;
 	unsigned index[TW_MAX_DEPTH]; /* element counter of each open array */
 	bool in_array[TW_MAX_DEPTH];
@@ -43,7 +47,7 @@ typedef struct label_entry {
 	char text[]; /* len characters, then zeros up to label_room(len) */
 } label_entry;
 
-#define LC_SLOTS 4096 /* power of two */
+#define LC_SLOTS 16384 /* power of two; a few hundred labels, so home slots rarely collide */
 #define LC_PROBES 8
 #define LC_ARENA (128 * 1024)
 static _Atomic(label_entry *) lc_slots[LC_SLOTS];
@@ -56,7 +60,7 @@ static inline size_t label_room(size_t n) { return n <= 32 ? 32 : (n + 15) & ~(s
 /* Fibonacci hashing of the id and sub: ids of one table with consecutive subs spread out. */
 static inline unsigned lc_hash(const void *id, unsigned sub)
 {
-	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> 52) & (LC_SLOTS - 1);
+	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> 50) & (LC_SLOTS - 1);
 }
 
 static inline uint64_t lc_tag(unsigned gen, unsigned sub) { return (uint64_t)gen << 8 | sub; }
@@ -86,73 +90,123 @@ static size_t label_make(const void *id, unsigned sub, char *buf)
 	return strlen(buf);
 }
 
-/* The entry of (id, sub) in tw's scratch or the arena: slow path of label_of (probing, insertion). */
-static const char *label_probe(const void *id, unsigned sub, unsigned gen, size_t *len, char *scratch)
+/* A label's text and length (returned in registers). */
+typedef struct tw_label {
+	const char *t;
+	size_t n;
+} tw_label;
+
+static inline tw_label lab(const char *t, size_t n)
+{
+	tw_label l = {t, n};
+	return l;
+}
+
+/* The entry of (id, sub) in the arena, or its text in scratch: slow path of label_of (probing,
+ * insertion). */
+static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *scratch)
 {
 	unsigned h = lc_hash(id, sub);
 	uint64_t tag = lc_tag(gen, sub);
 	label_entry *made = NULL;
-	if (sub == LS_ASIS && strlen(id) > LABEL_CAP) { /* the text printer's printf limits, not cached */
-		*len = strlen(id);
-		return id;
-	}
 	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
 		label_entry *e = atomic_load_explicit(&lc_slots[h], memory_order_acquire);
 		if (e) {
-			if (e->id == id && e->tag == tag) {
-				*len = e->len;
-				return e->text;
-			}
+			if (e->id == id && e->tag == tag)
+				return lab(e->text, e->len);
 			continue;
 		}
 		if (!made) {
+			if (sub == LS_ASIS && strlen(id) > LABEL_CAP) /* longer than any padded copy: not cached */
+				return lab(id, strlen(id));
 			size_t n = label_make(id, sub, scratch);
 			size_t need = (sizeof(label_entry) + label_room(n) + _Alignof(label_entry) - 1) &
 				      ~(_Alignof(label_entry) - 1);
 			size_t at = atomic_fetch_add_explicit(&lc_used, need, memory_order_relaxed);
-			if (at + need > LC_ARENA) {
-				*len = n;
-				return scratch;
-			}
+			if (at + need > LC_ARENA)
+				return lab(scratch, n);
 			made = (label_entry *)(void *)(lc_arena + at);
 			made->id = id, made->tag = tag, made->len = (uint16_t)n;
 			memcpy(made->text, scratch, label_room(n));
 		}
 		label_entry *expect = NULL;
 		if (atomic_compare_exchange_strong_explicit(&lc_slots[h], &expect, made, memory_order_acq_rel,
-							    memory_order_acquire)) {
-			*len = made->len;
-			return made->text;
-		}
-		if (expect->id == id && expect->tag == tag) { /* another thread was first */
-			*len = expect->len;
-			return expect->text;
-		}
+							    memory_order_acquire))
+			return lab(made->text, made->len);
+		if (expect->id == id && expect->tag == tag) /* another thread was first */
+			return lab(expect->text, expect->len);
 	}
-	if (made) {
-		*len = made->len;
-		return made->text;
-	}
-	*len = label_make(id, sub, scratch);
-	return scratch;
+	if (made) /* every slot of the probe sequence taken: used once, unpublished */
+		return lab(made->text, made->len);
+	if (sub == LS_ASIS && strlen(id) > LABEL_CAP)
+		return lab(id, strlen(id));
+	return lab(scratch, label_make(id, sub, scratch));
 }
 
-/* The label of (id, sub) and its length: a hit in its home slot inline, the rest in label_probe.
- * The text may be copied with whea_copy_blocks, except for the uncached over-long given labels
- * (longer than LABEL_CAP: callers copy those with memcpy). */
-static WHEA_ALWAYS_INLINE const char *label_of(const void *id, unsigned sub, unsigned gen, size_t *len,
-					       char *scratch)
+/* The label of (id, sub): a hit in its home slot inline, the rest in label_probe. The text may
+ * be copied with whea_copy_blocks, except for the uncached over-long given labels (longer than
+ * LABEL_CAP: copy_label copies those with memcpy). */
+static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, unsigned gen, char *scratch)
 {
 	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
-	if (e && e->id == id && e->tag == lc_tag(gen, sub)) {
-		*len = e->len;
-		return e->text;
-	}
-	return label_probe(id, sub, gen, len, scratch);
+	if (e && e->id == id && e->tag == lc_tag(gen, sub))
+		return lab(e->text, e->len);
+	return label_probe(id, sub, gen, scratch);
 }
 
 /* ---- Output helpers. */
-static inline void put(tw *w, const char *s, size_t n) { whea_out_put(w->o, s, n); }
+#if defined(__GNUC__)
+#define TW_NOINLINE __attribute__((noinline))
+#define TW_COLD __attribute__((noinline, cold)) /* fallbacks kept out of the hot callbacks' code */
+#else
+#define TW_NOINLINE
+#define TW_COLD
+#endif
+
+/* Accounts the bytes stored at cur in o. */
+static inline void tw_sync(tw *w)
+{
+	size_t n = (size_t)(w->cur - (w->o->buf + w->o->len));
+	w->o->len += n;
+	w->o->total += n;
+}
+
+/* Takes the cursor from o (after whea_out_write may have flushed or grown nothing). */
+static inline void tw_load(tw *w)
+{
+	w->cur = w->o->buf + w->o->len;
+	w->lim = w->o->buf + w->o->cap;
+}
+
+/* Where n bytes can be stored (finish with done_at), or NULL when the buffer has less room. */
+static inline char *tw_room(tw *w, size_t n)
+{
+	return (uintptr_t)w->lim - (uintptr_t)w->cur >= n ? w->cur : NULL;
+}
+
+/* Ends a line stored from tw_room: the cursor moves to end. */
+static inline void done_at(tw *w, char *end) { w->cur = end; }
+
+/* n bytes through whea_out_write (flush when full, or count dropped bytes). */
+static TW_NOINLINE void tw_write(tw *w, const char *s, size_t n)
+{
+	tw_sync(w);
+	whea_out_write(w->o, s, n);
+	tw_load(w);
+}
+
+static inline void put(tw *w, const char *s, size_t n)
+{
+	char *d = tw_room(w, n);
+	if (d) {
+		whea_copy_small(d, s, n);
+		w->cur = d + n;
+	} else {
+		tw_write(w, s, n);
+	}
+}
+
+static inline void tw_byte(tw *w, char c) { put(w, &c, 1); }
 static inline void puts_(tw *w, const char *s) { put(w, s, strlen(s)); }
 #define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
@@ -166,7 +220,11 @@ static void printf_(tw *w, const char *fmt, ...)
 	put(w, b, n < sizeof b ? n : sizeof b - 1);
 }
 
-static void dec(tw *w, uint64_t v) { whea_out_dec(w->o, v); }
+static void dec(tw *w, uint64_t v)
+{
+	char b[20];
+	put(w, b, whea_dec_inline(b, v));
+}
 
 /* "0x" and at least min_digits hex digits (zero-padded like "%0*llx"). */
 static void hex0x(tw *w, uint64_t v, unsigned min_digits)
@@ -186,11 +244,6 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 /* ---- Decimal digits: most values the text shows are small, so up to four digits are stored
  * inline and longer numbers formatted out of line (whea_dec_inline's loops, inlined into every
  * sink callback, cost registers and code in all of them). */
-#if defined(__GNUC__)
-#define TW_NOINLINE __attribute__((noinline))
-#else
-#define TW_NOINLINE
-#endif
 
 static TW_NOINLINE unsigned dec_long(char *p, uint64_t v) { return whea_dec_inline(p, v); }
 
@@ -242,7 +295,15 @@ static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_di
 	unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
 	if (n < min_digits)
 		n = min_digits;
-	if (n <= 8) {
+	if (n <= 4) { /* short: digit pairs from the table are cheaper than a word's arithmetic */
+		char *e = out + n;
+		for (; e - out >= 2; v >>= 8) {
+			e -= 2;
+			memcpy(e, whea_hex_pairs + 2 * (v & 0xff), 2);
+		}
+		if (e > out)
+			out[0] = "0123456789abcdef"[v & 0xf];
+	} else if (n <= 8) {
 		uint64_t a = hex8_word((uint32_t)v << (32 - 4 * n));
 		memcpy(out, &a, 8);
 	} else {
@@ -274,23 +335,22 @@ static WHEA_ALWAYS_INLINE char *copy_label(char *p, const char *t, size_t n)
 }
 
 /* The label of a member: its given label, else the one derived from its key. */
-static WHEA_ALWAYS_INLINE const char *member_label(tw *w, const char *key, const char *label, size_t *n)
+static WHEA_ALWAYS_INLINE tw_label member_label(tw *w, const char *key, const char *label)
 {
 	if (label)
-		return label_of(label, LS_ASIS, w->gen, n, w->scratch);
-	return label_of(key ? key : "", LS_KEY, w->gen, n, w->scratch);
+		return label_of(label, LS_ASIS, w->gen, w->scratch);
+	return label_of(key ? key : "", LS_KEY, w->gen, w->scratch);
 }
 
 /* Label text (words) of a key or name. */
 static void words(tw *w, const char *key)
 {
-	size_t n;
-	const char *t = label_of(key, LS_KEY, w->gen, &n, w->scratch);
-	put(w, t, n);
+	tw_label l = label_of(key, LS_KEY, w->gen, w->scratch);
+	put(w, l.t, l.n);
 }
 
 /* "Label: " for a member, or "[i] " for an array element, slow path (the buffer lacks room). */
-static void lead_slow(tw *w, const char *key, const char *label, char end)
+static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char end)
 {
 	indent(w);
 	if (!key && !label && w->in_array[w->depth]) {
@@ -298,12 +358,11 @@ static void lead_slow(tw *w, const char *key, const char *label, char end)
 		dec(w, w->index[w->depth]++);
 		PUTS(w, "]");
 	} else {
-		size_t n;
-		const char *t = member_label(w, key, label, &n);
-		put(w, t, n);
+		tw_label l = member_label(w, key, label);
+		put(w, l.t, l.n);
 		PUTS(w, ":");
 	}
-	whea_out_byte(w->o, end);
+	tw_byte(w, end);
 }
 
 /* Writes the indentation and "Label:" (or "[i]") of a line and `end` (a space before a value, a
@@ -312,10 +371,10 @@ static void lead_slow(tw *w, const char *key, const char *label, char end)
  * been written the slow way. */
 static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *label, char end, size_t extra)
 {
-	size_t ind = 2 * (size_t)w->depth, n;
+	size_t ind = 2 * (size_t)w->depth;
 	char *p;
 	if (!key && !label && w->in_array[w->depth]) {
-		p = whea_out_room(w->o, ind + 24 + TW_SLACK + extra);
+		p = tw_room(w, ind + 24 + TW_SLACK + extra);
 		if (!p) {
 			lead_slow(w, key, label, end);
 			return NULL;
@@ -328,17 +387,14 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		*p++ = end;
 		return p;
 	}
-	const char *t = member_label(w, key, label, &n);
-	p = whea_out_room(w->o, ind + n + 2 + TW_SLACK + extra);
+	tw_label l = member_label(w, key, label);
+	p = tw_room(w, ind + l.n + 2 + TW_SLACK + extra);
 	if (!p) {
-		indent(w);
-		put(w, t, n);
-		PUTS(w, ":");
-		whea_out_byte(w->o, end);
+		lead_slow(w, key, label, end);
 		return NULL;
 	}
 	whea_copy_blocks(p, spaces, ind);
-	p = copy_label(p + ind, t, n);
+	p = copy_label(p + ind, l.t, l.n);
 	p[0] = ':';
 	p[1] = end;
 	return p + 2;
@@ -346,7 +402,6 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 
 #define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
 
-static inline void done_at(tw *w, char *end) { whea_out_commit(w->o, (size_t)(end - (w->o->buf + w->o->len))); }
 
 static void lead(tw *w, const char *key, const char *label)
 {
@@ -379,7 +434,7 @@ static void t_end(void *ctx, bool array)
 /* Hex digits of an address of width bytes (0: 8). */
 static inline unsigned addr_digits(unsigned width) { return width ? (width * 2 > 16 ? 16 : width * 2) : 16; }
 
-static void number(tw *w, uint64_t v, int fmt, unsigned width)
+static TW_COLD void number(tw *w, uint64_t v, int fmt, unsigned width)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
@@ -430,7 +485,18 @@ static void t_num(void *ctx, const char *key, size_t klen, const char *label, ui
 		return;
 	}
 	number(w, v, fmt, width);
-	whea_out_byte(w->o, '\n');
+	tw_byte(w, '\n');
+}
+
+/* The value part of an enum line, slow path (the buffer lacks room). */
+static TW_COLD void enm_slow(tw *w, uint64_t v, const char *name)
+{
+	if (name)
+		words(w, name), PUTS(w, " (");
+	else
+		PUTS(w, "unknown (");
+	dec(w, v);
+	PUTS(w, ")\n");
 }
 
 static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
@@ -441,9 +507,8 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
-			size_t n;
-			const char *t = label_of(name, LS_KEY, w->gen, &n, w->scratch);
-			p = copy_label(p, t, n);
+			tw_label l = label_of(name, LS_KEY, w->gen, w->scratch);
+			p = copy_label(p, l.t, l.n);
 			*p++ = ' ', *p++ = '(';
 		} else {
 			memcpy(p, "unknown (", 9), p += 9;
@@ -453,13 +518,7 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 		done_at(w, p);
 		return;
 	}
-	/* lead_at has written the lead */
-	if (name)
-		words(w, name), PUTS(w, " (");
-	else
-		PUTS(w, "unknown (");
-	dec(w, v);
-	PUTS(w, ")\n");
+	enm_slow(w, v, name); /* lead_at has written the lead */
 }
 
 /* At least the number of set bits of m: its bit length (a bound for the line's reservation that
@@ -496,13 +555,29 @@ static inline const void *bits_id(const whea_name *names, const whea_def *validd
 	return validdef ? (const void *)((uintptr_t)validdef | 1) : (const void *)names;
 }
 
+/* The value part of a flags line, slow path (no room, or wider than 64 bits). */
+static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, const void *id)
+{
+	bool any = false;
+	hex0x(w, v, digits);
+	for (; set; set &= set - 1) {
+		tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
+		put(w, any ? ", " : " (", 2);
+		any = true;
+		put(w, l.t, l.n);
+	}
+	if (any)
+		PUTS(w, ")\n");
+	else
+		PUTS(w, "\n");
+}
+
 static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
 		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	tw *w = ctx;
 	(void)klen, (void)nlens;
 	unsigned digits = (width + 3) / 4;
-	bool any = false;
 	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
 	const void *id = bits_id(names, validdef);
 	if (digits <= 16) {
@@ -514,10 +589,9 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 			if (set) {
 				char sep[2] = {' ', '('}; /* then ", " */
 				for (; set; set &= set - 1) {
-					size_t l;
-					const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
+					tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
 					memcpy(p, sep, 2);
-					p = copy_label(p + 2, t, l);
+					p = copy_label(p + 2, l.t, l.n);
 					sep[0] = ',', sep[1] = ' ';
 				}
 				*p++ = ')';
@@ -530,18 +604,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	} else {
 		lead(w, key, label);
 	}
-	hex0x(w, v, digits);
-	for (; set; set &= set - 1) {
-		size_t l;
-		const char *t = label_of(id, LS_BIT + lowest_bit(set), w->gen, &l, w->scratch);
-		put(w, any ? ", " : " (", 2);
-		any = true;
-		put(w, t, l);
-	}
-	if (any)
-		PUTS(w, ")\n");
-	else
-		PUTS(w, "\n");
+	bits_slow(w, v, digits, set, id);
 }
 
 static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
@@ -563,13 +626,47 @@ static void t_bool(void *ctx, const char *key, size_t klen, const char *label, b
 		PUTS(w, "no\n");
 }
 
+/* The lines of a run of plain members at p; returns the end. short_ind: the indentation fits one
+ * 16-byte block (inlined with a constant, so the usual shallow runs store it with one move). The
+ * member's fields are read before the stores, which may alias them as far as the compiler knows. */
+static WHEA_ALWAYS_INLINE char *scalar_lines(char *p, const whea_scalar *a, size_t n, size_t ind, bool short_ind)
+{
+	for (size_t i = 0; i < n; i++) {
+		const whea_skey *k = a[i].k;
+		const char *text = k->text;
+		size_t tlen = k->tlen;
+		uint64_t v = a[i].v;
+		bool boolean = k->boolean;
+		int fmt = k->fmt;
+		unsigned width = k->width;
+		if (short_ind)
+			memcpy(p, spaces, 16);
+		else
+			whea_copy_blocks(p, spaces, ind);
+		p += ind;
+		whea_copy_blocks(p, text, tlen);
+		p += tlen;
+		memcpy(p, ": ", 2);
+		p += 2;
+		if (!boolean) {
+			p = number_at(p, v, fmt, width);
+			*p++ = '\n';
+		} else if (v) {
+			memcpy(p, "yes\n", 4), p += 4;
+		} else {
+			memcpy(p, "no\n", 3), p += 3;
+		}
+	}
+	return p;
+}
+
 /* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
  * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 {
 	tw *w = ctx;
 	size_t ind = 2 * (size_t)w->depth;
-	char *p = whea_out_room(w->o, n * (ind + 2 + 25) + room + TW_SLACK);
+	char *p = tw_room(w, n * (ind + 2 + 25) + room + TW_SLACK);
 	if (!p) {
 		for (size_t i = 0; i < n; i++) {
 			const whea_skey *k = a[i].k;
@@ -580,24 +677,7 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 		}
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const whea_skey *k = a[i].k;
-		whea_copy_blocks(p, spaces, ind);
-		p += ind;
-		whea_copy_blocks(p, k->text, k->tlen);
-		p += k->tlen;
-		memcpy(p, ": ", 2);
-		p += 2;
-		if (!k->boolean) {
-			p = number_at(p, a[i].v, k->fmt, k->width);
-			*p++ = '\n';
-		} else if (a[i].v) {
-			memcpy(p, "yes\n", 4), p += 4;
-		} else {
-			memcpy(p, "no\n", 3), p += 3;
-		}
-	}
-	done_at(w, p);
+	done_at(w, ind <= 16 ? scalar_lines(p, a, n, ind, true) : scalar_lines(p, a, n, ind, false));
 }
 
 /* ---- GUIDs. Names of GUIDs by role, cached per thread (the lookups scan tables): notification
@@ -668,11 +748,27 @@ static WHEA_ALWAYS_INLINE void guid_at(char *out, const whea_guid *g)
 	out[8] = out[13] = out[18] = out[23] = '-';
 }
 
+/* The value part of a GUID line, slow path (no room, or a name too long for one reservation). */
+static TW_COLD void guid_slow(tw *w, const whea_guid *g, const char *name, size_t nl)
+{
+	char b[WHEA_GUID_STRLEN + 1];
+	put(w, whea_guid_format(g, b), WHEA_GUID_STRLEN);
+	if (name) {
+		if (nl + 3 < 256) { /* what the 256-byte printf buffer held */
+			PUTS(w, " (");
+			put(w, name, nl);
+			PUTS(w, ")");
+		} else {
+			printf_(w, " (%s)", name);
+		}
+	}
+	tw_byte(w, '\n');
+}
+
 static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
 {
 	tw *w = ctx;
 	(void)klen;
-	char b[WHEA_GUID_STRLEN + 1];
 	size_t nl;
 	const char *name = guid_name_of(w, g, role, &nl);
 	if (nl + 3 < 256) {
@@ -694,18 +790,7 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	} else {
 		lead(w, key, label);
 	}
-	put(w, whea_guid_format(g, b), WHEA_GUID_STRLEN);
-	if (name) {
-		size_t n = nl;
-		if (n + 3 < 256) { /* what the 256-byte printf buffer held */
-			PUTS(w, " (");
-			put(w, name, n);
-			PUTS(w, ")");
-		} else {
-			printf_(w, " (%s)", name);
-		}
-	}
-	whea_out_byte(w->o, '\n');
+	guid_slow(w, g, name, nl);
 }
 
 static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
@@ -849,7 +934,7 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 		size_t rows = (n - row + 15) / 16;
 		if (rows > DUMP_BATCH)
 			rows = DUMP_BATCH;
-		char *d = whea_out_room(w->o, rows * (ind + 72) + TW_SLACK);
+		char *d = tw_room(w, rows * (ind + 72) + TW_SLACK);
 		if (!d) { /* one row through the buffer's slow path */
 			put(w, line, (size_t)(dump_row(line, ind, row, p, n) - line));
 			row += 16;
@@ -971,13 +1056,14 @@ static void record_line(tw *w, const whea_record *r)
 		PUTS(w, ", notified by ");
 		put(w, nt, nl);
 	}
-	whea_out_byte(w->o, '\n');
+	tw_byte(w, '\n');
 }
 
 int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 {
 	tw w; /* not cleared as a whole: scratch needs no zeros, the arrays are set as depth grows */
 	w.o = o;
+	tw_load(&w);
 	w.depth = 1;
 	w.flags = flags;
 	w.gen = whea_registry_generation();
@@ -992,5 +1078,6 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	}
 	whea_interp_record(&s, r);
 	put(&w, "\n", 1);
+	tw_sync(&w);
 	return o->err;
 }
