@@ -51,12 +51,17 @@ void whea_error_clear(void)
 
 int whea_error_set(int code, int64_t offset, const char *path, const char *fmt, ...)
 {
+	/* Formatted aside first: callers may pass the previous message (or path) as an argument to
+	 * wrap it ("record 3 is not valid: %s", whea_error_last()->message). */
+	char msg[sizeof last_error.message];
 	va_list ap;
 	va_start(ap, fmt);
-	whea_vformat(last_error.message, sizeof last_error.message, fmt, ap);
+	whea_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	memcpy(last_error.message, msg, sizeof msg);
 	last_error.code = code;
 	last_error.offset = offset;
-	whea_strlcpy(last_error.path, path ? path : "", sizeof last_error.path);
+	if (path != last_error.path)
+		whea_strlcpy(last_error.path, path ? path : "", sizeof last_error.path);
 	return code;
 }

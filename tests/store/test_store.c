@@ -107,6 +107,9 @@ static void test_semantics(const char *backend, const char *dir)
 	/* Invalid records are refused with a reason. */
 	memset(buf, 0x5a, 512);
 	CHECK(whea_store_write(s, 0, 512, buf) == WHEA_EINVAL, "%s: garbage refused", backend);
+	/* the parser's reason is quoted whole after the store's own words */
+	CHECK(strstr(whea_error_last()->message, "is not a valid CPER record: signature is not \"CPER\"") != NULL,
+	      "%s: message: %s", backend, whea_error_last()->message);
 	size_t n0 = make_record(buf, sizeof buf, 0, 16, WHEA_SEV_FATAL);
 	CHECK(whea_store_write(s, 0, (uint32_t)n0, buf) == WHEA_EINVAL, "%s: id 0 refused", backend);
 	CHECK(strstr(whea_error_last()->message, "record id") != NULL, "message: %s", whea_error_last()->message);
