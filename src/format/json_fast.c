@@ -244,6 +244,7 @@ typedef struct fx_kw {
 	uint64_t m, m2;  /* which of their bytes belong to the key */
 	uint64_t w3;     /* keys of 15 characters or more: the last 8 bytes of '"' key '"' */
 	uint64_t vbit;   /* rows: the validation bit that gates the row (0: none) */
+	const struct fx_kw *sub; /* rows: the key words of its flag names, fixed bitfields or sub's rows */
 	uint32_t fend;   /* rows: off + size (for simple rows) */
 	uint16_t n;
 	uint16_t vbi;    /* rows: whea_def_validbits_row()'s index (the same in every entry), or FX_NO_VB */
@@ -350,6 +351,8 @@ static void kw_start_record(void)
 		kw_reset(), kw_gen = gen;
 }
 
+static void kw_link(fx_kw *t, const whea_field *f, size_t n);
+
 static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
 {
 	if (!kw_arena && !(kw_arena = malloc(FX_KW_ARENA * sizeof *kw_arena)))
@@ -384,6 +387,8 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 		t[i].vbi = (uint16_t)vbi;
 	kw_tabs[h].owner = owner, kw_tabs[h].at = kw_used;
 	kw_used += (uint32_t)n, kw_ntabs++;
+	if (fields)
+		kw_link(t, owner, n);
 	return t;
 }
 
@@ -409,6 +414,20 @@ static inline const fx_kw *kw_bits(const whea_def *d)
 static inline const fx_kw *kw_names(const whea_name *nm)
 {
 	return nm ? kw_table(nm, SIZE_MAX, sizeof *nm, offsetof(whea_name, name), false) : NULL;
+}
+
+/* fx_kw.sub of the rows t of fields f (after t is registered: this may build more tables). */
+static void kw_link(fx_kw *t, const whea_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++, f++)
+		if (f->kind == WHEA_K_FLAGS)
+			t[i].sub = kw_names(f->names);
+		else if (f->kind == WHEA_K_UINT && f->sub && f->sub->nbits && !f->select)
+			t[i].sub = kw_bits(f->sub);
+		else if ((f->kind == WHEA_K_STRUCT || f->kind == WHEA_K_ARRAY) && f->sub)
+			t[i].sub = kw_fields(f->sub); /* used where f->sub is the layout */
+		else
+			t[i].sub = NULL;
 }
 
 /* strlen of a table key, cached by address. */
@@ -1176,7 +1195,7 @@ static uint64_t read_enum(fx *x, const char **pp, const whea_name *names)
 }
 
 /* FLAGS: a number, or {"value": N, <bit name>: bool, ...}. */
-static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
+static uint64_t read_flags(fx *x, const char **pp, const whea_name *names, const fx_kw *kw)
 {
 	if (peek(x, *pp) != '{')
 		return num(x, pp);
@@ -1185,7 +1204,8 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
-	const fx_kw *kw = kw_names(names);
+	if (!kw)
+		kw = kw_names(names);
 	if (!kw && names && names->name)
 		bail(x);
 	for (size_t i = 0; names && names[i].name; i++) {
@@ -1201,7 +1221,7 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 }
 
 /* An integer with bitfields: a number, or {"value": N, <bitfield>: ..., ...}. */
-static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
+static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout, const fx_kw *kw)
 {
 	if (peek(x, *pp) != '{')
 		return num(x, pp);
@@ -1210,7 +1230,8 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
-	const fx_kw *kw = kw_bits(layout);
+	if (!kw)
+		kw = kw_bits(layout);
 	if (!kw)
 		bail(x); /* (layout->nbits > 0) */
 	for (uint16_t i = 0; i < layout->nbits; i++) {
@@ -1313,14 +1334,14 @@ static void read_guid(fx *x, const char **pp, whea_guid *g)
 	guid_text(x, pp, g);
 }
 
-static void enc_integer(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+static void enc_integer(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t base, size_t off, size_t len)
 {
 	uint64_t v;
 	const whea_def *layout = f->kind == WHEA_K_UINT ? row_sub(x, f, base, len) : NULL;
 	if (f->kind == WHEA_K_ENUM) {
 		v = read_enum(x, pp, f->names);
 	} else if (f->kind == WHEA_K_FLAGS) {
-		v = read_flags(x, pp, f->names);
+		v = read_flags(x, pp, f->names, c->sub);
 	} else if (f->fmt == WHEA_FMT_BCDREV && peek(x, *pp) == '{') {
 		uint64_t a = 0, b = 0;
 		obj_open(x, pp);
@@ -1333,7 +1354,7 @@ static void enc_integer(fx *x, const whea_field *f, const char **pp, size_t base
 			bail(x);
 		v = a << 8 | b;
 	} else if (layout && layout->nbits) {
-		v = read_bitfields(x, pp, layout);
+		v = read_bitfields(x, pp, layout, layout == f->sub ? c->sub : NULL);
 	} else {
 		v = num(x, pp);
 	}
@@ -1416,9 +1437,9 @@ static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
 	put_bytes(x, at, raw, 8);
 }
 
-static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, size_t len);
+static size_t enc_def(fx *x, const whea_def *d, const fx_kw *kw, const char **pp, size_t base, size_t len);
 
-static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+static size_t enc_array(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t base, size_t off, size_t len)
 {
 	if (!arr_open(x, pp))
 		return 0;
@@ -1433,7 +1454,7 @@ static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base
 		} else {
 			size_t room = len > pos ? len - pos : 0;
 			obj_open(x, pp);
-			size_t ext = enc_def(x, f->sub, pp, base + pos, f->elem_size ? room : es);
+			size_t ext = enc_def(x, f->sub, c->sub, pp, base + pos, f->elem_size ? room : es);
 			obj_close(x, pp);
 			if (f->elem_size) {
 				size_t a;
@@ -1449,8 +1470,9 @@ static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base
 }
 
 /* One present row, its key still ahead at *pp; consumes key(s) and value(s). Returns the row's size. */
-static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, size_t base, size_t off, size_t len)
+static size_t enc_row(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t base, size_t off, size_t len)
 {
+	size_t kl = c->n;
 	size_t room = len > off ? len - off : 0;
 	if (f->kind == WHEA_K_TIMESTAMP) {
 		enc_time(x, f, pp, base + off);
@@ -1463,7 +1485,7 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 	case WHEA_K_ENUM:
 	case WHEA_K_FLAGS:
 	case WHEA_K_VALIDBITS:
-		enc_integer(x, f, pp, base, off, len);
+		enc_integer(x, f, c, pp, base, off, len);
 		break;
 	case WHEA_K_GUID: {
 		whea_guid g;
@@ -1476,7 +1498,7 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 		size_t sz = f->size ? f->size : room, ext = 0;
 		const whea_def *sub = row_sub(x, f, base, len);
 		if (sub) {
-			ext = enc_def(x, sub, pp, base + off, sz);
+			ext = enc_def(x, sub, sub == f->sub ? c->sub : NULL, pp, base + off, sz);
 		} else if (KEY(x, pp, "data")) {
 			ext = enc_bytes(x, false, pp, base + off, f->size, room);
 			next(x, pp);
@@ -1486,7 +1508,7 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 		break;
 	}
 	case WHEA_K_ARRAY:
-		size = enc_array(x, f, pp, base, off, len);
+		size = enc_array(x, f, c, pp, base, off, len);
 		break;
 	default: /* BYTES, ASCII, RESERVED */
 		size = enc_bytes(x, f->kind == WHEA_K_ASCII, pp, base + off, f->size, room);
@@ -1581,7 +1603,7 @@ static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, 
 			bail(x);
 		if (i == snap->row)
 			x->forced_f = f, x->forced_sub = snap_sub(x, d, snap, base);
-		enc_row(x, f, kw[i].n, pp, base, f->off, len);
+		enc_row(x, f, &kw[i], pp, base, f->off, len);
 		x->forced_f = NULL;
 	}
 }
@@ -1613,7 +1635,7 @@ static void recheck_selects(fx *x, const whea_def *d, fx_recheck *rc, unsigned n
  * keeps a snapshot of the struct for it (fx_snap). Only a row that writes where waiting rows may
  * lie (arrays, open-ended and OFF_NEXT rows), or a second hooked row that waits, makes "notValid"
  * be looked up at once by a structural scan. */
-static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, size_t len, uint64_t *mask)
+static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **pp, size_t base, size_t len, uint64_t *mask)
 {
 	fx_recheck rc[FX_MAX_RECHECK];        /* select hooks asked before rows that wait */
 	fx_snap snap;                         /* a select row that waits */
@@ -1623,7 +1645,8 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
 	size_t pend_end = 0;                  /* where the last of them ends */
-	const fx_kw *kw = kw_fields(d);
+	if (!kw)
+		kw = kw_fields(d);
 	if (!kw && d->nfields)
 		bail(x);
 	unsigned vbi = kw ? kw[0].vbi : FX_NO_VB;
@@ -1641,7 +1664,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 				if (kw[i].plain)
 					plain_row(x, f, kw[i].n, pp, base + f->off);
 				else
-					enc_row(x, f, kw[i].n, pp, base, f->off, len);
+					enc_row(x, f, &kw[i], pp, base, f->off, len);
 				derived |= kw[i].vbit;
 				given |= 1ull << i;
 				cursor = fend;
@@ -1712,7 +1735,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			if (n && kw[i].plain)
 				plain_row(x, f, kw[i].n, src, base + off);
 			else if (n)
-				size = enc_row(x, f, kw[i].n, src, base, off, len);
+				size = enc_row(x, f, &kw[i], src, base, off, len);
 			else
 				size = 0;
 			if (n && f->valid && !from_invalid)
@@ -1760,7 +1783,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 
 /* A def's members from the object at *pp (json_encode.c's enc_def); the cursor ends at the next key
  * or '}'. Unions are left to the DOM path unless given as {"data": ...}. */
-static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, size_t len)
+static size_t enc_def(fx *x, const whea_def *d, const fx_kw *kw, const char **pp, size_t base, size_t len)
 {
 	if (++x->depth > FX_MAX_DEF_DEPTH)
 		bail(x);
@@ -1771,7 +1794,7 @@ static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, si
 		else if (d->variants)
 			bail(x);
 	} else {
-		ext = enc_rows(x, d, pp, base, len, NULL);
+		ext = enc_rows(x, d, kw, pp, base, len, NULL);
 	}
 	x->depth--;
 	return ext;
@@ -1791,7 +1814,7 @@ static size_t enc_section(fx *x, const whea_section_type *t, const char **pp, si
 	const whea_def *d = t ? t->def : NULL;
 	size_t extent = 0;
 	if (d) {
-		extent = enc_def(x, d, pp, off, len);
+		extent = enc_def(x, d, NULL, pp, off, len);
 	} else if (KEY(x, pp, "data")) {
 		extent = enc_bytes(x, false, pp, off, 0, len);
 		next(x, pp);
@@ -1856,7 +1879,7 @@ static size_t enc_record(fx *x, const char *p)
 		bail(x);
 	uint64_t hmask = 0;
 	obj_open(x, pp);
-	enc_rows(x, &whea_def_record_header, pp, 0, WHEA_RECORD_HEADER_SIZE, &hmask);
+	enc_rows(x, &whea_def_record_header, NULL, pp, 0, WHEA_RECORD_HEADER_SIZE, &hmask);
 	obj_close(x, pp);
 	next(x, pp);
 	uint64_t reclen = hmask >> h_reclen & 1 ? whea_le32(x->out + 20) : 0;
@@ -1871,7 +1894,7 @@ static size_t enc_record(fx *x, const char *p)
 			size_t dpos = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * n;
 			uint64_t m = 0;
 			obj_open(x, pp);
-			enc_rows(x, &whea_def_section_descriptor, pp, dpos, WHEA_SECTION_DESC_SIZE, &m);
+			enc_rows(x, &whea_def_section_descriptor, NULL, pp, dpos, WHEA_SECTION_DESC_SIZE, &m);
 			obj_close(x, pp);
 			if (!(m >> d_off & 1) || !(m >> d_len & 1))
 				bail(x);
