@@ -251,6 +251,7 @@ typedef struct fx_kw {
 	uint8_t linked;  /* rows: linked() */
 	uint8_t plain;   /* rows: a plain number (plain_int()) */
 	uint8_t simple;  /* rows: simple_row() */
+	uint8_t op;      /* simple rows: how enc_rows() encodes the value (fx_op) */
 } fx_kw;
 #define FX_NO_VB 0xffffu
 
@@ -316,6 +317,10 @@ static _Thread_local unsigned kw_gen;
 
 static bool linked(const whea_field *f);
 
+/* How the short path of enc_rows() encodes a simple row's value: the common kinds by small functions
+ * of their own, the rest by enc_row(). */
+enum fx_op { FX_OP_ROW, FX_OP_PLAIN, FX_OP_GUID, FX_OP_ENUM, FX_OP_FLAGS, FX_OP_BITS };
+
 /* A row enc_rows() handles on its short path: fixed place and size, no hooks, no timestamp pair,
  * index and validation bit within the 64-bit masks. */
 static bool simple_row(const whea_field *f, size_t i)
@@ -353,6 +358,22 @@ static void kw_start_record(void)
 
 static void kw_link(fx_kw *t, const whea_field *f, size_t n);
 
+/* fx_kw.op of a simple row (enc_integer()'s cases that do not depend on the text or a hook). */
+static uint8_t row_op(const whea_field *f)
+{
+	if (plain_int(f))
+		return FX_OP_PLAIN;
+	if (f->kind == WHEA_K_GUID && f->size == 16)
+		return FX_OP_GUID;
+	if (f->kind == WHEA_K_ENUM)
+		return FX_OP_ENUM;
+	if (f->kind == WHEA_K_FLAGS)
+		return FX_OP_FLAGS;
+	if (f->kind == WHEA_K_UINT && f->fmt != WHEA_FMT_BCDREV && !f->select && f->sub && f->sub->nbits)
+		return FX_OP_BITS;
+	return FX_OP_ROW;
+}
+
 static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
 {
 	if (!kw_arena && !(kw_arena = malloc(FX_KW_ARENA * sizeof *kw_arena)))
@@ -377,6 +398,7 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 		if (fields) {
 			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
 			t[i].linked = linked(f), t[i].plain = plain_int(f), t[i].simple = simple_row(f, i);
+			t[i].op = row_op(f);
 			t[i].vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
 			t[i].fend = t[i].simple ? f->off + f->size : 0;
 			if (f->kind == WHEA_K_VALIDBITS && vbi == FX_NO_VB)
@@ -1529,6 +1551,25 @@ static FX_INLINE void plain_row(fx *x, const whea_field *f, size_t kl, const cha
 	next(x, pp);
 }
 
+/* enc_row() of a simple row of op GUID, ENUM, FLAGS or BITS (fx_kw.op), stored at `at`. */
+static FX_NOINLINE void op_row(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t at)
+{
+	eat_key(x, pp, c->n);
+	if (c->op == FX_OP_GUID) {
+		whea_guid g;
+		read_guid(x, pp, &g);
+		put_bytes(x, at, g.b, 16);
+	} else {
+		uint64_t v = c->op == FX_OP_ENUM    ? read_enum(x, pp, f->names)
+			     : c->op == FX_OP_FLAGS ? read_flags(x, pp, f->names, c->sub)
+						    : read_bitfields(x, pp, f->sub, c->sub);
+		if (!fits(f->size, v))
+			bail(x);
+		put_int(x, at, v, f->size);
+	}
+	next(x, pp);
+}
+
 /* Is row f's member next at p? (A timestamp by its key or its "Raw" twin.) */
 static inline bool has_row(const fx *x, const char *p, const whea_field *f, const fx_kw *c)
 {
@@ -1661,10 +1702,12 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 			if (is_keyw(x, *pp, f->key, &kw[i])) {
 				if (fend > len)
 					bail(x);
-				if (kw[i].plain)
+				if (kw[i].op == FX_OP_PLAIN)
 					plain_row(x, f, kw[i].n, pp, base + f->off);
-				else
+				else if (kw[i].op == FX_OP_ROW)
 					enc_row(x, f, &kw[i], pp, base, f->off, len);
+				else
+					op_row(x, f, &kw[i], pp, base + f->off);
 				derived |= kw[i].vbit;
 				given |= 1ull << i;
 				cursor = fend;
