@@ -1025,6 +1025,8 @@ static void skip_str(fx *x, const char **pp)
 	skip_string(x, pp, &s, &n, &esc);
 }
 
+static inline void skip_value(fx *x, const char **pp);
+
 static void skip_number(fx *x, const char **pp)
 {
 	const char *p = *pp;
@@ -1103,7 +1105,30 @@ static void skip(fx *x, const char **pp)
 	*pp = p;
 }
 
-/* skip() for the common small values: numbers that fit 64 bits, booleans, plain strings. */
+/* skip() of an object, json_write.c's form of a named value {"value": N, "name": V} directly
+ * (N a number that fits 64 bits, V any value); others by skip(). */
+static void skip_object(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	obj_open(x, &p);
+	if (KEY(x, &p, "value")) {
+		num(x, &p);
+		next(x, &p);
+		if (KEY(x, &p, "name")) {
+			skip_value(x, &p);
+			if (*p == '}') {
+				x->jdepth--;
+				*pp = p + 1;
+				return;
+			}
+		}
+	}
+	x->jdepth--; /* from the start */
+	skip(x, pp);
+}
+
+/* skip() for the common small values: numbers that fit 64 bits, booleans, plain strings, named
+ * values. */
 static inline void skip_value(fx *x, const char **pp)
 {
 	char c = peek(x, *pp);
@@ -1113,6 +1138,8 @@ static inline void skip_value(fx *x, const char **pp)
 		boolean(x, pp);
 	} else if (c == '"') {
 		skip_str(x, pp);
+	} else if (c == '{') {
+		skip_object(x, pp);
 	} else {
 		skip(x, pp);
 	}
