@@ -1106,13 +1106,13 @@ static void skip(fx *x, const char **pp)
 }
 
 /* skip() of an object, json_write.c's form of a named value {"value": N, "name": V} directly
- * (N a number that fits 64 bits, V any value); others by skip(). */
+ * (N a number, V any value); others by skip(). */
 static void skip_object(fx *x, const char **pp)
 {
 	const char *p = *pp;
 	obj_open(x, &p);
-	if (KEY(x, &p, "value")) {
-		num(x, &p);
+	if (KEY(x, &p, "value") && (*p == '-' || (unsigned)(*p - '0') <= 9)) {
+		skip_number(x, &p);
 		next(x, &p);
 		if (KEY(x, &p, "name")) {
 			skip_value(x, &p);
