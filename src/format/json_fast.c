@@ -236,13 +236,15 @@ static inline void obj_close(fx *x, const char **pp)
 	x->jdepth--;
 }
 
-/* A table key as it starts in the text: its length and the first 16 bytes of '"' key '"' (those
- * past the closing quote zero), so most keys are told apart by one or two 8-byte compares; longer
- * keys also by the last 8 bytes. For a def's rows also what enc_rows() asks of each row. */
+/* A table key as it starts in compact text: its length and the first 16 bytes of '"' key '"' ':'
+ * (those past the colon zero), so most keys are told apart, and their colon found, by one or two
+ * 8-byte compares; longer keys also by the last 8 bytes. A key followed by whitespace before its
+ * colon does not match: it is left in the object, which then does not close, and the fast path
+ * gives up. For a def's rows also what enc_rows() asks of each row. */
 typedef struct fx_kw {
 	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
 	uint64_t m, m2;  /* which of their bytes belong to the key */
-	uint64_t w3;     /* keys of 15 characters or more: the last 8 bytes of '"' key '"' */
+	uint64_t w3;     /* keys of 14 characters or more: the last 8 bytes of '"' key '"' ':' */
 	uint64_t vbit;   /* rows: the validation bit that gates the row (0: none) */
 	const struct fx_kw *sub; /* rows: the key words of its flag names, fixed bitfields or sub's rows */
 	uint32_t fend;   /* rows: off + size (for simple rows) */
@@ -255,20 +257,9 @@ typedef struct fx_kw {
 } fx_kw;
 #define FX_NO_VB 0xffffu
 
-/* The mask of the bytes of fx_kw.w that belong to a key of n characters. */
-static inline uint64_t kmask(size_t n)
+/* The mask of the first b (0..8) bytes of a word in memory order. */
+static inline uint64_t bytes_mask(size_t b)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return n >= 6 ? ~0ull : ~0ull << (8 * (6 - n));
-#else
-	return n >= 6 ? ~0ull : ~0ull >> (8 * (6 - n));
-#endif
-}
-
-/* The same for the second 8 bytes (keys of 7 characters or more). */
-static inline uint64_t kmask2(size_t n)
-{
-	size_t b = n > 6 ? n - 6 : 0; /* key bytes past the first 8: n + 2 - 8 */
 	if (b >= 8)
 		return ~0ull;
 	if (b == 0)
@@ -280,23 +271,27 @@ static inline uint64_t kmask2(size_t n)
 #endif
 }
 
+/* The masks of fx_kw.w and .w2 for a key of n characters ('"' key '"' ':' is n + 3 bytes). */
+static inline uint64_t kmask(size_t n) { return bytes_mask(n + 3); }
+static inline uint64_t kmask2(size_t n) { return bytes_mask(n + 3 > 8 ? n + 3 - 8 : 0); }
+
 static fx_kw kw_make(const char *k)
 {
 	size_t n = strlen(k);
 	if (n > 0xffff)
 		n = 0xffff; /* kw_build() refuses it */
-	uint8_t b[16] = {'"'};
+	uint8_t b[19] = {'"'};
 	memcpy(b + 1, k, n < 15 ? n : 15);
 	if (n < 15)
-		b[n + 1] = '"';
+		b[n + 1] = '"', b[n + 2] = ':';
 	fx_kw kw = {0};
 	kw.m = kmask(n), kw.m2 = kmask2(n), kw.n = (uint16_t)n;
 	memcpy(&kw.w, b, 8), memcpy(&kw.w2, b + 8, 8);
 	kw.w &= kw.m, kw.w2 &= kw.m2;
-	if (n >= 15) {
+	if (n >= 14) {
 		uint8_t t[8];
-		memcpy(t, k + n - 7, 7);
-		t[7] = '"';
+		memcpy(t, k + n - 6, 6);
+		t[6] = '"', t[7] = ':';
 		memcpy(&kw.w3, t, 8);
 	}
 	return kw;
@@ -481,40 +476,46 @@ static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 	return kl + 2 < FX_PAD && p[0] == '"' && p[kl + 1] == '"' && whea_json_same(p + 1, k, kl);
 }
 
-/* For a key k of n > 22 characters at p ('"' k '"'): the text between the first 16 bytes and the
- * last 8 matches, 8 bytes at a time (the last word overlapping the one before). */
+/* For a key k of n > 21 characters at p ('"' k '"' ':'): the text between the first 16 bytes and
+ * the last 8 matches, 8 bytes at a time (the last word overlapping the one before). */
 static bool same_middle(const char *p, const char *k, size_t n)
 {
 	for (size_t i = 16;; i += 8) {
-		if (i + 8 > n - 6)
-			i = n - 14;
+		if (i + 8 > n - 5)
+			i = n - 13;
 		uint64_t a, b;
 		memcpy(&a, p + i, 8), memcpy(&b, k + i - 1, 8);
 		if (a != b)
 			return false;
-		if (i + 8 >= n - 6)
+		if (i + 8 >= n - 5)
 			return true;
 	}
 }
 
-/* is_key() for table key k through its key word. */
+/* Is table key k (key words c) next at p, followed by its colon? (Does not consume it.) */
 static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
 {
-	size_t n = c->n; /* below FX_PAD (kw_build) */
+	size_t n = c->n; /* below FX_PAD - 8 (kw_build) */
 	(void)x;
 	uint64_t u;
 	memcpy(&u, p, 8);
 	if ((u & c->m) != c->w)
 		return false;
-	if (n <= 6)
+	if (n <= 5)
 		return true;
 	memcpy(&u, p + 8, 8);
 	if ((u & c->m2) != c->w2)
 		return false;
-	if (n <= 14)
+	if (n <= 13)
 		return true;
-	memcpy(&u, p + n - 6, 8); /* up to the closing quote */
-	return u == c->w3 && (n <= 22 || same_middle(p, k, n));
+	memcpy(&u, p + n - 5, 8); /* up to the colon */
+	return u == c->w3 && (n <= 21 || same_middle(p, k, n));
+}
+
+/* Consumes a key of n characters and its colon, both checked by is_keyw(). */
+static inline void eat_keyw(fx *x, const char **pp, size_t n)
+{
+	*pp = ws(x, *pp + n + 3);
 }
 
 /* Consumes a key of n characters (checked by is_key) and the colon. */
@@ -539,13 +540,13 @@ static FX_INLINE bool key(fx *x, const char **pp, const char *k, size_t kl)
 	return true;
 }
 
-/* Byte i of '"' k '"' (k of kl characters, zeros after it). */
+/* Byte i of '"' k '"' ':' (k of kl characters, zeros after it). */
 static FX_INLINE uint64_t lit_byte(const char *k, size_t kl, size_t i)
 {
-	return i == 0 || i == kl + 1 ? '"' : i <= kl ? (uint8_t)k[i - 1] : 0;
+	return i == 0 || i == kl + 1 ? '"' : i == kl + 2 ? ':' : i <= kl ? (uint8_t)k[i - 1] : 0;
 }
 
-/* Bytes at..at+8 of '"' k '"' as a word in memory order: with k a literal, a constant (spelled out,
+/* Bytes at..at+8 of '"' k '"' ':' as a word in memory order: with k a literal, a constant (spelled out,
  * as compilers fold it then). */
 static FX_INLINE uint64_t lit_word(const char *k, size_t kl, size_t at)
 {
@@ -558,12 +559,12 @@ static FX_INLINE uint64_t lit_word(const char *k, size_t kl, size_t at)
 #undef FX_B
 }
 
-/* is_key() for a literal key of kl <= 14 characters: one or two masked compares with immediates. */
+/* is_keyw() for a literal key of kl <= 13 characters: one or two masked compares with immediates. */
 static FX_INLINE bool is_lit(const char *p, const char *k, size_t kl)
 {
 	uint64_t u;
 	memcpy(&u, p, 8);
-	if (kl <= 6)
+	if (kl <= 5)
 		return (u & kmask(kl)) == lit_word(k, kl, 0);
 	if (u != lit_word(k, kl, 0))
 		return false;
@@ -573,11 +574,11 @@ static FX_INLINE bool is_lit(const char *p, const char *k, size_t kl)
 
 static FX_INLINE bool key_lit(fx *x, const char **pp, const char *k, size_t kl)
 {
-	if (kl > 14)
+	if (kl > 13)
 		return key(x, pp, k, kl);
 	if (!is_lit(*pp, k, kl))
 		return false;
-	eat_key(x, pp, kl);
+	eat_keyw(x, pp, kl);
 	return true;
 }
 
@@ -1260,7 +1261,7 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names, const
 	for (size_t i = 0; names && names[i].name; i++) {
 		if (!is_keyw(x, *pp, names[i].name, &kw[i]))
 			continue;
-		eat_key(x, pp, kw[i].n);
+		eat_keyw(x, pp, kw[i].n);
 		if (boolean(x, pp) && names[i].value < 64)
 			v |= 1ull << names[i].value;
 		next(x, pp);
@@ -1287,7 +1288,7 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout, c
 		const whea_bitfield *b = &layout->bits[i];
 		if (!is_keyw(x, *pp, b->key, &kw[i]))
 			continue;
-		eat_key(x, pp, kw[i].n);
+		eat_keyw(x, pp, kw[i].n);
 		if (hv) {
 			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
 		} else {
@@ -1527,7 +1528,7 @@ static size_t enc_row(fx *x, const whea_field *f, const fx_kw *c, const char **p
 		enc_time(x, f, pp, base + off);
 		return f->size;
 	}
-	eat_key(x, pp, kl);
+	eat_keyw(x, pp, kl);
 	size_t size = f->size;
 	switch (f->kind) {
 	case WHEA_K_UINT:
@@ -1570,7 +1571,7 @@ static size_t enc_row(fx *x, const whea_field *f, const fx_kw *c, const char **p
 /* enc_row() of a row whose value is a plain number (fx_kw.plain), stored at `at`. */
 static FX_INLINE void plain_row(fx *x, const whea_field *f, size_t kl, const char **pp, size_t at)
 {
-	eat_key(x, pp, kl);
+	eat_keyw(x, pp, kl);
 	uint64_t v = num(x, pp);
 	if (!fits(f->size, v))
 		bail(x);
@@ -1581,7 +1582,7 @@ static FX_INLINE void plain_row(fx *x, const whea_field *f, size_t kl, const cha
 /* enc_row() of a simple row of op GUID, ENUM, FLAGS or BITS (fx_kw.op), stored at `at`. */
 static FX_NOINLINE void op_row(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t at)
 {
-	eat_key(x, pp, c->n);
+	eat_keyw(x, pp, c->n);
 	if (c->op == FX_OP_GUID) {
 		whea_guid g;
 		read_guid(x, pp, &g);
