@@ -5,12 +5,14 @@
  * It only ever accepts what the DOM path accepts and produces the same bytes: every token is checked
  * as strictly as json_read.c checks it, each object's keys must come in table order (so none is
  * unknown or repeated), and every row gets the bytes the DOM path gives it (rows from "notValid"
- * wait for it where the order of the writes cannot matter, see enc_rows). Keys are compared as
- * precomputed 8-byte words; strings, GUIDs and digit runs are scanned 8 or 16 bytes at a time
- * (SSE2 where there is, plain C elsewhere). Anything else — escapes it does not
- * decode, non-ASCII text, unions, truncated sections, overlapping sections, records past 64 KiB, any
- * error — makes it give up (longjmp to whea_json_fast_encode, which returns 1) and the caller runs
- * the DOM path from the start. */
+ * wait for it where the order of the writes cannot matter, see enc_rows). The text is read from a
+ * copy with zero bytes after it, so token checks need no end checks (see peek()); the output buffer
+ * is all zeros between records. Keys with their colon are compared as precomputed 8-byte words,
+ * compiled once per table with what enc_rows() needs of each row (fx_kw); strings, base64, GUIDs and
+ * digit runs are scanned 8 or 16 bytes at a time (SSE2 where there is, plain C elsewhere). Anything
+ * else — escapes it does not decode, non-ASCII text, whitespace before a colon, unions, truncated
+ * sections, overlapping sections, records past 64 KiB, any error — makes it give up (longjmp to
+ * run(), and whea_json_fast_encode returns 1) and the caller runs the DOM path from the start. */
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdlib.h>
