@@ -43,6 +43,7 @@
 #define FX_MAX_KEYS 32       /* members of one skipped object (for the duplicate-key check) */
 #define FX_PAD 128u          /* zero bytes after the copy of the text (see peek()) */
 #define FX_MAX_TEXT (1u << 22) /* longer texts take the DOM path (their records are too big anyway) */
+#define FX_KEEP_TEXT (1u << 18) /* a copy buffer larger than this is freed after its record */
 
 typedef struct fx {
 	const char *end;
@@ -2138,5 +2139,9 @@ int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t
 			*outlen = n;
 	}
 	clear(fx_buf, used);
+	if (fx_text_cap > FX_KEEP_TEXT) { /* a rare big text: do not keep its copy for the thread's life */
+		free(fx_text);
+		fx_text = NULL, fx_text_cap = 0;
+	}
 	return n && n <= cap ? 0 : 1; /* too big for out: the DOM path reports the missing room */
 }
