@@ -270,6 +270,26 @@ static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
 	return p + dec_long(p, v);
 }
 
+/* v (< 10000) in decimal at p; returns the end. */
+static WHEA_ALWAYS_INLINE char *dec_small(char *p, unsigned v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, whea_digits2 + 2 * v, 2);
+		return p + 2;
+	}
+	unsigned hi = v / 100u, lo = v % 100u;
+	if (hi < 10)
+		*p++ = (char)('0' + hi);
+	else
+		memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
+	memcpy(p, whea_digits2 + 2 * lo, 2);
+	return p + 2;
+}
+
 /* ---- Hex digits eight at a time (SWAR) where the byte order allows: a nibble per byte, the
  * bytes reversed into reading order, then '0' or 'a' - 10 added per byte, with no loop or table. */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -403,6 +423,46 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 #define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
 
 
+/* The home-slot hit of label_of, or NULL (no probing, no call). Cached texts are padded. */
+static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned sub, unsigned gen)
+{
+	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
+	return e && e->id == id && e->tag == lc_tag(gen, sub) ? e : NULL;
+}
+
+/* lead_end_at for the common cases only, with no call: a label found in its home slot, an
+ * array index below 10000, room in the buffer. Otherwise returns NULL having written nothing and
+ * changed nothing, and the caller takes its general path (a tail call). Callbacks whose common
+ * path calls nothing need no saved registers, which is most of a short line's overhead. */
+static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *label, char end, size_t extra)
+{
+	size_t ind = 2 * (size_t)w->depth;
+	char *p;
+	if (!key && !label && w->in_array[w->depth]) {
+		unsigned i = w->index[w->depth];
+		if (i >= 10000 || !(p = tw_room(w, ind + 8 + TW_SLACK + extra)))
+			return NULL;
+		w->index[w->depth] = i + 1;
+		whea_copy_blocks(p, spaces, ind);
+		p += ind;
+		*p++ = '[';
+		p = dec_small(p, i);
+		p[0] = ']';
+		p[1] = end;
+		return p + 2;
+	}
+	const label_entry *e = label ? label_hit(label, LS_ASIS, w->gen) : label_hit(key ? key : "", LS_KEY, w->gen);
+	if (!e || !(p = tw_room(w, ind + e->len + 2 + TW_SLACK + extra)))
+		return NULL;
+	whea_copy_blocks(p, spaces, ind);
+	p += ind;
+	whea_copy_blocks(p, e->text, e->len);
+	p += e->len;
+	p[0] = ':';
+	p[1] = end;
+	return p + 2;
+}
+
 static void lead(tw *w, const char *key, const char *label)
 {
 	char *p = lead_at(w, key, label, 0);
@@ -410,17 +470,34 @@ static void lead(tw *w, const char *key, const char *label)
 		done_at(w, p);
 }
 
-static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
+/* Opens a level: the next lines are indented one step more. */
+static inline void open_level(tw *w, bool array)
 {
-	tw *w = ctx;
-	(void)klen;
-	char *p = lead_end_at(w, key, label, '\n', 0);
-	if (p)
-		done_at(w, p);
 	if (w->depth + 1 < TW_MAX_DEPTH)
 		w->depth++;
 	w->in_array[w->depth] = array;
 	w->index[w->depth] = 0;
+}
+
+static TW_COLD void begin_slow(tw *w, const char *key, const char *label, bool array)
+{
+	char *p = lead_end_at(w, key, label, '\n', 0);
+	if (p)
+		done_at(w, p);
+	open_level(w, array);
+}
+
+static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
+{
+	tw *w = ctx;
+	(void)klen;
+	char *p = lead_fast(w, key, label, '\n', 0);
+	if (!p) {
+		begin_slow(w, key, label, array);
+		return;
+	}
+	done_at(w, p);
+	open_level(w, array);
 }
 
 static void t_end(void *ctx, bool array)
@@ -454,8 +531,15 @@ static TW_COLD void number(tw *w, uint64_t v, int fmt, unsigned width)
 	}
 }
 
-/* The text of a number (at most 24 bytes, 25 with scratch) at p; returns its end. */
-static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned width)
+/* Whether number_at can format v without a call: every format but decimals of 5 digits or more. */
+static inline bool number_short(uint64_t v, int fmt)
+{
+	return fmt == WHEA_FMT_HEX || fmt == WHEA_FMT_ADDR || fmt == WHEA_FMT_BCDREV || v < 10000;
+}
+
+/* The text of a number (at most 24 bytes, 25 with scratch) at p; returns its end. small: the
+ * caller has checked number_short (no call is then made). */
+static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned width, bool small)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
@@ -465,27 +549,41 @@ static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned
 		*p++ = '0', *p++ = 'x';
 		return p + hex_at(p, v, addr_digits(width));
 	case WHEA_FMT_BCDREV:
-		p = dec_at(p, (v >> 8) & 0xff);
+		p = dec_small(p, (v >> 8) & 0xff);
 		*p++ = '.';
-		return dec_at(p, v & 0xff);
+		return dec_small(p, v & 0xff);
 	default:
-		return dec_at(p, v);
+		return small ? dec_small(p, (unsigned)v) : dec_at(p, v);
 	}
 }
 
-static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
+static TW_COLD void num_general(tw *w, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
 {
-	tw *w = ctx;
-	(void)klen;
 	char *p = lead_at(w, key, label, 25);
 	if (p) {
-		p = number_at(p, v, fmt, width);
+		p = number_at(p, v, fmt, width, false);
 		*p++ = '\n';
 		done_at(w, p);
 		return;
 	}
 	number(w, v, fmt, width);
 	tw_byte(w, '\n');
+}
+
+/* The callbacks below take a call-free path for the common case (see lead_fast) and their
+ * *_general function for everything else. */
+static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
+{
+	tw *w = ctx;
+	(void)klen;
+	char *p;
+	if (!number_short(v, fmt) || !(p = lead_fast(w, key, label, ' ', 25))) {
+		num_general(w, key, label, v, fmt, width);
+		return;
+	}
+	p = number_at(p, v, fmt, width, true);
+	*p++ = '\n';
+	done_at(w, p);
 }
 
 /* The value part of an enum line, slow path (the buffer lacks room). */
@@ -499,11 +597,8 @@ static TW_COLD void enm_slow(tw *w, uint64_t v, const char *name)
 	PUTS(w, ")\n");
 }
 
-static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
-		  size_t nlen, int fmt)
+static TW_COLD void enm_general(tw *w, const char *key, const char *label, uint64_t v, const char *name)
 {
-	tw *w = ctx;
-	(void)fmt, (void)klen, (void)nlen;
 	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
@@ -519,6 +614,30 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 		return;
 	}
 	enm_slow(w, v, name); /* lead_at has written the lead */
+}
+
+static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		  size_t nlen, int fmt)
+{
+	tw *w = ctx;
+	(void)fmt, (void)klen, (void)nlen;
+	const label_entry *e = NULL;
+	char *p;
+	if (v >= 10000 || (name && !(e = label_hit(name, LS_KEY, w->gen))) ||
+	    !(p = lead_fast(w, key, label, ' ', LABEL_CAP + 2 + 4 + 2 + 9))) {
+		enm_general(w, key, label, v, name);
+		return;
+	}
+	if (e) {
+		whea_copy_blocks(p, e->text, e->len);
+		p += e->len;
+		*p++ = ' ', *p++ = '(';
+	} else {
+		memcpy(p, "unknown (", 9), p += 9;
+	}
+	p = dec_small(p, (unsigned)v);
+	*p++ = ')', *p++ = '\n';
+	done_at(w, p);
 }
 
 /* At least the number of set bits of m: its bit length (a bound for the line's reservation that
@@ -572,14 +691,13 @@ static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, 
 		PUTS(w, "\n");
 }
 
-static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
-		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
+/* The bits of v a flags line names: those inside the field's width. */
+static inline uint64_t bits_set(uint64_t v, unsigned width) { return width >= 64 ? v : v & ((1ull << width) - 1); }
+
+static TW_COLD void bits_general(tw *w, const char *key, const char *label, uint64_t v, unsigned width, const void *id)
 {
-	tw *w = ctx;
-	(void)klen, (void)nlens;
 	unsigned digits = (width + 3) / 4;
-	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
-	const void *id = bits_id(names, validdef);
+	uint64_t set = bits_set(v, width);
 	if (digits <= 16) {
 		size_t nb = bits_bound(set);
 		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
@@ -607,23 +725,80 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	bits_slow(w, v, digits, set, id);
 }
 
-static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
+static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	tw *w = ctx;
-	(void)klen;
+	(void)klen, (void)nlens;
+	unsigned digits = (width + 3) / 4;
+	const void *id = bits_id(names, validdef);
+	const label_entry *hit[64]; /* the names of the set bits, looked up before anything is written */
+	size_t nb = 0, len = 0;
+	char *p;
+	if (digits > 16)
+		goto general;
+	for (uint64_t m = bits_set(v, width); m; m &= m - 1) {
+		const label_entry *e = label_hit(id, LS_BIT + lowest_bit(m), w->gen);
+		if (!e)
+			goto general;
+		hit[nb++] = e;
+		len += e->len;
+	}
+	if (!(p = lead_fast(w, key, label, ' ', 2 + 16 + 2 + 2 * nb + len)))
+		goto general;
+	*p++ = '0', *p++ = 'x';
+	p += hex_at(p, v, digits);
+	for (size_t i = 0; i < nb; i++) {
+		if (i)
+			*p++ = ',', *p++ = ' ';
+		else
+			*p++ = ' ', *p++ = '(';
+		whea_copy_blocks(p, hit[i]->text, hit[i]->len);
+		p += hit[i]->len;
+	}
+	if (nb)
+		*p++ = ')';
+	*p++ = '\n';
+	done_at(w, p);
+	return;
+general:
+	bits_general(w, key, label, v, width, id);
+}
+
+/* "yes\n" or "no\n" at p; returns the end. */
+static inline char *yes_no_at(char *p, bool v)
+{
+	if (v) {
+		memcpy(p, "yes\n", 4);
+		return p + 4;
+	}
+	memcpy(p, "no\n", 3);
+	return p + 3;
+}
+
+static TW_COLD void bool_general(tw *w, const char *key, const char *label, bool v)
+{
 	char *p = lead_at(w, key, label, 4);
 	if (p) {
-		if (v)
-			memcpy(p, "yes\n", 4), p += 4;
-		else
-			memcpy(p, "no\n", 3), p += 3;
-		done_at(w, p);
+		done_at(w, yes_no_at(p, v));
 		return;
 	}
 	if (v)
 		PUTS(w, "yes\n");
 	else
 		PUTS(w, "no\n");
+}
+
+static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
+{
+	tw *w = ctx;
+	(void)klen;
+	char *p = lead_fast(w, key, label, ' ', 4);
+	if (!p) {
+		bool_general(w, key, label, v);
+		return;
+	}
+	done_at(w, yes_no_at(p, v));
 }
 
 /* The lines of a run of plain members at p; returns the end. short_ind: the indentation fits one
@@ -649,17 +824,17 @@ static WHEA_ALWAYS_INLINE char *scalar_lines(char *p, const whea_scalar *a, size
 		memcpy(p, ": ", 2);
 		p += 2;
 		if (!boolean) {
-			p = number_at(p, v, fmt, width);
+			p = number_at(p, v, fmt, width, false);
 			*p++ = '\n';
-		} else if (v) {
-			memcpy(p, "yes\n", 4), p += 4;
 		} else {
-			memcpy(p, "no\n", 3), p += 3;
+			p = yes_no_at(p, v);
 		}
 	}
 	return p;
 }
 
+/* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
+ * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 /* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
  * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
@@ -718,6 +893,21 @@ static TW_NOINLINE const char *guid_name_fill(tw *w, guid_name *e, const whea_gu
 	return name;
 }
 
+/* The slot of (g, role) in this thread's cache. */
+static inline guid_name *guid_slot(tw *w, uint64_t a, uint64_t b, int role)
+{
+	return &w->gn->e[((((a ^ b) + (unsigned)role) * 0x9E3779B97F4A7C15ull) >> 57) & (GN_SLOTS - 1)];
+}
+
+/* The cached name entry of g in its role (role != WHEA_GUID_PLAIN), or NULL. */
+static WHEA_ALWAYS_INLINE const guid_name *guid_name_hit(tw *w, const whea_guid *g, int role)
+{
+	uint64_t a, b;
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	const guid_name *e = guid_slot(w, a, b, role);
+	return e->lo == a && e->hi == b && e->role == role && e->gen == w->gen ? e : NULL;
+}
+
 /* The name of g in its role (NULL: none) and its length. */
 static inline const char *guid_name_of(tw *w, const whea_guid *g, int role, size_t *len)
 {
@@ -725,13 +915,13 @@ static inline const char *guid_name_of(tw *w, const whea_guid *g, int role, size
 	*len = 0;
 	if (role == WHEA_GUID_PLAIN)
 		return NULL;
-	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
-	guid_name *e = &w->gn->e[((((a ^ b) + (unsigned)role) * 0x9E3779B97F4A7C15ull) >> 57) & (GN_SLOTS - 1)];
-	if (e->lo == a && e->hi == b && e->role == role && e->gen == w->gen) {
-		*len = e->len;
-		return e->name;
+	const guid_name *hit = guid_name_hit(w, g, role);
+	if (hit) {
+		*len = hit->len;
+		return hit->name;
 	}
-	return guid_name_fill(w, e, g, role, len);
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	return guid_name_fill(w, guid_slot(w, a, b, role), g, role, len);
 }
 
 /* The 36 characters of g's string form at out (whea_guid_format's text, without its call and
@@ -765,10 +955,8 @@ static TW_COLD void guid_slow(tw *w, const whea_guid *g, const char *name, size_
 	tw_byte(w, '\n');
 }
 
-static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+static TW_COLD void guid_general(tw *w, const char *key, const char *label, const whea_guid *g, int role)
 {
-	tw *w = ctx;
-	(void)klen;
 	size_t nl;
 	const char *name = guid_name_of(w, g, role, &nl);
 	if (nl + 3 < 256) {
@@ -791,6 +979,41 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 		lead(w, key, label);
 	}
 	guid_slow(w, g, name, nl);
+}
+
+/* n (<= 64) bytes from s to d, in overlapping moves of fixed size (no call). */
+static WHEA_ALWAYS_INLINE void copy_upto64(char *d, const char *s, size_t n)
+{
+	if (n >= 16) {
+		for (size_t i = 0; i + 16 < n; i += 16)
+			memcpy(d + i, s + i, 16);
+		memcpy(d + n - 16, s + n - 16, 16);
+	} else {
+		whea_copy_small(d, s, n);
+	}
+}
+
+static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+{
+	tw *w = ctx;
+	(void)klen;
+	const guid_name *e = NULL;
+	char *p;
+	if ((role != WHEA_GUID_PLAIN && (!(e = guid_name_hit(w, g, role)) || e->len > 64)) ||
+	    !(p = lead_fast(w, key, label, ' ', WHEA_GUID_STRLEN + 4 + (e ? e->len : 0)))) {
+		guid_general(w, key, label, g, role);
+		return;
+	}
+	guid_at(p, g);
+	p += WHEA_GUID_STRLEN;
+	if (e && e->name) {
+		*p++ = ' ', *p++ = '(';
+		copy_upto64(p, e->name, e->len);
+		p += e->len;
+		*p++ = ')';
+	}
+	*p++ = '\n';
+	done_at(w, p);
 }
 
 static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
