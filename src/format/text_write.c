@@ -306,6 +306,29 @@ static inline uint64_t hex8_word(uint32_t x)
 }
 #endif
 
+#if defined(TW_SWAR_HEX) && defined(__SSE2__)
+/* With 16-byte vectors (the compiler's vector extension, no intrinsics header): the 16 digits
+ * in one go, nibbles interleaved by a shuffle. */
+#define TW_VEC_HEX 1
+typedef signed char tw_s8x16 __attribute__((vector_size(16)));
+typedef unsigned char tw_u8x16 __attribute__((vector_size(16)));
+typedef unsigned long long tw_u64x2 __attribute__((vector_size(16)));
+
+/* The 16 hex digits of x at out (16 bytes). */
+static WHEA_ALWAYS_INLINE void hex16_vec(char *out, uint64_t x)
+{
+	tw_u64x2 q = {__builtin_bswap64(x), 0}; /* first digit's byte first */
+	tw_u8x16 b = (tw_u8x16)q, d;
+#if defined(__clang__)
+	d = __builtin_shufflevector(b >> 4, b & 15, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+#else
+	d = __builtin_shuffle(b >> 4, b & 15, (tw_u8x16){0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23});
+#endif
+	d = d + '0' + ((tw_u8x16)((tw_s8x16)d > 9) & ('a' - '0' - 10));
+	memcpy(out, &d, 16);
+}
+#endif
+
 /* v in hex with at least min_digits (<= 16) digits at out, like whea_hex_inline, but out must
  * have 16 bytes of room: the digits are stored as whole words (v shifted so that its first digit
  * is the word's first), bytes past the returned count are scratch. */
@@ -323,13 +346,19 @@ static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_di
 		}
 		if (e > out)
 			out[0] = "0123456789abcdef"[v & 0xf];
-	} else if (n <= 8) {
-		uint64_t a = hex8_word((uint32_t)v << (32 - 4 * n));
-		memcpy(out, &a, 8);
 	} else {
-		uint64_t x = v << (64 - 4 * n), a = hex8_word((uint32_t)(x >> 32)), b = hex8_word((uint32_t)x);
-		memcpy(out, &a, 8);
-		memcpy(out + 8, &b, 8);
+#ifdef TW_VEC_HEX
+		hex16_vec(out, v << (64 - 4 * n));
+#else
+		if (n <= 8) {
+			uint64_t a = hex8_word((uint32_t)v << (32 - 4 * n));
+			memcpy(out, &a, 8);
+		} else {
+			uint64_t x = v << (64 - 4 * n), a = hex8_word((uint32_t)(x >> 32)), b = hex8_word((uint32_t)x);
+			memcpy(out, &a, 8);
+			memcpy(out + 8, &b, 8);
+		}
+#endif
 	}
 	return n;
 #else
