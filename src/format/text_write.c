@@ -1045,12 +1045,9 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	done_at(w, p);
 }
 
-static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static TW_COLD void text_general(tw *w, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	tw *w = ctx;
-	while (n && !p[n - 1])
-		n--;
 	lead(w, key, label);
 	PUTS(w, "\"");
 	size_t run = 0;
@@ -1068,6 +1065,42 @@ static void t_text(void *ctx, const char *key, const char *label, const uint8_t 
 	}
 	put(w, (const char *)p + run, n - run);
 	PUTS(w, "\"\n");
+}
+
+/* Whether p[0..n) has a byte text_general escapes (below 0x20 or above 0x7e), eight at a time:
+ * a byte below 0x20 borrows into its top bit when 0x20 is subtracted, one above 0x7e carries into
+ * it when 1 is added (the classic has-less / has-more tests). */
+static inline bool text_special(const uint8_t *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		if ((((x - ones * 0x20) & ~x) | ((x + ones * (127 - 0x7e)) | x)) & tops)
+			return true;
+	}
+	for (; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return true;
+	return false;
+}
+
+static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+{
+	tw *w = ctx;
+	while (n && !p[n - 1])
+		n--;
+	char *q;
+	if (n > 64 || text_special(p, n) || !(q = lead_fast(w, key, label, ' ', n + 3))) {
+		text_general(w, key, label, p, n);
+		return;
+	}
+	*q++ = '"';
+	copy_upto64(q, (const char *)p, n);
+	q += n;
+	q[0] = '"', q[1] = '\n';
+	done_at(w, q + 2);
 }
 
 /* "xx " for every byte: both hex digits and the separating space, 4 bytes apart so that each
