@@ -241,34 +241,11 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 	put(w, b + 2, n);
 }
 
-/* ---- Decimal digits: most values the text shows are small, so up to four digits are stored
+/* ---- Decimal digits: most values the text shows are small, so up to eight digits are stored
  * inline and longer numbers formatted out of line (whea_dec_inline's loops, inlined into every
  * sink callback, cost registers and code in all of them). */
 
 static TW_NOINLINE unsigned dec_long(char *p, uint64_t v) { return whea_dec_inline(p, v); }
-
-/* v in decimal at p (20 bytes of room); returns the end. */
-static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
-{
-	if (v < 10) {
-		*p = (char)('0' + v);
-		return p + 1;
-	}
-	if (v < 100) {
-		memcpy(p, whea_digits2 + 2 * v, 2);
-		return p + 2;
-	}
-	if (v < 10000) {
-		unsigned hi = (unsigned)v / 100u, lo = (unsigned)v % 100u;
-		if (hi < 10)
-			*p++ = (char)('0' + hi);
-		else
-			memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
-		memcpy(p, whea_digits2 + 2 * lo, 2);
-		return p + 2;
-	}
-	return p + dec_long(p, v);
-}
 
 /* v (< 10000) in decimal at p; returns the end. */
 static WHEA_ALWAYS_INLINE char *dec_small(char *p, unsigned v)
@@ -288,6 +265,29 @@ static WHEA_ALWAYS_INLINE char *dec_small(char *p, unsigned v)
 		memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
 	memcpy(p, whea_digits2 + 2 * lo, 2);
 	return p + 2;
+}
+
+/* v in decimal at p (20 bytes of room); returns the end. */
+static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, whea_digits2 + 2 * v, 2);
+		return p + 2;
+	}
+	if (v < 10000)
+		return dec_small(p, (unsigned)v);
+	if (v < 100000000) { /* the leading digits, then four */
+		unsigned lo = (unsigned)v % 10000u;
+		p = dec_small(p, (unsigned)v / 10000u);
+		memcpy(p, whea_digits2 + 2 * (lo / 100u), 2);
+		memcpy(p + 2, whea_digits2 + 2 * (lo % 100u), 2);
+		return p + 4;
+	}
+	return p + dec_long(p, v);
 }
 
 /* ---- Hex digits eight at a time (SWAR) where the byte order allows: a nibble per byte, the
