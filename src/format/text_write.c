@@ -270,14 +270,6 @@ static WHEA_ALWAYS_INLINE char *dec_small(char *p, unsigned v)
 /* v in decimal at p (20 bytes of room); returns the end. */
 static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
 {
-	if (v < 10) {
-		*p = (char)('0' + v);
-		return p + 1;
-	}
-	if (v < 100) {
-		memcpy(p, whea_digits2 + 2 * v, 2);
-		return p + 2;
-	}
 	if (v < 10000)
 		return dec_small(p, (unsigned)v);
 	if (v < 100000000) { /* the leading digits, then four */
@@ -508,7 +500,7 @@ static inline void open_level(tw *w, bool array)
 	w->index[w->depth] = 0;
 }
 
-static TW_COLD void begin_slow(tw *w, const char *key, const char *label, bool array)
+static TW_COLD void begin_general(tw *w, const char *key, const char *label, bool array)
 {
 	char *p = lead_end_at(w, key, label, '\n', 0);
 	if (p)
@@ -522,7 +514,7 @@ static void t_begin(void *ctx, const char *key, size_t klen, const char *label, 
 	(void)klen;
 	char *p = lead_fast(w, key, label, '\n', 0);
 	if (!p) {
-		begin_slow(w, key, label, array);
+		begin_general(w, key, label, array);
 		return;
 	}
 	done_at(w, p);
