@@ -282,31 +282,19 @@ static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
 	return p + dec_long(p, v);
 }
 
-/* ---- Hex digits eight at a time (SWAR) where the byte order allows: a nibble per byte, the
- * bytes reversed into reading order, then '0' or 'a' - 10 added per byte, with no loop or table. */
+/* ---- Hex digits without a digit loop, where the compiler and byte order allow: with 16-byte
+ * vectors (the compiler's vector extension, no intrinsics header) where SSE2 is there, else eight
+ * at a time in a 64-bit word (SWAR). Either way each nibble gets a byte, the bytes are put in
+ * reading order, and '0' or 'a' - 10 is added per byte. */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define TW_SWAR_HEX 1
-/* The 8 hex digits of x as the bytes of a word stored little-endian (first digit first). */
-static inline uint64_t hex8_word(uint32_t x)
-{
-	uint64_t t = x;
-	t = (t | t << 16) & 0x0000ffff0000ffffull;
-	t = (t | t << 8) & 0x00ff00ff00ff00ffull;
-	t = (t | t << 4) & 0x0f0f0f0f0f0f0f0full; /* byte k = nibble k */
-	t = __builtin_bswap64(t);
-	return t + 0x3030303030303030ull + (((t + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull) * 0x27;
-}
-#endif
-
-#if defined(TW_SWAR_HEX) && defined(__SSE2__)
-/* With 16-byte vectors (the compiler's vector extension, no intrinsics header): the 16 digits
- * in one go, nibbles interleaved by a shuffle. */
+#define TW_FAST_HEX 1
+#if defined(__SSE2__)
 #define TW_VEC_HEX 1
 typedef signed char tw_s8x16 __attribute__((vector_size(16)));
 typedef unsigned char tw_u8x16 __attribute__((vector_size(16)));
 typedef unsigned long long tw_u64x2 __attribute__((vector_size(16)));
 
-/* The 16 hex digits of x at out (16 bytes). */
+/* The 16 hex digits of x at out (16 bytes): nibbles interleaved by a shuffle. */
 static WHEA_ALWAYS_INLINE void hex16_vec(char *out, uint64_t x)
 {
 	tw_u64x2 q = {__builtin_bswap64(x), 0}; /* first digit's byte first */
@@ -319,6 +307,18 @@ static WHEA_ALWAYS_INLINE void hex16_vec(char *out, uint64_t x)
 	d = d + '0' + ((tw_u8x16)((tw_s8x16)d > 9) & ('a' - '0' - 10));
 	memcpy(out, &d, 16);
 }
+#else
+/* The 8 hex digits of x as the bytes of a word stored little-endian (first digit first). */
+static inline uint64_t hex8_word(uint32_t x)
+{
+	uint64_t t = x;
+	t = (t | t << 16) & 0x0000ffff0000ffffull;
+	t = (t | t << 8) & 0x00ff00ff00ff00ffull;
+	t = (t | t << 4) & 0x0f0f0f0f0f0f0f0full; /* byte k = nibble k */
+	t = __builtin_bswap64(t);
+	return t + 0x3030303030303030ull + (((t + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull) * 0x27;
+}
+#endif
 #endif
 
 /* v in hex with at least min_digits (<= 16) digits at out, like whea_hex_inline, but out must
@@ -326,7 +326,7 @@ static WHEA_ALWAYS_INLINE void hex16_vec(char *out, uint64_t x)
  * is the word's first), bytes past the returned count are scratch. */
 static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_digits)
 {
-#ifdef TW_SWAR_HEX
+#ifdef TW_FAST_HEX
 	unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
 	if (n < min_digits)
 		n = min_digits;
