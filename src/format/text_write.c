@@ -25,6 +25,7 @@ typedef struct tw {
 	bool in_array[TW_MAX_DEPTH];
 	unsigned flags;
 	unsigned gen; /* registry generation, read once per record (label cache) */
+	uint64_t lc_base; /* lc_tag(gen, 0): a label's tag is lc_base | sub */
 	struct guid_cache *gn;       /* this thread's GUID names (one TLS look-up per record) */
 	char scratch[LABEL_SCRATCH]; /* labels derived when the label cache cannot hold them */
 } tw;
@@ -104,10 +105,10 @@ static inline tw_label lab(const char *t, size_t n)
 
 /* The entry of (id, sub) in the arena, or its text in scratch: slow path of label_of (probing,
  * insertion). */
-static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *scratch)
+static tw_label label_probe(const void *id, unsigned sub, uint64_t base, char *scratch)
 {
 	unsigned h = lc_hash(id, sub);
-	uint64_t tag = lc_tag(gen, sub);
+	uint64_t tag = base | sub;
 	label_entry *made = NULL;
 	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
 		label_entry *e = atomic_load_explicit(&lc_slots[h], memory_order_acquire);
@@ -146,12 +147,12 @@ static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *sc
 /* The label of (id, sub): a hit in its home slot inline, the rest in label_probe. The text may
  * be copied with whea_copy_blocks, except for the uncached over-long given labels (longer than
  * LABEL_CAP: copy_label copies those with memcpy). */
-static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, unsigned gen, char *scratch)
+static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, uint64_t base, char *scratch)
 {
 	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
-	if (e && e->id == id && e->tag == lc_tag(gen, sub))
+	if (e && e->id == id && e->tag == (base | sub))
 		return lab(e->text, e->len);
-	return label_probe(id, sub, gen, scratch);
+	return label_probe(id, sub, base, scratch);
 }
 
 /* ---- Output helpers. */
@@ -379,14 +380,14 @@ static WHEA_ALWAYS_INLINE char *copy_label(char *p, const char *t, size_t n)
 static WHEA_ALWAYS_INLINE tw_label member_label(tw *w, const char *key, const char *label)
 {
 	if (label)
-		return label_of(label, LS_ASIS, w->gen, w->scratch);
-	return label_of(key ? key : "", LS_KEY, w->gen, w->scratch);
+		return label_of(label, LS_ASIS, w->lc_base, w->scratch);
+	return label_of(key ? key : "", LS_KEY, w->lc_base, w->scratch);
 }
 
 /* Label text (words) of a key or name. */
 static void words(tw *w, const char *key)
 {
-	tw_label l = label_of(key, LS_KEY, w->gen, w->scratch);
+	tw_label l = label_of(key, LS_KEY, w->lc_base, w->scratch);
 	put(w, l.t, l.n);
 }
 
@@ -445,10 +446,10 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 
 
 /* The home-slot hit of label_of, or NULL (no probing, no call). Cached texts are padded. */
-static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned sub, unsigned gen)
+static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned sub, uint64_t base)
 {
 	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
-	return e && e->id == id && e->tag == lc_tag(gen, sub) ? e : NULL;
+	return e && e->id == id && e->tag == (base | sub) ? e : NULL;
 }
 
 /* lead_end_at for the common cases only, with no call: a label found in its home slot, an
@@ -472,7 +473,7 @@ static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *la
 		p[1] = end;
 		return p + 2;
 	}
-	const label_entry *e = label ? label_hit(label, LS_ASIS, w->gen) : label_hit(key ? key : "", LS_KEY, w->gen);
+	const label_entry *e = label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
 	if (!e || !(p = tw_room(w, ind + e->len + 2 + TW_SLACK + extra)))
 		return NULL;
 	whea_copy_blocks(p, spaces, ind);
@@ -623,7 +624,7 @@ static TW_COLD void enm_general(tw *w, const char *key, const char *label, uint6
 	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
-			tw_label l = label_of(name, LS_KEY, w->gen, w->scratch);
+			tw_label l = label_of(name, LS_KEY, w->lc_base, w->scratch);
 			p = copy_label(p, l.t, l.n);
 			*p++ = ' ', *p++ = '(';
 		} else {
@@ -644,7 +645,7 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 	(void)fmt, (void)klen, (void)nlen;
 	const label_entry *e = NULL;
 	char *p;
-	if (v >= 10000 || (name && !(e = label_hit(name, LS_KEY, w->gen))) ||
+	if (v >= 10000 || (name && !(e = label_hit(name, LS_KEY, w->lc_base))) ||
 	    !(p = lead_fast(w, key, label, ' ', LABEL_CAP + 2 + 4 + 2 + 9))) {
 		enm_general(w, key, label, v, name);
 		return;
@@ -701,7 +702,7 @@ static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, 
 	bool any = false;
 	hex0x(w, v, digits);
 	for (; set; set &= set - 1) {
-		tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
+		tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->lc_base, w->scratch);
 		put(w, any ? ", " : " (", 2);
 		any = true;
 		put(w, l.t, l.n);
@@ -728,7 +729,7 @@ static TW_COLD void bits_general(tw *w, const char *key, const char *label, uint
 			if (set) {
 				char sep[2] = {' ', '('}; /* then ", " */
 				for (; set; set &= set - 1) {
-					tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
+					tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->lc_base, w->scratch);
 					memcpy(p, sep, 2);
 					p = copy_label(p + 2, l.t, l.n);
 					sep[0] = ',', sep[1] = ' ';
@@ -759,7 +760,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	if (digits > 16)
 		goto general;
 	for (uint64_t m = bits_set(v, width); m; m &= m - 1) {
-		const label_entry *e = label_hit(id, LS_BIT + lowest_bit(m), w->gen);
+		const label_entry *e = label_hit(id, LS_BIT + lowest_bit(m), w->lc_base);
 		if (!e)
 			goto general;
 		hit[nb++] = e;
@@ -1344,6 +1345,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	w.depth = 1;
 	w.flags = flags;
 	w.gen = whea_registry_generation();
+	w.lc_base = lc_tag(w.gen, 0);
 	w.gn = &gn_cache;
 	w.in_array[0] = w.in_array[1] = false;
 	w.index[0] = w.index[1] = 0;
