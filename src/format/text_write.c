@@ -360,7 +360,9 @@ static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_di
 }
 
 /* Indentation source: whea_copy_blocks reads whole 16-byte blocks (depth < TW_MAX_DEPTH). */
-static const char spaces[2 * TW_MAX_DEPTH + 32] = "                                                                                                                ";
+static const char spaces[2 * TW_MAX_DEPTH + 32 + 1] =
+	"                                                        "
+	"                                                        ";
 /* Bytes the block copies of one line (indentation, then a label) may store past its end. */
 #define TW_SLACK 48
 
