@@ -1,7 +1,10 @@
 /* format/text_write.c — the text printer: a sink for the table interpreter that writes a record
  * for a person (labels, enum and bit names, addresses in hex, GUIDs with their names, hex dumps).
- * Labels derived from keys are cached (a lock-free table keyed by the key's address), numbers are
- * formatted straight into the output buffer. Freestanding: no allocator, no stdio. */
+ * Speed: labels (from keys, given ones, bit names) come padded from a lock-free cache keyed by
+ * address; each line is stored whole at a write cursor with one room check; the common cases of
+ * the callbacks make no call (so they save no registers), the rest goes to out-of-line general
+ * paths; numbers are formatted without digit loops where possible. Freestanding: no allocator,
+ * no stdio. */
 #include <stdatomic.h>
 #include <string.h>
 
@@ -48,7 +51,8 @@ typedef struct label_entry {
 	char text[]; /* len characters, then zeros up to label_room(len) */
 } label_entry;
 
-#define LC_SLOTS 16384 /* power of two; a few hundred labels, so home slots rarely collide */
+#define LC_BITS 14 /* 16384 slots for a few hundred labels: home slots rarely collide */
+#define LC_SLOTS (1u << LC_BITS)
 #define LC_PROBES 8
 #define LC_ARENA (128 * 1024)
 static _Atomic(label_entry *) lc_slots[LC_SLOTS];
@@ -61,7 +65,7 @@ static inline size_t label_room(size_t n) { return n <= 32 ? 32 : (n + 15) & ~(s
 /* Fibonacci hashing of the id and sub: ids of one table with consecutive subs spread out. */
 static inline unsigned lc_hash(const void *id, unsigned sub)
 {
-	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> 50) & (LC_SLOTS - 1);
+	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> (64 - LC_BITS));
 }
 
 static inline uint64_t lc_tag(unsigned gen, unsigned sub) { return (uint64_t)gen << 8 | sub; }
