@@ -176,7 +176,7 @@ static inline void tw_sync(tw *w)
 	w->o->total += n;
 }
 
-/* Takes the cursor from o (after whea_out_write may have flushed or grown nothing). */
+/* Takes the cursor from o: at the start, and after whea_out_write (which may have flushed). */
 static inline void tw_load(tw *w)
 {
 	w->cur = w->o->buf + w->o->len;
@@ -450,7 +450,6 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 
 #define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
 
-
 /* The home-slot hit of label_of, or NULL (no probing, no call). Cached texts are padded. */
 static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned sub, uint64_t base)
 {
@@ -479,7 +478,8 @@ static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *la
 		p[1] = end;
 		return p + 2;
 	}
-	const label_entry *e = label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
+	const label_entry *e =
+		label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
 	if (!e || !(p = tw_room(w, ind + e->len + 2 + TW_SLACK + extra)))
 		return NULL;
 	whea_copy_blocks(p, spaces, ind);
