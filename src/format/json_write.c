@@ -543,32 +543,69 @@ static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, co
 /* Room for one flag member after the first: separator, indentation, key, "false", slack. */
 #define FLAG_ROOM(nlen) (INNER_ROOM(nlen) + 8)
 
-static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
-					    const uint8_t *nlens, bool pretty)
+/* Whether flag f is set in v. */
+static inline bool flag_set(const whea_name *f, uint64_t v) { return f->value < 64 && ((v >> (f->value & 63)) & 1); }
+
+/* The flag members from names[i] on and the closing brace, at q, with a check of the room per
+ * member (nlens may be NULL). */
+static JW_NOINLINE void flags_rest(jw *w, char *q, uint64_t v, const whea_name *names, const uint8_t *nlens, size_t i,
+				   bool pretty)
 {
-	char *q = member_at(w, key, klen, 1 + INNER_ROOM(5) + 20, pretty);
 	unsigned in = inner_ind(w);
-	*q++ = '{';
-	q = inner_key(q, 0, in, "value", 5, pretty);
-	q = dec_at(q, v);
-	char *end = w->end;
-	for (size_t i = 0; names && names[i].name; i++) {
+	for (; names && names[i].name; i++) {
 		const char *n = names[i].name;
 		size_t l = nlens ? nlens[i] : strlen(n);
-		if (JW_UNLIKELY(l > JW_KEY_MAX || (size_t)(end - q) < FLAG_ROOM(l))) {
+		if (l > JW_KEY_MAX || (size_t)(w->end - q) < FLAG_ROOM(l)) {
 			/* near the end of the room, or a long name: the general member path */
 			w->p = q;
 			w->depth++;
 			q = member_at(w, n, l, 8, pretty);
 			w->depth--;
-			end = w->end;
 		} else {
 			q = inner_key(q, 1, in, n, l, pretty);
 		}
-		q = bool_at(q, names[i].value < 64 && ((v >> names[i].value) & 1));
+		q = bool_at(q, flag_set(&names[i], v));
 	}
 	w->p = q;
 	w->p = close_at(room(w, INNER_ROOM(0)), ind_of(w->depth), pretty);
+}
+
+/* Room for the key and "value" of a flag set after its key. */
+#define FLAGS_HEAD_ROOM (1 + INNER_ROOM(5) + 20)
+
+static JW_NOINLINE void flags_slow(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
+				   const uint8_t *nlens, bool pretty)
+{
+	char *q = member_at(w, key, klen, FLAGS_HEAD_ROOM, pretty);
+	*q++ = '{';
+	q = inner_key(q, 0, inner_ind(w), "value", 5, pretty);
+	flags_rest(w, dec_at(q, v), v, names, nlens, 0, pretty);
+}
+
+/* A flag set: {"value": v, "name": bool, ...} (names with lengths from the compiled table on
+ * the frameless path, each member checked against the room with one comparison). */
+static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
+					    const uint8_t *nlens, bool pretty)
+{
+	if (JW_UNLIKELY(!nlens || v >= 10000 || !member_fits(w, klen, FLAGS_HEAD_ROOM))) {
+		flags_slow(w, key, klen, v, names, nlens, pretty);
+		return;
+	}
+	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
+	unsigned in = inner_ind(w);
+	*q++ = '{';
+	q = inner_key(q, 0, in, "value", 5, pretty);
+	q = dec4_at(q, (uint32_t)v);
+	const char *end = w->end;
+	for (size_t i = 0; names[i].name; i++) {
+		if (JW_UNLIKELY((size_t)(end - q) < FLAG_ROOM(255) + INNER_ROOM(0))) {
+			flags_rest(w, q, v, names, nlens, i, pretty);
+			return;
+		}
+		q = inner_key(q, 1, in, names[i].name, nlens[i], pretty);
+		q = bool_at(q, flag_set(&names[i], v));
+	}
+	w->p = close_at(q, ind_of(w->depth), pretty);
 }
 
 static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
@@ -576,10 +613,15 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, c
 				      const whea_def *validdef, bool pretty)
 {
 	(void)label, (void)width;
-	if (validdef) /* validation bits: a plain number; the gated fields say the rest */
-		num_member(ctx, key, klen, v, pretty);
-	else /* flag sets: "value" and one boolean per named bit */
-		flags_member(ctx, key, klen, v, names, nlens, pretty);
+	jw *w = ctx;
+	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
+		if (JW_UNLIKELY(!member_fits(w, klen, 20)))
+			num_member(w, key, klen, v, pretty);
+		else
+			num_member_f(w, key, klen, v, pretty, true);
+	} else { /* flag sets: "value" and one boolean per named bit */
+		flags_member(w, key, klen, v, names, nlens, pretty);
+	}
 }
 
 static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v, bool pretty)
@@ -659,110 +701,150 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 	w->p = q;
 }
 
-/* ---- GUIDs: the text, and the escaped name of a section or notification type, cached per
- * thread by the GUID's value (the same few GUIDs fill most records). */
-#define GC_SLOTS 32
-#define GC_NAME 48 /* escaped type names (with quotes) up to this long are kept */
+/* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
+ * halves from nibbles, no table); the escaped name of a type is cached per thread. */
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+typedef uint8_t jw_u8x16 __attribute__((vector_size(16)));
+typedef uint64_t jw_u64x2 __attribute__((vector_size(16)));
+#if defined(__clang__)
+#define JW_ZIP(a, b, i) __builtin_shufflevector(a, b, i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, i + 20, \
+						i + 5, i + 21, i + 6, i + 22, i + 7, i + 23)
+#else
+#define JW_ZIP(a, b, i) __builtin_shuffle(a, b, (jw_u8x16){i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, \
+							  i + 20, i + 5, i + 21, i + 6, i + 22, i + 7, i + 23})
+#endif
 
-typedef struct gc_ent {
-	uint64_t lo, hi;  /* the GUID */
-	const void *type; /* section role: the type the name came from */
-	unsigned gen;     /* section role: whea_registry_generation() then */
-	uint8_t used;
-	uint8_t role;     /* of the name: WHEA_GUID_SECTION_TYPE or WHEA_GUID_NOTIFY_TYPE, 0 = none */
-	uint8_t nlen;     /* length of name */
-	char text[40];    /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" with its quotes */
-	char name[GC_NAME];
-} gc_ent;
+/* Lower-case hex digits of the 16 nibbles in h. */
+static WHEA_ALWAYS_INLINE jw_u8x16 hex16(jw_u8x16 h) { return h + '0' + ((h > 9) & ('a' - '0' - 10)); }
 
-static _Thread_local gc_ent gcache[GC_SLOTS];
-
-/* The cache entry of g, with its text filled in (the name is the caller's). */
-static gc_ent *gc_get(const whea_guid *g)
+/* The quoted GUID text at q (40 bytes of room); returns the end. */
+static WHEA_ALWAYS_INLINE char *guid_text_at(char *q, const whea_guid *g)
 {
-	uint64_t lo, hi;
-	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
-	gc_ent *e = &gcache[((lo ^ hi) * 0x9e3779b97f4a7c15ull) >> 59];
-	if (e->used && e->lo == lo && e->hi == hi)
+	uint64_t a, b;
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	/* Data1..3 are little-endian numbers: their bytes in printing order (Data4 is in order) */
+	uint32_t d23 = (uint32_t)(a >> 32);
+	d23 = ((d23 & 0x00ff00ffu) << 8) | ((d23 >> 8) & 0x00ff00ffu);
+	a = (uint64_t)__builtin_bswap32((uint32_t)a) | (uint64_t)d23 << 32;
+	jw_u8x16 v = (jw_u8x16)(jw_u64x2){a, b};
+	jw_u8x16 hi = (v >> 4) & 15, lo = v & 15;
+	jw_u8x16 t1 = hex16(JW_ZIP(hi, lo, 0)), t2 = hex16(JW_ZIP(hi, lo, 8));
+	/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx": both 16-digit halves stored whole, the digits
+	 * after each dash moved by stores that overlap */
+	char c1[16], c2[16];
+	memcpy(c1, &t1, 16), memcpy(c2, &t2, 16);
+	q[0] = '"';
+	memcpy(q + 1, c1, 16);
+	memcpy(q + 15, c1 + 12, 4);
+	memcpy(q + 10, c1 + 8, 4);
+	memcpy(q + 21, c2, 16);
+	memcpy(q + 20, c2, 4);
+	q[9] = q[14] = q[19] = q[24] = '-';
+	q[37] = '"';
+	return q + 38;
+}
+#else
+static char *guid_text_at(char *q, const whea_guid *g)
+{
+	q[0] = '"';
+	whea_guid_format(g, q + 1); /* its NUL lands where the closing quote goes */
+	q[WHEA_GUID_STRLEN + 1] = '"';
+	return q + WHEA_GUID_STRLEN + 2;
+}
+#endif
+
+#define NC_SLOTS 64
+#define NC_TEXT 48 /* quoted, escaped type names up to this long are kept */
+
+/* Type names as JSON strings, by the name's address and the registry generation (a section
+ * type's name may go away with its type). */
+typedef struct nc_ent {
+	const char *name;
+	unsigned gen;
+	uint8_t len; /* of text; 0 = not kept (too long) */
+	char text[NC_TEXT];
+} nc_ent;
+
+static _Thread_local nc_ent ncache[NC_SLOTS];
+
+/* The cache entry of name (made on a miss). */
+static nc_ent *nc_get(const char *name, unsigned gen)
+{
+	nc_ent *e = &ncache[((uintptr_t)name >> 3) & (NC_SLOTS - 1)];
+	if (e->name == name && e->gen == gen)
 		return e;
-	e->used = 1, e->lo = lo, e->hi = hi, e->role = 0;
+	e->name = name, e->gen = gen, e->len = 0;
+	size_t n = strlen(name);
+	char b[6 * NC_TEXT];
+	if (n + 2 > NC_TEXT) /* too long even unescaped */
+		return e;
+	size_t m = (size_t)(esc_at(b, (const uint8_t *)name, n) - b) + 2;
+	if (m > NC_TEXT)
+		return e;
 	e->text[0] = '"';
-	whea_guid_format(g, e->text + 1); /* its NUL lands where the closing quote goes */
-	e->text[WHEA_GUID_STRLEN + 1] = '"';
+	memcpy(e->text + 1, b, m - 2);
+	e->text[m - 1] = '"';
+	e->len = (uint8_t)m;
 	return e;
 }
 
-/* The quoted, escaped type name of g in role into the entry, if it fits; false when not. */
-static bool gc_name(gc_ent *e, int role, const void *type, unsigned gen, const char *name)
+/* Notification type names by GUID (a pure function of the value, looked up in a list). */
+#define NT_SLOTS 8
+static _Thread_local struct {
+	uint64_t lo, hi;
+	const char *name; /* NULL: unknown */
+	bool used;
+} ntcache[NT_SLOTS];
+
+static const char *notify_name(const whea_guid *g)
 {
-	if (e->role == role && (role == WHEA_GUID_NOTIFY_TYPE || (e->type == type && e->gen == gen)))
-		return e->nlen != 0;
-	size_t n = strlen(name);
-	e->role = (uint8_t)role, e->type = type, e->gen = gen, e->nlen = 0;
-	if (n + 2 > GC_NAME) /* too long even unescaped: not kept */
-		return false;
-	char b[6 * GC_NAME];
-	size_t m = (size_t)(esc_at(b, (const uint8_t *)name, n) - b) + 2;
-	if (m > GC_NAME)
-		return false;
-	e->name[0] = '"';
-	memcpy(e->name + 1, b, m - 2);
-	e->name[m - 1] = '"';
-	e->nlen = (uint8_t)m;
-	return true;
+	uint64_t lo, hi;
+	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	unsigned i = (unsigned)(((lo ^ hi) * 0x9e3779b97f4a7c15ull) >> 61);
+	if (!ntcache[i].used || ntcache[i].lo != lo || ntcache[i].hi != hi) {
+		ntcache[i].used = true, ntcache[i].lo = lo, ntcache[i].hi = hi;
+		ntcache[i].name = whea_notify_type_name(g);
+	}
+	return ntcache[i].name;
 }
 
-/* The quoted text of g at q (40 bytes of room); returns the end. */
-static WHEA_ALWAYS_INLINE char *guid_at(char *q, const gc_ent *e)
+/* A section or notification type GUID: {"data" or "guid": its text, "type": its name}. */
+static JW_NOINLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role, bool pretty)
 {
-	memcpy(q, e->text, 40);
-	return q + WHEA_GUID_STRLEN + 2;
-}
-
-static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
-						 bool pretty)
-{
-	const void *type = NULL;
 	const char *name;
 	unsigned gen = 0;
 	if (role == WHEA_GUID_SECTION_TYPE) {
-		/* looked up every time: registering a type may change the answer */
 		const whea_section_type *t = whea_section_lookup(g);
 		name = t ? t->name : NULL;
-		type = t, gen = t ? whea_registry_generation() : 0;
+		if (t)
+			gen = whea_registry_generation();
 	} else {
-		name = NULL; /* a pure function of the value: looked up on a cache miss only */
+		name = notify_name(g);
 	}
-	gc_ent *e = gc_get(g);
-	bool cached;
-	if (role == WHEA_GUID_NOTIFY_TYPE) {
-		cached = e->role == role ? e->nlen != 0 : false;
-		if (e->role != role) {
-			name = whea_notify_type_name(g);
-			cached = gc_name(e, role, NULL, 0, name ? name : "Unknown");
-		} else if (!cached) {
-			name = whea_notify_type_name(g);
-		}
-	} else {
-		cached = gc_name(e, role, type, gen, name ? name : "Unknown");
-	}
-	const char *tn = name ? name : "Unknown";
-	size_t tlen = cached ? 0 : strlen(tn);
-	char *q = member_at(w, key, klen, 1 + INNER_ROOM(4) + 40 + INNER_ROOM(4) + GC_NAME + str_room(tlen) + INNER_ROOM(0),
+	if (!name)
+		name = "Unknown";
+	const nc_ent *e = nc_get(name, gen);
+	size_t tlen = e->len ? 0 : strlen(name);
+	char *q = member_at(w, key, klen, 1 + INNER_ROOM(4) + 40 + INNER_ROOM(4) + NC_TEXT + str_room(tlen) + INNER_ROOM(0),
 			    pretty);
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	q = inner_key(q, 0, in, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4, pretty);
-	q = guid_at(q, e);
+	q = guid_text_at(q, g);
 	q = inner_key(q, 1, in, "type", 4, pretty);
-	if (cached) {
-		memcpy(q, e->name, GC_NAME); /* fixed size: the room covers it */
-		q += e->nlen;
+	if (e->len) {
+		memcpy(q, e->text, NC_TEXT); /* fixed size: the room covers it */
+		q += e->len;
 	} else {
-		str_from(w, q, (const uint8_t *)tn, tlen);
+		str_from(w, q, (const uint8_t *)name, tlen);
 		q = room(w, INNER_ROOM(0));
 	}
 	w->p = close_at(q, ind_of(w->depth), pretty);
+}
+
+static JW_NOINLINE void guid_slow(jw *w, const char *key, size_t klen, const whea_guid *g, bool pretty)
+{
+	w->p = guid_text_at(member_at(w, key, klen, 40, pretty), g);
 }
 
 static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g,
@@ -770,11 +852,12 @@ static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, c
 {
 	(void)label;
 	jw *w = ctx;
-	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE) {
+	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE)
 		typed_guid_member(w, key, klen, g, role, pretty);
-		return;
-	}
-	w->p = guid_at(member_at(w, key, klen, 40, pretty), gc_get(g));
+	else if (JW_UNLIKELY(!member_fits(w, klen, 40)))
+		guid_slow(w, key, klen, g, pretty);
+	else
+		w->p = guid_text_at(member_at_(w, key, klen, 40, pretty, true), g);
 }
 
 /* ---- The callbacks used by both modes. */
