@@ -172,6 +172,39 @@ static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bo
 	return q + (pretty ? 3 : 2);
 }
 
+/* The separator, newline, indentation and opening quote of a key, made once for members that
+ * share a depth (a run, a flag set) and stored with one fixed-size copy each. */
+typedef struct kpre {
+	char b[48];  /* "," "\n" indentation '"' (pretty only) */
+	unsigned n;  /* its length */
+} kpre;
+
+/* The prefix of keys at indentation ind; false when too deep for one 32-byte copy. */
+static WHEA_ALWAYS_INLINE bool kpre_init(kpre *k, unsigned ind, bool pretty)
+{
+	if (!pretty) /* compact output stores ",\"" as a constant */
+		return true;
+	if (ind + 2 > 32)
+		return false;
+	memcpy(k->b, sep_nl, 32);
+	k->b[ind + 1] = '"';
+	k->n = ind + 2;
+	return true;
+}
+
+/* The prefix at q (first: the first member of its container, without the comma); 32 bytes of
+ * room. */
+static WHEA_ALWAYS_INLINE char *kpre_at(char *q, const kpre *k, bool first, bool pretty)
+{
+	if (pretty)
+		memcpy(q, k->b + first, 32);
+	else if (first)
+		*q = '"';
+	else
+		memcpy(q, ",\"", 2);
+	return q + (pretty ? k->n : 2) - first;
+}
+
 /* Room for a member's separator, indentation and quoted key, and slack for the fixed copies. */
 #define MEMBER_ROOM(klen) (88 + (klen))
 
@@ -503,33 +536,30 @@ static WHEA_ALWAYS_INLINE void j_num(void *ctx, const char *key, size_t klen, co
 /* Longest enum name written in the same reservation as its object. */
 #define ENUM_NAME_MAX JW_CHUNK
 
-static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
-				     const char *name, size_t plain, int fmt, bool pretty)
+/* {"code" or "value": v, "name": name} at q, the room checked for the name (fits: for all of it,
+ * with a plain name (nlen bytes, nothing to escape) or none, and v < 10000: no calls). */
+static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
+					   int fmt, bool pretty, bool fits)
 {
-	jw *w = ctx;
-	(void)label;
-	size_t nlen = plain ? plain : name ? strlen(name) : 0;
-	size_t nroom = nlen <= ENUM_NAME_MAX ? 6 * nlen + 2 : 0;
-	char *q = member_at(w, key, klen, 1 + INNER_ROOM(5) + 20 + INNER_ROOM(4) + nroom + INNER_ROOM(0), pretty);
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	if (fmt == WHEA_FMT_CODE)
 		q = inner_key(q, 0, in, "code", 4, pretty);
 	else
 		q = inner_key(q, 0, in, "value", 5, pretty);
-	q = dec_at(q, v);
+	q = fits ? dec4_at(q, (uint32_t)v) : dec_at(q, v);
 	q = inner_key(q, 1, in, "name", 4, pretty);
-	if (plain) { /* nothing to escape */
+	if (!name) {
+		memcpy(q, "\"unknown (", 10);
+		q = fits ? dec4_at(q + 10, (uint32_t)v) : dec_at(q + 10, v);
+		memcpy(q, ")\"", 2);
+		q += 2;
+	} else if (plain) { /* nothing to escape */
 		*q = '"';
 		copy_str(q + 1, name, nlen);
 		q[nlen + 1] = '"';
 		q += nlen + 2;
-	} else if (!name) {
-		memcpy(q, "\"unknown (", 10);
-		q = dec_at(q + 10, v);
-		memcpy(q, ")\"", 2);
-		q += 2;
-	} else if (nroom) {
+	} else if (nlen <= ENUM_NAME_MAX) {
 		*q = '"';
 		q = esc_at(q + 1, (const uint8_t *)name, nlen);
 		*q++ = '"';
@@ -538,6 +568,30 @@ static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, co
 		q = room(w, INNER_ROOM(0));
 	}
 	w->p = close_at(q, ind_of(w->depth), pretty);
+}
+
+/* Room an enum object needs after its key, for a name of nlen bytes escaped in one go. */
+#define ENUM_ROOM(nlen) (1 + INNER_ROOM(5) + 20 + INNER_ROOM(4) + 6 * (nlen) + 2 + INNER_ROOM(0))
+
+static JW_NOINLINE void enum_slow(jw *w, const char *key, size_t klen, uint64_t v, const char *name, size_t plain,
+				  int fmt, bool pretty)
+{
+	size_t nlen = plain ? plain : name ? strlen(name) : 0;
+	char *q = member_at(w, key, klen, ENUM_ROOM(nlen <= ENUM_NAME_MAX ? nlen : 0), pretty);
+	enum_object(w, q, v, name, nlen, plain != 0, fmt, pretty, false);
+}
+
+static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
+				     const char *name, size_t plain, int fmt, bool pretty)
+{
+	jw *w = ctx;
+	(void)label;
+	/* plain: the name's length when it needs no escaping (at most 255) */
+	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 || !member_fits(w, klen, ENUM_ROOM(255)))) {
+		enum_slow(w, key, klen, v, name, plain, fmt, pretty);
+		return;
+	}
+	enum_object(w, member_at_(w, key, klen, ENUM_ROOM(255), pretty, true), v, name, plain, true, fmt, pretty, true);
 }
 
 /* Room for one flag member after the first: separator, indentation, key, "false", slack. */
@@ -591,8 +645,13 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 		flags_slow(w, key, klen, v, names, nlens, pretty);
 		return;
 	}
-	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
 	unsigned in = inner_ind(w);
+	kpre pre;
+	if (JW_UNLIKELY(!kpre_init(&pre, in, pretty))) {
+		flags_slow(w, key, klen, v, names, nlens, pretty);
+		return;
+	}
+	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
 	*q++ = '{';
 	q = inner_key(q, 0, in, "value", 5, pretty);
 	q = dec4_at(q, (uint32_t)v);
@@ -602,7 +661,11 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 			flags_rest(w, q, v, names, nlens, i, pretty);
 			return;
 		}
-		q = inner_key(q, 1, in, names[i].name, nlens[i], pretty);
+		size_t l = nlens[i];
+		q = kpre_at(q, &pre, false, pretty);
+		copy_str(q, names[i].name, l);
+		memcpy(q + l, "\": ", 4);
+		q += l + (pretty ? 3 : 2);
 		q = bool_at(q, flag_set(&names[i], v));
 	}
 	w->p = close_at(q, ind_of(w->depth), pretty);
@@ -634,8 +697,8 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, c
 		bool_member_f(w, key, klen, v, pretty, true);
 }
 
-/* One member of a run at q (room checked); comma: 0 or 1. */
-static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, unsigned comma, unsigned ind, bool pretty)
+/* One member of a run at q (room checked). */
+static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const kpre *pre, bool first, bool pretty)
 {
 	/* everything read before the first store (the stores could alias it for all the compiler knows) */
 	const whea_skey *k = s->k;
@@ -643,15 +706,7 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, unsigne
 	size_t klen = k->klen;
 	bool boolean = k->boolean;
 	uint64_t v = s->v;
-	if (pretty) {
-		q = sep_at(q, comma, ind, true);
-		*q++ = '"';
-	} else if (comma) {
-		memcpy(q, ",\"", 2);
-		q += 2;
-	} else {
-		*q++ = '"';
-	}
+	q = kpre_at(q, pre, first, pretty);
 	whea_copy_blocks(q, key, klen); /* the compiled keys are padded for this */
 	q += klen;
 	memcpy(q, "\": ", 4);
@@ -677,8 +732,15 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 				num_member(w, k->key, k->klen, a[i].v, pretty);
 			continue;
 		}
-		w->p = scalar_at(room(w, scalar_room(w, pretty) + k->klen), &a[i], w->comma, ind_of(w->depth), pretty);
+		char *q = room(w, scalar_room(w, pretty) + k->klen);
+		q = sep_at(q, w->comma, ind_of(w->depth), pretty);
 		w->comma = 1;
+		*q++ = '"';
+		whea_copy_blocks(q, k->key, k->klen);
+		q += k->klen;
+		memcpy(q, "\": ", 4);
+		q += pretty ? 3 : 2;
+		w->p = k->boolean ? bool_at(q, a[i].v != 0) : dec_at(q, a[i].v);
 	}
 }
 
@@ -688,16 +750,17 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 {
 	jw *w = ctx;
 	char *q = w->p;
-	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys)) {
+	kpre pre;
+	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys ||
+			!kpre_init(&pre, ind_of(w->depth), pretty))) {
 		scalars_slow(w, a, 0, n, pretty);
 		return;
 	}
-	unsigned ind = ind_of(w->depth);
 	size_t i = 0;
 	if (!w->comma && n) /* the first member of its container */
-		q = scalar_at(q, &a[i++], 0, ind, pretty), w->comma = 1;
+		q = scalar_at(q, &a[i++], &pre, true, pretty), w->comma = 1;
 	for (; i < n; i++)
-		q = scalar_at(q, &a[i], 1, ind, pretty);
+		q = scalar_at(q, &a[i], &pre, false, pretty);
 	w->p = q;
 }
 
