@@ -45,6 +45,7 @@ typedef struct jw {
 	char *p, *end;   /* where the next byte goes, and the end of the room there */
 	unsigned comma;  /* 1 when the innermost open container has a member */
 	unsigned depth;
+	unsigned ind;    /* pretty: ind_of(depth), kept up to date when the depth changes */
 	bool pretty;
 	bool in_scratch; /* p points into scratch (else into o's buffer, o->len not yet updated) */
 	char *synced;    /* o->buf + o->len when p last caught up with o */
@@ -127,8 +128,7 @@ static const char sep_nl[84] = ",\n                                             
 /* The same without the comma, for the other copies. */
 #define SEP_NL_COPY 32
 
-/* Newline and indentation of a pretty member at depth (worked out where used: compact output
- * never needs it). */
+/* Newline and indentation of a pretty member at depth (jw.ind; compact output never needs it). */
 static inline unsigned ind_of(unsigned depth) { return depth < (JW_MAX_IND - 1) / 2 ? 1 + 2 * depth : JW_MAX_IND; }
 
 /* n bytes without a call: overlapping fixed-size moves, 16-byte blocks beyond 16 bytes. */
@@ -212,7 +212,7 @@ static WHEA_ALWAYS_INLINE char *kpre_at(char *q, const kpre *k, bool first, bool
 static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
 {
 	char *q = room(w, MEMBER_ROOM(0));
-	w->p = sep_at(q, w->comma, ind_of(w->depth), pretty);
+	w->p = sep_at(q, w->comma, w->ind, pretty);
 	w->comma = 1;
 	q = room(w, 1);
 	*q = '"';
@@ -230,7 +230,7 @@ static WHEA_ALWAYS_INLINE char *member_at_(jw *w, const char *key, size_t klen, 
 	if (!fits && JW_UNLIKELY(klen > JW_KEY_MAX))
 		return member_long(w, key, klen, extra, pretty);
 	char *q = room_(w, MEMBER_ROOM(klen) + extra, fits);
-	q = sep_at(q, w->comma, ind_of(w->depth), pretty);
+	q = sep_at(q, w->comma, w->ind, pretty);
 	w->comma = 1;
 	return key ? key_at(q, key, klen, pretty) : q;
 }
@@ -263,7 +263,7 @@ static WHEA_ALWAYS_INLINE char *close_at(char *q, unsigned ind, bool pretty)
 }
 
 /* Indentation of the members of a small object opened at the current depth. */
-static inline unsigned inner_ind(const jw *w) { return ind_of(w->depth + 1); }
+static inline unsigned inner_ind(const jw *w) { return w->ind < JW_MAX_IND - 1 ? w->ind + 2 : JW_MAX_IND; }
 
 /* Worst case of a small object's inner member: separator and indentation, key, slack. */
 #define INNER_ROOM(klen) (MEMBER_ROOM(klen) + 8)
@@ -292,29 +292,20 @@ static const uint8_t esc_class[256] = {
 #define HIGHS 0x8080808080808080ull
 /* Non-zero when one of the 8 bytes of v is zero. */
 static inline uint64_t zero_byte8(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
-/* Non-zero when one of the 8 bytes in x needs escaping: below 0x20, 0x7f and up, '"' or '\\'. */
+/* Non-zero when one of the 8 bytes in x needs escaping: below 0x20, 0x7f and up, '"' or '\\'.
+ * The additions carry out of a byte only when it is 0x80 or more, which sets the result anyway,
+ * and zero_byte8's borrows only run upwards from a zero byte: so a zero result is exact, and
+ * the flag of a byte is exact when no byte below it is flagged. */
 static inline uint64_t needs_escape8(uint64_t x)
 {
-	return ((x - ONES * 0x20) & ~x & HIGHS) | (x & HIGHS) | zero_byte8(x ^ (ONES * '"')) |
-	       zero_byte8(x ^ (ONES * '\\')) | zero_byte8(x ^ (ONES * 0x7f));
+	return ((~(x + ONES * 0x60) | (x + ONES) | x) & HIGHS) | zero_byte8(x ^ (ONES * '"')) | zero_byte8(x ^ (ONES * '\\'));
 }
 
-/* The n raw bytes at p escaped for a JSON string, at q (room for 6 * n); returns the end.
- * Printable ASCII as is, everything else as \u00XX (bytes map to code points 0..255, so the
- * reader can restore them exactly). */
-static char *esc_at(char *q, const uint8_t *p, size_t n)
+/* The n raw bytes at p escaped one by one at q; returns the end. */
+static char *esc_bytes(char *q, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) { /* blocks of 8 that need no escape are copied whole */
-		uint64_t x;
-		memcpy(&x, p + i, 8);
-		if (needs_escape8(x))
-			break;
-		memcpy(q, &x, 8);
-		q += 8;
-	}
-	for (; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		uint8_t c = p[i];
 		if (!esc_class[c]) {
 			*q++ = (char)c;
@@ -328,8 +319,45 @@ static char *esc_at(char *q, const uint8_t *p, size_t n)
 	return q;
 }
 
+/* The n raw bytes at p escaped for a JSON string, at q (room for 6 * n, and 8 at least);
+ * returns the end. Printable ASCII as is, everything else as \u00XX (bytes map to code points
+ * 0..255, so the reader can restore them exactly). Eight bytes at a time: a block that needs no
+ * escape is copied whole, and so are the last 1..7 bytes (read as the end of an overlapping
+ * block, or copied into a word when the string is shorter). */
+static char *esc_at(char *q, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t x;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (JW_UNLIKELY(needs_escape8(x)))
+			q = esc_bytes(q, p + i, 8);
+		else
+			memcpy(q, &x, 8), q += 8;
+	}
+	size_t r = n - i; /* 0..7 bytes left */
+	if (!r)
+		return q;
+	if (n >= 8) {
+		memcpy(&x, p + n - 8, 8);
+		x >>= 8 * (8 - r); /* little-endian: the last r bytes to the bottom */
+	} else {
+		char b[8] = {0};
+		whea_copy_small(b, (const char *)p, r);
+		memcpy(&x, b, 8);
+	}
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	return esc_bytes(q, p + i, r);
+#else
+	if (needs_escape8(x) & (HIGHS >> (8 * (8 - r)))) /* only the r real bytes count */
+		return esc_bytes(q, p + i, r);
+	memcpy(q, &x, 8);
+	return q + r;
+#endif
+}
+
 /* Room a string of n bytes needs in its first reservation (quotes included). */
-static inline size_t str_room(size_t n) { return 6 * (n < JW_CHUNK ? n : JW_CHUNK) + 2; }
+static inline size_t str_room(size_t n) { return 6 * (n < JW_CHUNK ? n : JW_CHUNK) + 2 + 8; }
 
 /* A JSON string of the n bytes at p, starting at q (room for str_room(n)); moves the cursor
  * past it. Long strings take more reservations. */
@@ -453,6 +481,8 @@ static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char 
 	w->p = q + 1;
 	w->comma = 0;
 	w->depth++;
+	if (pretty)
+		w->ind = ind_of(w->depth);
 }
 
 /* Closes the innermost container with bracket c: on its own line when pretty and not empty. */
@@ -461,10 +491,12 @@ static WHEA_ALWAYS_INLINE void close_f(jw *w, char c, bool pretty, bool fits)
 	bool empty = !w->comma;
 	if (w->depth)
 		w->depth--;
+	if (pretty)
+		w->ind = ind_of(w->depth);
 	w->comma = 1;
 	char *q = room_(w, MEMBER_ROOM(0), fits);
 	if (pretty && !empty)
-		q = sep_at(q, 0, ind_of(w->depth), true);
+		q = sep_at(q, 0, w->ind, true);
 	*q = c;
 	w->p = q + 1;
 }
@@ -508,7 +540,7 @@ static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen
 	q = dec_at(q, (v >> 8) & 0xff);
 	q = inner_key(q, 1, in, "minor", 5, pretty);
 	q = dec_at(q, v & 0xff);
-	w->p = close_at(q, ind_of(w->depth), pretty);
+	w->p = close_at(q, w->ind, pretty);
 }
 
 static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
@@ -567,7 +599,7 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 		str_from(w, q, (const uint8_t *)name, nlen);
 		q = room(w, INNER_ROOM(0));
 	}
-	w->p = close_at(q, ind_of(w->depth), pretty);
+	w->p = close_at(q, w->ind, pretty);
 }
 
 /* Room an enum object needs after its key, for a name of nlen bytes escaped in one go. */
@@ -612,16 +644,17 @@ static JW_NOINLINE void flags_rest(jw *w, char *q, uint64_t v, const whea_name *
 		if (l > JW_KEY_MAX || (size_t)(w->end - q) < FLAG_ROOM(l)) {
 			/* near the end of the room, or a long name: the general member path */
 			w->p = q;
-			w->depth++;
+			unsigned ind = w->ind;
+			w->ind = in;
 			q = member_at(w, n, l, 8, pretty);
-			w->depth--;
+			w->ind = ind;
 		} else {
 			q = inner_key(q, 1, in, n, l, pretty);
 		}
 		q = bool_at(q, flag_set(&names[i], v));
 	}
 	w->p = q;
-	w->p = close_at(room(w, INNER_ROOM(0)), ind_of(w->depth), pretty);
+	w->p = close_at(room(w, INNER_ROOM(0)), w->ind, pretty);
 }
 
 /* Room for the key and "value" of a flag set after its key. */
@@ -668,7 +701,7 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 		q += l + (pretty ? 3 : 2);
 		q = bool_at(q, flag_set(&names[i], v));
 	}
-	w->p = close_at(q, ind_of(w->depth), pretty);
+	w->p = close_at(q, w->ind, pretty);
 }
 
 static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
@@ -718,7 +751,7 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const k
 
 /* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
  * copy at least), the quote, the slack of whole-block key copies (32), '": ', the value (20). */
-static inline size_t scalar_room(const jw *w, bool pretty) { return (pretty ? ind_of(w->depth) + 1 + 32 : 1) + 1 + 32 + 4 + 20; }
+static inline size_t scalar_room(const jw *w, bool pretty) { return (pretty ? w->ind + 1 + 32 : 1) + 1 + 32 + 4 + 20; }
 
 /* Run members from a[i] on, each with its own check of the room (near the end of the buffer). */
 static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size_t n, bool pretty)
@@ -733,7 +766,7 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 			continue;
 		}
 		char *q = room(w, scalar_room(w, pretty) + k->klen);
-		q = sep_at(q, w->comma, ind_of(w->depth), pretty);
+		q = sep_at(q, w->comma, w->ind, pretty);
 		w->comma = 1;
 		*q++ = '"';
 		whea_copy_blocks(q, k->key, k->klen);
@@ -752,7 +785,7 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 	char *q = w->p;
 	kpre pre;
 	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys ||
-			!kpre_init(&pre, ind_of(w->depth), pretty))) {
+			!kpre_init(&pre, w->ind, pretty))) {
 		scalars_slow(w, a, 0, n, pretty);
 		return;
 	}
@@ -902,7 +935,7 @@ static JW_NOINLINE void typed_guid_member(jw *w, const char *key, size_t klen, c
 		str_from(w, q, (const uint8_t *)name, tlen);
 		q = room(w, INNER_ROOM(0));
 	}
-	w->p = close_at(q, ind_of(w->depth), pretty);
+	w->p = close_at(q, w->ind, pretty);
 }
 
 static JW_NOINLINE void guid_slow(jw *w, const char *key, size_t klen, const whea_guid *g, bool pretty)
@@ -1104,6 +1137,7 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	w.pretty = flags & WHEA_JSON_PRETTY;
 	w.comma = 0;
 	w.depth = 0;
+	w.ind = ind_of(0);
 	w.in_scratch = false;
 	w.p = w.synced = o->buf ? o->buf + o->len : NULL;
 	w.end = o->buf ? o->buf + o->cap : NULL;
