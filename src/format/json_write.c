@@ -988,24 +988,14 @@ static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t
 	w->p = q + 1;
 }
 
-/* Key + suffix as a member key (at most 63 characters, as before) into k; returns its length. */
-static size_t key2(char k[64], const char *key, const char *suffix)
+/* k holds a key of klen (at most 63) bytes: appends suffix, cut at 63 characters in all (as
+ * before); returns the new length. */
+static size_t key_suffix(char k[64], size_t klen, const char *suffix, size_t slen)
 {
-	size_t a = strlen(key), b = strlen(suffix);
-	if (a > 63)
-		a = 63;
-	if (b > 63 - a)
-		b = 63 - a;
-	memcpy(k, key, a);
-	memcpy(k + a, suffix, b);
-	return a + b;
-}
-
-/* Two decimal digits of v (< 100) at q. */
-static inline char *dec2_at(char *q, unsigned v)
-{
-	memcpy(q, whea_digits2 + 2 * v, 2);
-	return q + 2;
+	if (slen > 63 - klen)
+		slen = 63 - klen;
+	memcpy(k + klen, suffix, slen);
+	return klen + slen;
 }
 
 /* "YYYY-MM-DDTHH:MM:SS" (quoted) at q (room for 40 bytes). */
@@ -1013,17 +1003,17 @@ static char *date_at(char *q, const whea_time *t)
 {
 	*q++ = '"';
 	if (t->year < 10000 && t->month < 100 && t->day < 100 && t->hour < 100 && t->minute < 100 && t->second < 100) {
-		q = dec2_at(dec2_at(q, t->year / 100), t->year % 100);
+		q = pair_at(pair_at(q, t->year / 100), t->year % 100);
 		*q++ = '-';
-		q = dec2_at(q, t->month);
+		q = pair_at(q, t->month);
 		*q++ = '-';
-		q = dec2_at(q, t->day);
+		q = pair_at(q, t->day);
 		*q++ = 'T';
-		q = dec2_at(q, t->hour);
+		q = pair_at(q, t->hour);
 		*q++ = ':';
-		q = dec2_at(q, t->minute);
+		q = pair_at(q, t->minute);
 		*q++ = ':';
-		q = dec2_at(q, t->second);
+		q = pair_at(q, t->second);
 	} else { /* wider fields than a date has, as the padded decimals give them */
 		q += whea_u64_dec_pad(q, t->year, 4);
 		*q++ = '-';
@@ -1041,6 +1031,19 @@ static char *date_at(char *q, const whea_time *t)
 	return q;
 }
 
+/* A member whose value is the JSON string of the (static) name s, cached escaped. */
+static void name_member(jw *w, const char *key, size_t klen, const char *s)
+{
+	const nc_ent *e = nc_get(s, 0);
+	if (!e->len) {
+		str_member(w, key, klen, (const uint8_t *)s, strlen(s));
+		return;
+	}
+	char *q = member_at(w, key, klen, NC_TEXT, w->pretty);
+	memcpy(q, e->text, NC_TEXT); /* fixed size: the room covers it */
+	w->p = q + e->len;
+}
+
 static void j_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
 {
 	jw *w = ctx;
@@ -1048,22 +1051,19 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 	whea_time t;
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
 	bool exact = ok && whea_ts_exact(raw, &t);
+	size_t klen = strlen(key), kl = klen < 63 ? klen : 63;
 	char k[64];
-	size_t kl;
+	memcpy(k, key, kl);
 	if (ok) {
-		w->p = date_at(member_at(w, key, strlen(key), 40, w->pretty), &t);
-		kl = key2(k, key, "IsPrecise");
-		bool_member(w, k, kl, t.precise, w->pretty);
-		kl = key2(k, key, "Encoding");
-		const char *en = whea_ts_encoding_name(t.encoding);
-		str_member(w, k, kl, (const uint8_t *)en, strlen(en));
+		w->p = date_at(member_at(w, key, klen, 40, w->pretty), &t);
+		bool_member(w, k, key_suffix(k, kl, "IsPrecise", 9), t.precise, w->pretty);
+		name_member(w, k, key_suffix(k, kl, "Encoding", 8), whea_ts_encoding_name(t.encoding));
 	}
 	if (!exact) { /* not a canonical encoding of any date: keep the bytes */
 		uint64_t v = 0;
 		for (int i = 7; i >= 0; i--)
 			v = v << 8 | raw[i];
-		kl = key2(k, key, "Raw");
-		num_member(w, k, kl, v, w->pretty);
+		num_member(w, k, key_suffix(k, kl, "Raw", 3), v, w->pretty);
 	}
 }
 
