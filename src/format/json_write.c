@@ -863,24 +863,29 @@ typedef struct nc_ent {
 
 static _Thread_local nc_ent ncache[NC_SLOTS];
 
-/* The cache entry of name (made on a miss). */
-static nc_ent *nc_get(const char *name, unsigned gen)
+/* Fills e with name (a cache miss). */
+static JW_NOINLINE void nc_fill(nc_ent *e, const char *name, unsigned gen)
 {
-	nc_ent *e = &ncache[((uintptr_t)name >> 3) & (NC_SLOTS - 1)];
-	if (e->name == name && e->gen == gen)
-		return e;
 	e->name = name, e->gen = gen, e->len = 0;
 	size_t n = strlen(name);
 	char b[6 * NC_TEXT];
 	if (n + 2 > NC_TEXT) /* too long even unescaped */
-		return e;
+		return;
 	size_t m = (size_t)(esc_at(b, (const uint8_t *)name, n) - b) + 2;
 	if (m > NC_TEXT)
-		return e;
+		return;
 	e->text[0] = '"';
 	memcpy(e->text + 1, b, m - 2);
 	e->text[m - 1] = '"';
 	e->len = (uint8_t)m;
+}
+
+/* The cache entry of name. */
+static inline nc_ent *nc_get(const char *name, unsigned gen)
+{
+	nc_ent *e = &ncache[((uintptr_t)name >> 3) & (NC_SLOTS - 1)];
+	if (JW_UNLIKELY(e->name != name || e->gen != gen))
+		nc_fill(e, name, gen);
 	return e;
 }
 
@@ -905,7 +910,8 @@ static const char *notify_name(const whea_guid *g)
 }
 
 /* A section or notification type GUID: {"data" or "guid": its text, "type": its name}. */
-static JW_NOINLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role, bool pretty)
+static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
+						 bool pretty)
 {
 	const char *name;
 	unsigned gen = 0;
@@ -938,6 +944,16 @@ static JW_NOINLINE void typed_guid_member(jw *w, const char *key, size_t klen, c
 	w->p = close_at(q, w->ind, pretty);
 }
 
+/* typed_guid_member per mode, out of the callbacks' frameless path. */
+static JW_NOINLINE void typed_guid_c(jw *w, const char *key, size_t klen, const whea_guid *g, int role)
+{
+	typed_guid_member(w, key, klen, g, role, false);
+}
+static JW_NOINLINE void typed_guid_p(jw *w, const char *key, size_t klen, const whea_guid *g, int role)
+{
+	typed_guid_member(w, key, klen, g, role, true);
+}
+
 static JW_NOINLINE void guid_slow(jw *w, const char *key, size_t klen, const whea_guid *g, bool pretty)
 {
 	w->p = guid_text_at(member_at(w, key, klen, 40, pretty), g);
@@ -949,7 +965,7 @@ static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, c
 	(void)label;
 	jw *w = ctx;
 	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE)
-		typed_guid_member(w, key, klen, g, role, pretty);
+		(pretty ? typed_guid_p : typed_guid_c)(w, key, klen, g, role);
 	else if (JW_UNLIKELY(!member_fits(w, klen, 40)))
 		guid_slow(w, key, klen, g, pretty);
 	else
