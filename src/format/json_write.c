@@ -34,6 +34,13 @@
 #define JW_OPAQUE(x) (void)0
 #endif
 
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+/* Vector registers through the compiler's vector extensions (no intrinsics headers). */
+typedef uint8_t jw_u8x16 __attribute__((vector_size(16)));
+typedef int8_t jw_i8x16 __attribute__((vector_size(16)));
+typedef uint64_t jw_u64x2 __attribute__((vector_size(16)));
+#endif
+
 #define JW_MAX_DIAGS 32
 #define JW_SCRATCH 2048 /* more than any single reservation */
 #define JW_KEY_MAX 256  /* longer keys take the chunked path */
@@ -328,6 +335,18 @@ static char *esc_at(char *q, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	uint64_t x;
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+	for (; i + 16 <= n; i += 16) { /* sixteen at a time where there are vector registers */
+		jw_i8x16 v;
+		memcpy(&v, p + i, 16);
+		/* signed bytes: 0x80 and up are negative, so below 0x20 too */
+		jw_u64x2 bad = (jw_u64x2)((v < 0x20) | (v == '"') | (v == '\\') | (v == 0x7f));
+		if (JW_UNLIKELY(bad[0] | bad[1]))
+			q = esc_bytes(q, p + i, 16);
+		else
+			memcpy(q, &v, 16), q += 16;
+	}
+#endif
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&x, p + i, 8);
 		if (JW_UNLIKELY(needs_escape8(x)))
@@ -343,7 +362,7 @@ static char *esc_at(char *q, const uint8_t *p, size_t n)
 		x >>= 8 * (8 - r); /* little-endian: the last r bytes to the bottom */
 	} else {
 		char b[8] = {0};
-		whea_copy_small(b, (const char *)p, r);
+		whea_copy_small(b, (const char *)p, r & 7); /* r < 8 (the mask tells the compiler) */
 		memcpy(&x, b, 8);
 	}
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -800,8 +819,6 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 /* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
  * halves from nibbles, no table); the escaped name of a type is cached per thread. */
 #if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
-typedef uint8_t jw_u8x16 __attribute__((vector_size(16)));
-typedef uint64_t jw_u64x2 __attribute__((vector_size(16)));
 #if defined(__clang__)
 #define JW_ZIP(a, b, i) __builtin_shufflevector(a, b, i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, i + 20, \
 						i + 5, i + 21, i + 6, i + 22, i + 7, i + 23)
