@@ -5,12 +5,14 @@
  * It only ever accepts what the DOM path accepts and produces the same bytes: every token is checked
  * as strictly as json_read.c checks it, each object's keys must come in table order (so none is
  * unknown or repeated), and every row gets the bytes the DOM path gives it (rows from "notValid"
- * wait for it where the order of the writes cannot matter, see enc_rows). Keys are compared as
- * precomputed 8-byte words; strings, GUIDs and digit runs are scanned 8 or 16 bytes at a time
- * (SSE2 where there is, plain C elsewhere). Anything else — escapes it does not
- * decode, non-ASCII text, unions, truncated sections, overlapping sections, records past 64 KiB, any
- * error — makes it give up (longjmp to whea_json_fast_encode, which returns 1) and the caller runs
- * the DOM path from the start. */
+ * wait for it where the order of the writes cannot matter, see enc_rows). The text is read from a
+ * copy with zero bytes after it, so token checks need no end checks (see peek()); the output buffer
+ * is all zeros between records. Keys with their colon are compared as precomputed 8-byte words,
+ * compiled once per table with what enc_rows() needs of each row (fx_kw); strings, base64, GUIDs and
+ * digit runs are scanned 8 or 16 bytes at a time (SSE2 where there is, plain C elsewhere). Anything
+ * else — escapes it does not decode, non-ASCII text, whitespace before a colon, unions, truncated
+ * sections, overlapping sections, records past 64 KiB, any error — makes it give up (longjmp to
+ * run(), and whea_json_fast_encode returns 1) and the caller runs the DOM path from the start. */
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -41,6 +43,7 @@
 #define FX_MAX_KEYS 32       /* members of one skipped object (for the duplicate-key check) */
 #define FX_PAD 128u          /* zero bytes after the copy of the text (see peek()) */
 #define FX_MAX_TEXT (1u << 22) /* longer texts take the DOM path (their records are too big anyway) */
+#define FX_KEEP_TEXT (1u << 18) /* a copy buffer larger than this is freed after its record */
 
 typedef struct fx {
 	const char *end;
@@ -236,37 +239,30 @@ static inline void obj_close(fx *x, const char **pp)
 	x->jdepth--;
 }
 
-/* A table key as it starts in the text: its length and the first 16 bytes of '"' key '"' (those
- * past the closing quote zero), so most keys are told apart by one or two 8-byte compares; longer
- * keys also by the last 8 bytes. For a def's rows also what enc_rows() asks of each row. */
+/* A table key as it starts in compact text: its length and the first 16 bytes of '"' key '"' ':'
+ * (those past the colon zero), so most keys are told apart, and their colon found, by one or two
+ * 8-byte compares; longer keys also by the last 8 bytes. A key followed by whitespace before its
+ * colon does not match: it is left in the object, which then does not close, and the fast path
+ * gives up. For a def's rows also what enc_rows() asks of each row. */
 typedef struct fx_kw {
 	uint64_t w, w2;  /* the next 8 bytes (for keys of 7 characters or more) */
 	uint64_t m, m2;  /* which of their bytes belong to the key */
-	uint64_t w3;     /* keys of 15 characters or more: the last 8 bytes of '"' key '"' */
+	uint64_t w3;     /* keys of 14 characters or more: the last 8 bytes of '"' key '"' ':' */
 	uint64_t vbit;   /* rows: the validation bit that gates the row (0: none) */
+	const struct fx_kw *sub; /* rows: the key words of its flag names, fixed bitfields or sub's rows */
 	uint32_t fend;   /* rows: off + size (for simple rows) */
 	uint16_t n;
 	uint16_t vbi;    /* rows: whea_def_validbits_row()'s index (the same in every entry), or FX_NO_VB */
 	uint8_t linked;  /* rows: linked() */
 	uint8_t plain;   /* rows: a plain number (plain_int()) */
 	uint8_t simple;  /* rows: simple_row() */
+	uint8_t op;      /* simple rows: how enc_rows() encodes the value (fx_op) */
 } fx_kw;
 #define FX_NO_VB 0xffffu
 
-/* The mask of the bytes of fx_kw.w that belong to a key of n characters. */
-static inline uint64_t kmask(size_t n)
+/* The mask of the first b (0..8) bytes of a word in memory order. */
+static inline uint64_t bytes_mask(size_t b)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return n >= 6 ? ~0ull : ~0ull << (8 * (6 - n));
-#else
-	return n >= 6 ? ~0ull : ~0ull >> (8 * (6 - n));
-#endif
-}
-
-/* The same for the second 8 bytes (keys of 7 characters or more). */
-static inline uint64_t kmask2(size_t n)
-{
-	size_t b = n > 6 ? n - 6 : 0; /* key bytes past the first 8: n + 2 - 8 */
 	if (b >= 8)
 		return ~0ull;
 	if (b == 0)
@@ -278,23 +274,27 @@ static inline uint64_t kmask2(size_t n)
 #endif
 }
 
+/* The masks of fx_kw.w and .w2 for a key of n characters ('"' key '"' ':' is n + 3 bytes). */
+static inline uint64_t kmask(size_t n) { return bytes_mask(n + 3); }
+static inline uint64_t kmask2(size_t n) { return bytes_mask(n + 3 > 8 ? n + 3 - 8 : 0); }
+
 static fx_kw kw_make(const char *k)
 {
 	size_t n = strlen(k);
 	if (n > 0xffff)
 		n = 0xffff; /* kw_build() refuses it */
-	uint8_t b[16] = {'"'};
+	uint8_t b[19] = {'"'};
 	memcpy(b + 1, k, n < 15 ? n : 15);
 	if (n < 15)
-		b[n + 1] = '"';
+		b[n + 1] = '"', b[n + 2] = ':';
 	fx_kw kw = {0};
 	kw.m = kmask(n), kw.m2 = kmask2(n), kw.n = (uint16_t)n;
 	memcpy(&kw.w, b, 8), memcpy(&kw.w2, b + 8, 8);
 	kw.w &= kw.m, kw.w2 &= kw.m2;
-	if (n >= 15) {
+	if (n >= 14) {
 		uint8_t t[8];
-		memcpy(t, k + n - 7, 7);
-		t[7] = '"';
+		memcpy(t, k + n - 6, 6);
+		t[6] = '"', t[7] = ':';
 		memcpy(&kw.w3, t, 8);
 	}
 	return kw;
@@ -314,6 +314,10 @@ static _Thread_local uint32_t kw_used, kw_ntabs;
 static _Thread_local unsigned kw_gen;
 
 static bool linked(const whea_field *f);
+
+/* How the short path of enc_rows() encodes a simple row's value: the common kinds by small functions
+ * of their own, the rest by enc_row(). */
+enum fx_op { FX_OP_ROW, FX_OP_PLAIN, FX_OP_GUID, FX_OP_ENUM, FX_OP_FLAGS, FX_OP_BITS };
 
 /* A row enc_rows() handles on its short path: fixed place and size, no hooks, no timestamp pair,
  * index and validation bit within the 64-bit masks. */
@@ -350,6 +354,24 @@ static void kw_start_record(void)
 		kw_reset(), kw_gen = gen;
 }
 
+static void kw_link(fx_kw *t, const whea_field *f, size_t n);
+
+/* fx_kw.op of a simple row (enc_integer()'s cases that do not depend on the text or a hook). */
+static uint8_t row_op(const whea_field *f)
+{
+	if (plain_int(f))
+		return FX_OP_PLAIN;
+	if (f->kind == WHEA_K_GUID && f->size == 16)
+		return FX_OP_GUID;
+	if (f->kind == WHEA_K_ENUM)
+		return FX_OP_ENUM;
+	if (f->kind == WHEA_K_FLAGS)
+		return FX_OP_FLAGS;
+	if (f->kind == WHEA_K_UINT && f->fmt != WHEA_FMT_BCDREV && !f->select && f->sub && f->sub->nbits)
+		return FX_OP_BITS;
+	return FX_OP_ROW;
+}
+
 static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
 {
 	if (!kw_arena && !(kw_arena = malloc(FX_KW_ARENA * sizeof *kw_arena)))
@@ -374,6 +396,7 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 		if (fields) {
 			const whea_field *f = (const whea_field *)(const void *)(base + i * stride);
 			t[i].linked = linked(f), t[i].plain = plain_int(f), t[i].simple = simple_row(f, i);
+			t[i].op = row_op(f);
 			t[i].vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
 			t[i].fend = t[i].simple ? f->off + f->size : 0;
 			if (f->kind == WHEA_K_VALIDBITS && vbi == FX_NO_VB)
@@ -384,6 +407,8 @@ static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t 
 		t[i].vbi = (uint16_t)vbi;
 	kw_tabs[h].owner = owner, kw_tabs[h].at = kw_used;
 	kw_used += (uint32_t)n, kw_ntabs++;
+	if (fields)
+		kw_link(t, owner, n);
 	return t;
 }
 
@@ -409,6 +434,20 @@ static inline const fx_kw *kw_bits(const whea_def *d)
 static inline const fx_kw *kw_names(const whea_name *nm)
 {
 	return nm ? kw_table(nm, SIZE_MAX, sizeof *nm, offsetof(whea_name, name), false) : NULL;
+}
+
+/* fx_kw.sub of the rows t of fields f (after t is registered: this may build more tables). */
+static void kw_link(fx_kw *t, const whea_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++, f++)
+		if (f->kind == WHEA_K_FLAGS)
+			t[i].sub = kw_names(f->names);
+		else if (f->kind == WHEA_K_UINT && f->sub && f->sub->nbits && !f->select)
+			t[i].sub = kw_bits(f->sub);
+		else if ((f->kind == WHEA_K_STRUCT || f->kind == WHEA_K_ARRAY) && f->sub)
+			t[i].sub = kw_fields(f->sub); /* used where f->sub is the layout */
+		else
+			t[i].sub = NULL;
 }
 
 /* strlen of a table key, cached by address. */
@@ -440,40 +479,46 @@ static inline bool is_key(const fx *x, const char *p, const char *k, size_t kl)
 	return kl + 2 < FX_PAD && p[0] == '"' && p[kl + 1] == '"' && whea_json_same(p + 1, k, kl);
 }
 
-/* For a key k of n > 22 characters at p ('"' k '"'): the text between the first 16 bytes and the
- * last 8 matches, 8 bytes at a time (the last word overlapping the one before). */
+/* For a key k of n > 21 characters at p ('"' k '"' ':'): the text between the first 16 bytes and
+ * the last 8 matches, 8 bytes at a time (the last word overlapping the one before). */
 static bool same_middle(const char *p, const char *k, size_t n)
 {
 	for (size_t i = 16;; i += 8) {
-		if (i + 8 > n - 6)
-			i = n - 14;
+		if (i + 8 > n - 5)
+			i = n - 13;
 		uint64_t a, b;
 		memcpy(&a, p + i, 8), memcpy(&b, k + i - 1, 8);
 		if (a != b)
 			return false;
-		if (i + 8 >= n - 6)
+		if (i + 8 >= n - 5)
 			return true;
 	}
 }
 
-/* is_key() for table key k through its key word. */
+/* Is table key k (key words c) next at p, followed by its colon? (Does not consume it.) */
 static inline bool is_keyw(const fx *x, const char *p, const char *k, const fx_kw *c)
 {
-	size_t n = c->n; /* below FX_PAD (kw_build) */
+	size_t n = c->n; /* below FX_PAD - 8 (kw_build) */
 	(void)x;
 	uint64_t u;
 	memcpy(&u, p, 8);
 	if ((u & c->m) != c->w)
 		return false;
-	if (n <= 6)
+	if (n <= 5)
 		return true;
 	memcpy(&u, p + 8, 8);
 	if ((u & c->m2) != c->w2)
 		return false;
-	if (n <= 14)
+	if (n <= 13)
 		return true;
-	memcpy(&u, p + n - 6, 8); /* up to the closing quote */
-	return u == c->w3 && (n <= 22 || same_middle(p, k, n));
+	memcpy(&u, p + n - 5, 8); /* up to the colon */
+	return u == c->w3 && (n <= 21 || same_middle(p, k, n));
+}
+
+/* Consumes a key of n characters and its colon, both checked by is_keyw(). */
+static inline void eat_keyw(fx *x, const char **pp, size_t n)
+{
+	*pp = ws(x, *pp + n + 3);
 }
 
 /* Consumes a key of n characters (checked by is_key) and the colon. */
@@ -498,13 +543,13 @@ static FX_INLINE bool key(fx *x, const char **pp, const char *k, size_t kl)
 	return true;
 }
 
-/* Byte i of '"' k '"' (k of kl characters, zeros after it). */
+/* Byte i of '"' k '"' ':' (k of kl characters, zeros after it). */
 static FX_INLINE uint64_t lit_byte(const char *k, size_t kl, size_t i)
 {
-	return i == 0 || i == kl + 1 ? '"' : i <= kl ? (uint8_t)k[i - 1] : 0;
+	return i == 0 || i == kl + 1 ? '"' : i == kl + 2 ? ':' : i <= kl ? (uint8_t)k[i - 1] : 0;
 }
 
-/* Bytes at..at+8 of '"' k '"' as a word in memory order: with k a literal, a constant (spelled out,
+/* Bytes at..at+8 of '"' k '"' ':' as a word in memory order: with k a literal, a constant (spelled out,
  * as compilers fold it then). */
 static FX_INLINE uint64_t lit_word(const char *k, size_t kl, size_t at)
 {
@@ -517,12 +562,12 @@ static FX_INLINE uint64_t lit_word(const char *k, size_t kl, size_t at)
 #undef FX_B
 }
 
-/* is_key() for a literal key of kl <= 14 characters: one or two masked compares with immediates. */
+/* is_keyw() for a literal key of kl <= 13 characters: one or two masked compares with immediates. */
 static FX_INLINE bool is_lit(const char *p, const char *k, size_t kl)
 {
 	uint64_t u;
 	memcpy(&u, p, 8);
-	if (kl <= 6)
+	if (kl <= 5)
 		return (u & kmask(kl)) == lit_word(k, kl, 0);
 	if (u != lit_word(k, kl, 0))
 		return false;
@@ -532,11 +577,11 @@ static FX_INLINE bool is_lit(const char *p, const char *k, size_t kl)
 
 static FX_INLINE bool key_lit(fx *x, const char **pp, const char *k, size_t kl)
 {
-	if (kl > 14)
+	if (kl > 13)
 		return key(x, pp, k, kl);
 	if (!is_lit(*pp, k, kl))
 		return false;
-	eat_key(x, pp, kl);
+	eat_keyw(x, pp, kl);
 	return true;
 }
 
@@ -984,6 +1029,8 @@ static void skip_str(fx *x, const char **pp)
 	skip_string(x, pp, &s, &n, &esc);
 }
 
+static inline void skip_value(fx *x, const char **pp);
+
 static void skip_number(fx *x, const char **pp)
 {
 	const char *p = *pp;
@@ -1029,21 +1076,24 @@ static void skip(fx *x, const char **pp)
 		int nk = 0;
 		obj_open(x, &p);
 		while (peek(x, p) == '"') {
-			const char *s;
-			size_t n;
-			bool esc;
-			skip_string(x, &p, &s, &n, &esc);
-			if (esc || nk == FX_MAX_KEYS)
+			const char *s = p + 1, *e = plain_run(s); /* keys with escapes: give up */
+			size_t n = (size_t)(e - s);
+			if (*e != '"' || nk == FX_MAX_KEYS)
 				bail(x);
 			for (int i = 0; i < nk; i++)
-				if (lens[i] == n && memcmp(keys[i], s, n) == 0)
+				if (lens[i] == n && whea_json_same(keys[i], s, n))
 					bail(x); /* a duplicate key */
 			keys[nk] = s, lens[nk] = n, nk++;
-			p = ws(x, p);
+			p = ws(x, e + 1);
 			if (peek(x, p) != ':')
 				bail(x);
 			p = ws(x, p + 1);
-			skip(x, &p);
+			if (*p == '"')
+				skip_str(x, &p);
+			else if (*p == '-' || (unsigned)(*p - '0') <= 9)
+				skip_number(x, &p);
+			else
+				skip(x, &p);
 			next(x, &p);
 		}
 		obj_close(x, &p);
@@ -1062,7 +1112,30 @@ static void skip(fx *x, const char **pp)
 	*pp = p;
 }
 
-/* skip() for the common small values: numbers that fit 64 bits, booleans, plain strings. */
+/* skip() of an object, json_write.c's form of a named value {"value": N, "name": V} directly
+ * (N a number, V any value); others by skip(). */
+static void skip_object(fx *x, const char **pp)
+{
+	const char *p = *pp;
+	obj_open(x, &p);
+	if (KEY(x, &p, "value") && (*p == '-' || (unsigned)(*p - '0') <= 9)) {
+		skip_number(x, &p);
+		next(x, &p);
+		if (KEY(x, &p, "name")) {
+			skip_value(x, &p);
+			if (*p == '}') {
+				x->jdepth--;
+				*pp = p + 1;
+				return;
+			}
+		}
+	}
+	x->jdepth--; /* from the start */
+	skip(x, pp);
+}
+
+/* skip() for the common small values: numbers that fit 64 bits, booleans, plain strings, named
+ * values. */
 static inline void skip_value(fx *x, const char **pp)
 {
 	char c = peek(x, *pp);
@@ -1072,6 +1145,8 @@ static inline void skip_value(fx *x, const char **pp)
 		boolean(x, pp);
 	} else if (c == '"') {
 		skip_str(x, pp);
+	} else if (c == '{') {
+		skip_object(x, pp);
 	} else {
 		skip(x, pp);
 	}
@@ -1176,7 +1251,7 @@ static uint64_t read_enum(fx *x, const char **pp, const whea_name *names)
 }
 
 /* FLAGS: a number, or {"value": N, <bit name>: bool, ...}. */
-static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
+static uint64_t read_flags(fx *x, const char **pp, const whea_name *names, const fx_kw *kw)
 {
 	if (peek(x, *pp) != '{')
 		return num(x, pp);
@@ -1185,13 +1260,14 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
-	const fx_kw *kw = kw_names(names);
+	if (!kw)
+		kw = kw_names(names);
 	if (!kw && names && names->name)
 		bail(x);
 	for (size_t i = 0; names && names[i].name; i++) {
 		if (!is_keyw(x, *pp, names[i].name, &kw[i]))
 			continue;
-		eat_key(x, pp, kw[i].n);
+		eat_keyw(x, pp, kw[i].n);
 		if (boolean(x, pp) && names[i].value < 64)
 			v |= 1ull << names[i].value;
 		next(x, pp);
@@ -1201,7 +1277,7 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names)
 }
 
 /* An integer with bitfields: a number, or {"value": N, <bitfield>: ..., ...}. */
-static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
+static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout, const fx_kw *kw)
 {
 	if (peek(x, *pp) != '{')
 		return num(x, pp);
@@ -1210,14 +1286,15 @@ static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout)
 	uint64_t val = 0, v = 0;
 	if (KEY(x, pp, "value"))
 		val = num(x, pp), hv = true, next(x, pp);
-	const fx_kw *kw = kw_bits(layout);
+	if (!kw)
+		kw = kw_bits(layout);
 	if (!kw)
 		bail(x); /* (layout->nbits > 0) */
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
 		if (!is_keyw(x, *pp, b->key, &kw[i]))
 			continue;
-		eat_key(x, pp, kw[i].n);
+		eat_keyw(x, pp, kw[i].n);
 		if (hv) {
 			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
 		} else {
@@ -1313,14 +1390,14 @@ static void read_guid(fx *x, const char **pp, whea_guid *g)
 	guid_text(x, pp, g);
 }
 
-static void enc_integer(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+static void enc_integer(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t base, size_t off, size_t len)
 {
 	uint64_t v;
 	const whea_def *layout = f->kind == WHEA_K_UINT ? row_sub(x, f, base, len) : NULL;
 	if (f->kind == WHEA_K_ENUM) {
 		v = read_enum(x, pp, f->names);
 	} else if (f->kind == WHEA_K_FLAGS) {
-		v = read_flags(x, pp, f->names);
+		v = read_flags(x, pp, f->names, c->sub);
 	} else if (f->fmt == WHEA_FMT_BCDREV && peek(x, *pp) == '{') {
 		uint64_t a = 0, b = 0;
 		obj_open(x, pp);
@@ -1333,7 +1410,7 @@ static void enc_integer(fx *x, const whea_field *f, const char **pp, size_t base
 			bail(x);
 		v = a << 8 | b;
 	} else if (layout && layout->nbits) {
-		v = read_bitfields(x, pp, layout);
+		v = read_bitfields(x, pp, layout, layout == f->sub ? c->sub : NULL);
 	} else {
 		v = num(x, pp);
 	}
@@ -1416,9 +1493,9 @@ static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
 	put_bytes(x, at, raw, 8);
 }
 
-static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, size_t len);
+static size_t enc_def(fx *x, const whea_def *d, const fx_kw *kw, const char **pp, size_t base, size_t len);
 
-static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base, size_t off, size_t len)
+static size_t enc_array(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t base, size_t off, size_t len)
 {
 	if (!arr_open(x, pp))
 		return 0;
@@ -1433,7 +1510,7 @@ static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base
 		} else {
 			size_t room = len > pos ? len - pos : 0;
 			obj_open(x, pp);
-			size_t ext = enc_def(x, f->sub, pp, base + pos, f->elem_size ? room : es);
+			size_t ext = enc_def(x, f->sub, c->sub, pp, base + pos, f->elem_size ? room : es);
 			obj_close(x, pp);
 			if (f->elem_size) {
 				size_t a;
@@ -1449,21 +1526,22 @@ static size_t enc_array(fx *x, const whea_field *f, const char **pp, size_t base
 }
 
 /* One present row, its key still ahead at *pp; consumes key(s) and value(s). Returns the row's size. */
-static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, size_t base, size_t off, size_t len)
+static size_t enc_row(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t base, size_t off, size_t len)
 {
+	size_t kl = c->n;
 	size_t room = len > off ? len - off : 0;
 	if (f->kind == WHEA_K_TIMESTAMP) {
 		enc_time(x, f, pp, base + off);
 		return f->size;
 	}
-	eat_key(x, pp, kl);
+	eat_keyw(x, pp, kl);
 	size_t size = f->size;
 	switch (f->kind) {
 	case WHEA_K_UINT:
 	case WHEA_K_ENUM:
 	case WHEA_K_FLAGS:
 	case WHEA_K_VALIDBITS:
-		enc_integer(x, f, pp, base, off, len);
+		enc_integer(x, f, c, pp, base, off, len);
 		break;
 	case WHEA_K_GUID: {
 		whea_guid g;
@@ -1476,7 +1554,7 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 		size_t sz = f->size ? f->size : room, ext = 0;
 		const whea_def *sub = row_sub(x, f, base, len);
 		if (sub) {
-			ext = enc_def(x, sub, pp, base + off, sz);
+			ext = enc_def(x, sub, sub == f->sub ? c->sub : NULL, pp, base + off, sz);
 		} else if (KEY(x, pp, "data")) {
 			ext = enc_bytes(x, false, pp, base + off, f->size, room);
 			next(x, pp);
@@ -1486,7 +1564,7 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 		break;
 	}
 	case WHEA_K_ARRAY:
-		size = enc_array(x, f, pp, base, off, len);
+		size = enc_array(x, f, c, pp, base, off, len);
 		break;
 	default: /* BYTES, ASCII, RESERVED */
 		size = enc_bytes(x, f->kind == WHEA_K_ASCII, pp, base + off, f->size, room);
@@ -1499,11 +1577,30 @@ static size_t enc_row(fx *x, const whea_field *f, size_t kl, const char **pp, si
 /* enc_row() of a row whose value is a plain number (fx_kw.plain), stored at `at`. */
 static FX_INLINE void plain_row(fx *x, const whea_field *f, size_t kl, const char **pp, size_t at)
 {
-	eat_key(x, pp, kl);
+	eat_keyw(x, pp, kl);
 	uint64_t v = num(x, pp);
 	if (!fits(f->size, v))
 		bail(x);
 	put_int(x, at, v, f->size);
+	next(x, pp);
+}
+
+/* enc_row() of a simple row of op GUID, ENUM, FLAGS or BITS (fx_kw.op), stored at `at`. */
+static FX_NOINLINE void op_row(fx *x, const whea_field *f, const fx_kw *c, const char **pp, size_t at)
+{
+	eat_keyw(x, pp, c->n);
+	if (c->op == FX_OP_GUID) {
+		whea_guid g;
+		read_guid(x, pp, &g);
+		put_bytes(x, at, g.b, 16);
+	} else {
+		uint64_t v = c->op == FX_OP_ENUM    ? read_enum(x, pp, f->names)
+			     : c->op == FX_OP_FLAGS ? read_flags(x, pp, f->names, c->sub)
+						    : read_bitfields(x, pp, f->sub, c->sub);
+		if (!fits(f->size, v))
+			bail(x);
+		put_int(x, at, v, f->size);
+	}
 	next(x, pp);
 }
 
@@ -1581,7 +1678,7 @@ static void rows_from(fx *x, const whea_def *d, const char **pp, uint64_t rows, 
 			bail(x);
 		if (i == snap->row)
 			x->forced_f = f, x->forced_sub = snap_sub(x, d, snap, base);
-		enc_row(x, f, kw[i].n, pp, base, f->off, len);
+		enc_row(x, f, &kw[i], pp, base, f->off, len);
 		x->forced_f = NULL;
 	}
 }
@@ -1613,7 +1710,7 @@ static void recheck_selects(fx *x, const whea_def *d, fx_recheck *rc, unsigned n
  * keeps a snapshot of the struct for it (fx_snap). Only a row that writes where waiting rows may
  * lie (arrays, open-ended and OFF_NEXT rows), or a second hooked row that waits, makes "notValid"
  * be looked up at once by a structural scan. */
-static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, size_t len, uint64_t *mask)
+static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **pp, size_t base, size_t len, uint64_t *mask)
 {
 	fx_recheck rc[FX_MAX_RECHECK];        /* select hooks asked before rows that wait */
 	fx_snap snap;                         /* a select row that waits */
@@ -1623,7 +1720,8 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
 	size_t pend_end = 0;                  /* where the last of them ends */
-	const fx_kw *kw = kw_fields(d);
+	if (!kw)
+		kw = kw_fields(d);
 	if (!kw && d->nfields)
 		bail(x);
 	unsigned vbi = kw ? kw[0].vbi : FX_NO_VB;
@@ -1638,10 +1736,12 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			if (is_keyw(x, *pp, f->key, &kw[i])) {
 				if (fend > len)
 					bail(x);
-				if (kw[i].plain)
+				if (kw[i].op == FX_OP_PLAIN)
 					plain_row(x, f, kw[i].n, pp, base + f->off);
+				else if (kw[i].op == FX_OP_ROW)
+					enc_row(x, f, &kw[i], pp, base, f->off, len);
 				else
-					enc_row(x, f, kw[i].n, pp, base, f->off, len);
+					op_row(x, f, &kw[i], pp, base + f->off);
 				derived |= kw[i].vbit;
 				given |= 1ull << i;
 				cursor = fend;
@@ -1712,7 +1812,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 			if (n && kw[i].plain)
 				plain_row(x, f, kw[i].n, src, base + off);
 			else if (n)
-				size = enc_row(x, f, kw[i].n, src, base, off, len);
+				size = enc_row(x, f, &kw[i], src, base, off, len);
 			else
 				size = 0;
 			if (n && f->valid && !from_invalid)
@@ -1760,7 +1860,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const char **pp, size_t base, s
 
 /* A def's members from the object at *pp (json_encode.c's enc_def); the cursor ends at the next key
  * or '}'. Unions are left to the DOM path unless given as {"data": ...}. */
-static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, size_t len)
+static size_t enc_def(fx *x, const whea_def *d, const fx_kw *kw, const char **pp, size_t base, size_t len)
 {
 	if (++x->depth > FX_MAX_DEF_DEPTH)
 		bail(x);
@@ -1771,7 +1871,7 @@ static size_t enc_def(fx *x, const whea_def *d, const char **pp, size_t base, si
 		else if (d->variants)
 			bail(x);
 	} else {
-		ext = enc_rows(x, d, pp, base, len, NULL);
+		ext = enc_rows(x, d, kw, pp, base, len, NULL);
 	}
 	x->depth--;
 	return ext;
@@ -1791,7 +1891,7 @@ static size_t enc_section(fx *x, const whea_section_type *t, const char **pp, si
 	const whea_def *d = t ? t->def : NULL;
 	size_t extent = 0;
 	if (d) {
-		extent = enc_def(x, d, pp, off, len);
+		extent = enc_def(x, d, NULL, pp, off, len);
 	} else if (KEY(x, pp, "data")) {
 		extent = enc_bytes(x, false, pp, off, 0, len);
 		next(x, pp);
@@ -1856,7 +1956,7 @@ static size_t enc_record(fx *x, const char *p)
 		bail(x);
 	uint64_t hmask = 0;
 	obj_open(x, pp);
-	enc_rows(x, &whea_def_record_header, pp, 0, WHEA_RECORD_HEADER_SIZE, &hmask);
+	enc_rows(x, &whea_def_record_header, NULL, pp, 0, WHEA_RECORD_HEADER_SIZE, &hmask);
 	obj_close(x, pp);
 	next(x, pp);
 	uint64_t reclen = hmask >> h_reclen & 1 ? whea_le32(x->out + 20) : 0;
@@ -1871,7 +1971,7 @@ static size_t enc_record(fx *x, const char *p)
 			size_t dpos = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * n;
 			uint64_t m = 0;
 			obj_open(x, pp);
-			enc_rows(x, &whea_def_section_descriptor, pp, dpos, WHEA_SECTION_DESC_SIZE, &m);
+			enc_rows(x, &whea_def_section_descriptor, NULL, pp, dpos, WHEA_SECTION_DESC_SIZE, &m);
 			obj_close(x, pp);
 			if (!(m >> d_off & 1) || !(m >> d_len & 1))
 				bail(x);
@@ -2039,5 +2139,9 @@ int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t
 			*outlen = n;
 	}
 	clear(fx_buf, used);
+	if (fx_text_cap > FX_KEEP_TEXT) { /* a rare big text: do not keep its copy for the thread's life */
+		free(fx_text);
+		fx_text = NULL, fx_text_cap = 0;
+	}
 	return n && n <= cap ? 0 : 1; /* too big for out: the DOM path reports the missing room */
 }

@@ -34,6 +34,13 @@
 #define JW_OPAQUE(x) (void)0
 #endif
 
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+/* Vector registers through the compiler's vector extensions (no intrinsics headers). */
+typedef uint8_t jw_u8x16 __attribute__((vector_size(16)));
+typedef int8_t jw_i8x16 __attribute__((vector_size(16)));
+typedef uint64_t jw_u64x2 __attribute__((vector_size(16)));
+#endif
+
 #define JW_MAX_DIAGS 32
 #define JW_SCRATCH 2048 /* more than any single reservation */
 #define JW_KEY_MAX 256  /* longer keys take the chunked path */
@@ -45,6 +52,7 @@ typedef struct jw {
 	char *p, *end;   /* where the next byte goes, and the end of the room there */
 	unsigned comma;  /* 1 when the innermost open container has a member */
 	unsigned depth;
+	unsigned ind;    /* pretty: ind_of(depth), kept up to date when the depth changes */
 	bool pretty;
 	bool in_scratch; /* p points into scratch (else into o's buffer, o->len not yet updated) */
 	char *synced;    /* o->buf + o->len when p last caught up with o */
@@ -127,8 +135,7 @@ static const char sep_nl[84] = ",\n                                             
 /* The same without the comma, for the other copies. */
 #define SEP_NL_COPY 32
 
-/* Newline and indentation of a pretty member at depth (worked out where used: compact output
- * never needs it). */
+/* Newline and indentation of a pretty member at depth (jw.ind; compact output never needs it). */
 static inline unsigned ind_of(unsigned depth) { return depth < (JW_MAX_IND - 1) / 2 ? 1 + 2 * depth : JW_MAX_IND; }
 
 /* n bytes without a call: overlapping fixed-size moves, 16-byte blocks beyond 16 bytes. */
@@ -172,6 +179,39 @@ static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bo
 	return q + (pretty ? 3 : 2);
 }
 
+/* The separator, newline, indentation and opening quote of a key, made once for members that
+ * share a depth (a run, a flag set) and stored with one fixed-size copy each. */
+typedef struct kpre {
+	char b[48];  /* "," "\n" indentation '"' (pretty only) */
+	unsigned n;  /* its length */
+} kpre;
+
+/* The prefix of keys at indentation ind; false when too deep for one 32-byte copy. */
+static WHEA_ALWAYS_INLINE bool kpre_init(kpre *k, unsigned ind, bool pretty)
+{
+	if (!pretty) /* compact output stores ",\"" as a constant */
+		return true;
+	if (ind + 2 > 32)
+		return false;
+	memcpy(k->b, sep_nl, 32);
+	k->b[ind + 1] = '"';
+	k->n = ind + 2;
+	return true;
+}
+
+/* The prefix at q (first: the first member of its container, without the comma); 32 bytes of
+ * room. */
+static WHEA_ALWAYS_INLINE char *kpre_at(char *q, const kpre *k, bool first, bool pretty)
+{
+	if (pretty)
+		memcpy(q, k->b + first, 32);
+	else if (first)
+		*q = '"';
+	else
+		memcpy(q, ",\"", 2);
+	return q + (pretty ? k->n : 2) - first;
+}
+
 /* Room for a member's separator, indentation and quoted key, and slack for the fixed copies. */
 #define MEMBER_ROOM(klen) (88 + (klen))
 
@@ -179,7 +219,7 @@ static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bo
 static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
 {
 	char *q = room(w, MEMBER_ROOM(0));
-	w->p = sep_at(q, w->comma, ind_of(w->depth), pretty);
+	w->p = sep_at(q, w->comma, w->ind, pretty);
 	w->comma = 1;
 	q = room(w, 1);
 	*q = '"';
@@ -197,7 +237,7 @@ static WHEA_ALWAYS_INLINE char *member_at_(jw *w, const char *key, size_t klen, 
 	if (!fits && JW_UNLIKELY(klen > JW_KEY_MAX))
 		return member_long(w, key, klen, extra, pretty);
 	char *q = room_(w, MEMBER_ROOM(klen) + extra, fits);
-	q = sep_at(q, w->comma, ind_of(w->depth), pretty);
+	q = sep_at(q, w->comma, w->ind, pretty);
 	w->comma = 1;
 	return key ? key_at(q, key, klen, pretty) : q;
 }
@@ -230,7 +270,7 @@ static WHEA_ALWAYS_INLINE char *close_at(char *q, unsigned ind, bool pretty)
 }
 
 /* Indentation of the members of a small object opened at the current depth. */
-static inline unsigned inner_ind(const jw *w) { return ind_of(w->depth + 1); }
+static inline unsigned inner_ind(const jw *w) { return w->ind < JW_MAX_IND - 1 ? w->ind + 2 : JW_MAX_IND; }
 
 /* Worst case of a small object's inner member: separator and indentation, key, slack. */
 #define INNER_ROOM(klen) (MEMBER_ROOM(klen) + 8)
@@ -259,29 +299,20 @@ static const uint8_t esc_class[256] = {
 #define HIGHS 0x8080808080808080ull
 /* Non-zero when one of the 8 bytes of v is zero. */
 static inline uint64_t zero_byte8(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
-/* Non-zero when one of the 8 bytes in x needs escaping: below 0x20, 0x7f and up, '"' or '\\'. */
+/* Non-zero when one of the 8 bytes in x needs escaping: below 0x20, 0x7f and up, '"' or '\\'.
+ * The additions carry out of a byte only when it is 0x80 or more, which sets the result anyway,
+ * and zero_byte8's borrows only run upwards from a zero byte: so a zero result is exact, and
+ * the flag of a byte is exact when no byte below it is flagged. */
 static inline uint64_t needs_escape8(uint64_t x)
 {
-	return ((x - ONES * 0x20) & ~x & HIGHS) | (x & HIGHS) | zero_byte8(x ^ (ONES * '"')) |
-	       zero_byte8(x ^ (ONES * '\\')) | zero_byte8(x ^ (ONES * 0x7f));
+	return ((~(x + ONES * 0x60) | (x + ONES) | x) & HIGHS) | zero_byte8(x ^ (ONES * '"')) | zero_byte8(x ^ (ONES * '\\'));
 }
 
-/* The n raw bytes at p escaped for a JSON string, at q (room for 6 * n); returns the end.
- * Printable ASCII as is, everything else as \u00XX (bytes map to code points 0..255, so the
- * reader can restore them exactly). */
-static char *esc_at(char *q, const uint8_t *p, size_t n)
+/* The n raw bytes at p escaped one by one at q; returns the end. */
+static char *esc_bytes(char *q, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) { /* blocks of 8 that need no escape are copied whole */
-		uint64_t x;
-		memcpy(&x, p + i, 8);
-		if (needs_escape8(x))
-			break;
-		memcpy(q, &x, 8);
-		q += 8;
-	}
-	for (; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		uint8_t c = p[i];
 		if (!esc_class[c]) {
 			*q++ = (char)c;
@@ -295,8 +326,57 @@ static char *esc_at(char *q, const uint8_t *p, size_t n)
 	return q;
 }
 
+/* The n raw bytes at p escaped for a JSON string, at q (room for 6 * n, and 8 at least);
+ * returns the end. Printable ASCII as is, everything else as \u00XX (bytes map to code points
+ * 0..255, so the reader can restore them exactly). Eight bytes at a time: a block that needs no
+ * escape is copied whole, and so are the last 1..7 bytes (read as the end of an overlapping
+ * block, or copied into a word when the string is shorter). */
+static char *esc_at(char *q, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t x;
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+	for (; i + 16 <= n; i += 16) { /* sixteen at a time where there are vector registers */
+		jw_i8x16 v;
+		memcpy(&v, p + i, 16);
+		/* signed bytes: 0x80 and up are negative, so below 0x20 too */
+		jw_u64x2 bad = (jw_u64x2)((v < 0x20) | (v == '"') | (v == '\\') | (v == 0x7f));
+		if (JW_UNLIKELY(bad[0] | bad[1]))
+			q = esc_bytes(q, p + i, 16);
+		else
+			memcpy(q, &v, 16), q += 16;
+	}
+#endif
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (JW_UNLIKELY(needs_escape8(x)))
+			q = esc_bytes(q, p + i, 8);
+		else
+			memcpy(q, &x, 8), q += 8;
+	}
+	size_t r = n - i; /* 0..7 bytes left */
+	if (!r)
+		return q;
+	if (n >= 8) {
+		memcpy(&x, p + n - 8, 8);
+		x >>= 8 * (8 - r); /* little-endian: the last r bytes to the bottom */
+	} else {
+		char b[8] = {0};
+		whea_copy_small(b, (const char *)p, r & 7); /* r < 8 (the mask tells the compiler) */
+		memcpy(&x, b, 8);
+	}
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	return esc_bytes(q, p + i, r);
+#else
+	if (needs_escape8(x) & (HIGHS >> (8 * (8 - r)))) /* only the r real bytes count */
+		return esc_bytes(q, p + i, r);
+	memcpy(q, &x, 8);
+	return q + r;
+#endif
+}
+
 /* Room a string of n bytes needs in its first reservation (quotes included). */
-static inline size_t str_room(size_t n) { return 6 * (n < JW_CHUNK ? n : JW_CHUNK) + 2; }
+static inline size_t str_room(size_t n) { return 6 * (n < JW_CHUNK ? n : JW_CHUNK) + 2 + 8; }
 
 /* A JSON string of the n bytes at p, starting at q (room for str_room(n)); moves the cursor
  * past it. Long strings take more reservations. */
@@ -420,6 +500,8 @@ static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char 
 	w->p = q + 1;
 	w->comma = 0;
 	w->depth++;
+	if (pretty)
+		w->ind = ind_of(w->depth);
 }
 
 /* Closes the innermost container with bracket c: on its own line when pretty and not empty. */
@@ -428,10 +510,12 @@ static WHEA_ALWAYS_INLINE void close_f(jw *w, char c, bool pretty, bool fits)
 	bool empty = !w->comma;
 	if (w->depth)
 		w->depth--;
+	if (pretty)
+		w->ind = ind_of(w->depth);
 	w->comma = 1;
 	char *q = room_(w, MEMBER_ROOM(0), fits);
 	if (pretty && !empty)
-		q = sep_at(q, 0, ind_of(w->depth), true);
+		q = sep_at(q, 0, w->ind, true);
 	*q = c;
 	w->p = q + 1;
 }
@@ -475,7 +559,7 @@ static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen
 	q = dec_at(q, (v >> 8) & 0xff);
 	q = inner_key(q, 1, in, "minor", 5, pretty);
 	q = dec_at(q, v & 0xff);
-	w->p = close_at(q, ind_of(w->depth), pretty);
+	w->p = close_at(q, w->ind, pretty);
 }
 
 static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
@@ -503,33 +587,30 @@ static WHEA_ALWAYS_INLINE void j_num(void *ctx, const char *key, size_t klen, co
 /* Longest enum name written in the same reservation as its object. */
 #define ENUM_NAME_MAX JW_CHUNK
 
-static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
-				     const char *name, size_t plain, int fmt, bool pretty)
+/* {"code" or "value": v, "name": name} at q, the room checked for the name (fits: for all of it,
+ * with a plain name (nlen bytes, nothing to escape) or none, and v < 10000: no calls). */
+static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
+					   int fmt, bool pretty, bool fits)
 {
-	jw *w = ctx;
-	(void)label;
-	size_t nlen = plain ? plain : name ? strlen(name) : 0;
-	size_t nroom = nlen <= ENUM_NAME_MAX ? 6 * nlen + 2 : 0;
-	char *q = member_at(w, key, klen, 1 + INNER_ROOM(5) + 20 + INNER_ROOM(4) + nroom + INNER_ROOM(0), pretty);
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	if (fmt == WHEA_FMT_CODE)
 		q = inner_key(q, 0, in, "code", 4, pretty);
 	else
 		q = inner_key(q, 0, in, "value", 5, pretty);
-	q = dec_at(q, v);
+	q = fits ? dec4_at(q, (uint32_t)v) : dec_at(q, v);
 	q = inner_key(q, 1, in, "name", 4, pretty);
-	if (plain) { /* nothing to escape */
+	if (!name) {
+		memcpy(q, "\"unknown (", 10);
+		q = fits ? dec4_at(q + 10, (uint32_t)v) : dec_at(q + 10, v);
+		memcpy(q, ")\"", 2);
+		q += 2;
+	} else if (plain) { /* nothing to escape */
 		*q = '"';
 		copy_str(q + 1, name, nlen);
 		q[nlen + 1] = '"';
 		q += nlen + 2;
-	} else if (!name) {
-		memcpy(q, "\"unknown (", 10);
-		q = dec_at(q + 10, v);
-		memcpy(q, ")\"", 2);
-		q += 2;
-	} else if (nroom) {
+	} else if (nlen <= ENUM_NAME_MAX) {
 		*q = '"';
 		q = esc_at(q + 1, (const uint8_t *)name, nlen);
 		*q++ = '"';
@@ -537,38 +618,109 @@ static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, co
 		str_from(w, q, (const uint8_t *)name, nlen);
 		q = room(w, INNER_ROOM(0));
 	}
-	w->p = close_at(q, ind_of(w->depth), pretty);
+	w->p = close_at(q, w->ind, pretty);
+}
+
+/* Room an enum object needs after its key, for a name of nlen bytes escaped in one go. */
+#define ENUM_ROOM(nlen) (1 + INNER_ROOM(5) + 20 + INNER_ROOM(4) + 6 * (nlen) + 2 + INNER_ROOM(0))
+
+static JW_NOINLINE void enum_slow(jw *w, const char *key, size_t klen, uint64_t v, const char *name, size_t plain,
+				  int fmt, bool pretty)
+{
+	size_t nlen = plain ? plain : name ? strlen(name) : 0;
+	char *q = member_at(w, key, klen, ENUM_ROOM(nlen <= ENUM_NAME_MAX ? nlen : 0), pretty);
+	enum_object(w, q, v, name, nlen, plain != 0, fmt, pretty, false);
+}
+
+static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
+				     const char *name, size_t plain, int fmt, bool pretty)
+{
+	jw *w = ctx;
+	(void)label;
+	/* plain: the name's length when it needs no escaping (at most 255) */
+	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 || !member_fits(w, klen, ENUM_ROOM(255)))) {
+		enum_slow(w, key, klen, v, name, plain, fmt, pretty);
+		return;
+	}
+	enum_object(w, member_at_(w, key, klen, ENUM_ROOM(255), pretty, true), v, name, plain, true, fmt, pretty, true);
 }
 
 /* Room for one flag member after the first: separator, indentation, key, "false", slack. */
 #define FLAG_ROOM(nlen) (INNER_ROOM(nlen) + 8)
 
-static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
-					    const uint8_t *nlens, bool pretty)
+/* Whether flag f is set in v. */
+static inline bool flag_set(const whea_name *f, uint64_t v) { return f->value < 64 && ((v >> (f->value & 63)) & 1); }
+
+/* The flag members from names[i] on and the closing brace, at q, with a check of the room per
+ * member (nlens may be NULL). */
+static JW_NOINLINE void flags_rest(jw *w, char *q, uint64_t v, const whea_name *names, const uint8_t *nlens, size_t i,
+				   bool pretty)
 {
-	char *q = member_at(w, key, klen, 1 + INNER_ROOM(5) + 20, pretty);
 	unsigned in = inner_ind(w);
-	*q++ = '{';
-	q = inner_key(q, 0, in, "value", 5, pretty);
-	q = dec_at(q, v);
-	char *end = w->end;
-	for (size_t i = 0; names && names[i].name; i++) {
+	for (; names && names[i].name; i++) {
 		const char *n = names[i].name;
 		size_t l = nlens ? nlens[i] : strlen(n);
-		if (JW_UNLIKELY(l > JW_KEY_MAX || (size_t)(end - q) < FLAG_ROOM(l))) {
+		if (l > JW_KEY_MAX || (size_t)(w->end - q) < FLAG_ROOM(l)) {
 			/* near the end of the room, or a long name: the general member path */
 			w->p = q;
-			w->depth++;
+			unsigned ind = w->ind;
+			w->ind = in;
 			q = member_at(w, n, l, 8, pretty);
-			w->depth--;
-			end = w->end;
+			w->ind = ind;
 		} else {
 			q = inner_key(q, 1, in, n, l, pretty);
 		}
-		q = bool_at(q, names[i].value < 64 && ((v >> names[i].value) & 1));
+		q = bool_at(q, flag_set(&names[i], v));
 	}
 	w->p = q;
-	w->p = close_at(room(w, INNER_ROOM(0)), ind_of(w->depth), pretty);
+	w->p = close_at(room(w, INNER_ROOM(0)), w->ind, pretty);
+}
+
+/* Room for the key and "value" of a flag set after its key. */
+#define FLAGS_HEAD_ROOM (1 + INNER_ROOM(5) + 20)
+
+static JW_NOINLINE void flags_slow(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
+				   const uint8_t *nlens, bool pretty)
+{
+	char *q = member_at(w, key, klen, FLAGS_HEAD_ROOM, pretty);
+	*q++ = '{';
+	q = inner_key(q, 0, inner_ind(w), "value", 5, pretty);
+	flags_rest(w, dec_at(q, v), v, names, nlens, 0, pretty);
+}
+
+/* A flag set: {"value": v, "name": bool, ...} (names with lengths from the compiled table on
+ * the frameless path, each member checked against the room with one comparison). */
+static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
+					    const uint8_t *nlens, bool pretty)
+{
+	if (JW_UNLIKELY(!nlens || v >= 10000 || !member_fits(w, klen, FLAGS_HEAD_ROOM))) {
+		flags_slow(w, key, klen, v, names, nlens, pretty);
+		return;
+	}
+	unsigned in = inner_ind(w);
+	kpre pre;
+	if (JW_UNLIKELY(!kpre_init(&pre, in, pretty))) {
+		flags_slow(w, key, klen, v, names, nlens, pretty);
+		return;
+	}
+	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
+	*q++ = '{';
+	q = inner_key(q, 0, in, "value", 5, pretty);
+	q = dec4_at(q, (uint32_t)v);
+	const char *end = w->end;
+	for (size_t i = 0; names[i].name; i++) {
+		if (JW_UNLIKELY((size_t)(end - q) < FLAG_ROOM(255) + INNER_ROOM(0))) {
+			flags_rest(w, q, v, names, nlens, i, pretty);
+			return;
+		}
+		size_t l = nlens[i];
+		q = kpre_at(q, &pre, false, pretty);
+		copy_str(q, names[i].name, l);
+		memcpy(q + l, "\": ", 4);
+		q += l + (pretty ? 3 : 2);
+		q = bool_at(q, flag_set(&names[i], v));
+	}
+	w->p = close_at(q, w->ind, pretty);
 }
 
 static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
@@ -576,10 +728,15 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, c
 				      const whea_def *validdef, bool pretty)
 {
 	(void)label, (void)width;
-	if (validdef) /* validation bits: a plain number; the gated fields say the rest */
-		num_member(ctx, key, klen, v, pretty);
-	else /* flag sets: "value" and one boolean per named bit */
-		flags_member(ctx, key, klen, v, names, nlens, pretty);
+	jw *w = ctx;
+	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
+		if (JW_UNLIKELY(!member_fits(w, klen, 20)))
+			num_member(w, key, klen, v, pretty);
+		else
+			num_member_f(w, key, klen, v, pretty, true);
+	} else { /* flag sets: "value" and one boolean per named bit */
+		flags_member(w, key, klen, v, names, nlens, pretty);
+	}
 }
 
 static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v, bool pretty)
@@ -592,8 +749,8 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, c
 		bool_member_f(w, key, klen, v, pretty, true);
 }
 
-/* One member of a run at q (room checked); comma: 0 or 1. */
-static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, unsigned comma, unsigned ind, bool pretty)
+/* One member of a run at q (room checked). */
+static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const kpre *pre, bool first, bool pretty)
 {
 	/* everything read before the first store (the stores could alias it for all the compiler knows) */
 	const whea_skey *k = s->k;
@@ -601,15 +758,7 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, unsigne
 	size_t klen = k->klen;
 	bool boolean = k->boolean;
 	uint64_t v = s->v;
-	if (pretty) {
-		q = sep_at(q, comma, ind, true);
-		*q++ = '"';
-	} else if (comma) {
-		memcpy(q, ",\"", 2);
-		q += 2;
-	} else {
-		*q++ = '"';
-	}
+	q = kpre_at(q, pre, first, pretty);
 	whea_copy_blocks(q, key, klen); /* the compiled keys are padded for this */
 	q += klen;
 	memcpy(q, "\": ", 4);
@@ -621,7 +770,7 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, unsigne
 
 /* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
  * copy at least), the quote, the slack of whole-block key copies (32), '": ', the value (20). */
-static inline size_t scalar_room(const jw *w, bool pretty) { return (pretty ? ind_of(w->depth) + 1 + 32 : 1) + 1 + 32 + 4 + 20; }
+static inline size_t scalar_room(const jw *w, bool pretty) { return (pretty ? w->ind + 1 + 32 : 1) + 1 + 32 + 4 + 20; }
 
 /* Run members from a[i] on, each with its own check of the room (near the end of the buffer). */
 static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size_t n, bool pretty)
@@ -635,8 +784,15 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 				num_member(w, k->key, k->klen, a[i].v, pretty);
 			continue;
 		}
-		w->p = scalar_at(room(w, scalar_room(w, pretty) + k->klen), &a[i], w->comma, ind_of(w->depth), pretty);
+		char *q = room(w, scalar_room(w, pretty) + k->klen);
+		q = sep_at(q, w->comma, w->ind, pretty);
 		w->comma = 1;
+		*q++ = '"';
+		whea_copy_blocks(q, k->key, k->klen);
+		q += k->klen;
+		memcpy(q, "\": ", 4);
+		q += pretty ? 3 : 2;
+		w->p = k->boolean ? bool_at(q, a[i].v != 0) : dec_at(q, a[i].v);
 	}
 }
 
@@ -646,123 +802,178 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 {
 	jw *w = ctx;
 	char *q = w->p;
-	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys)) {
+	kpre pre;
+	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys ||
+			!kpre_init(&pre, w->ind, pretty))) {
 		scalars_slow(w, a, 0, n, pretty);
 		return;
 	}
-	unsigned ind = ind_of(w->depth);
 	size_t i = 0;
 	if (!w->comma && n) /* the first member of its container */
-		q = scalar_at(q, &a[i++], 0, ind, pretty), w->comma = 1;
+		q = scalar_at(q, &a[i++], &pre, true, pretty), w->comma = 1;
 	for (; i < n; i++)
-		q = scalar_at(q, &a[i], 1, ind, pretty);
+		q = scalar_at(q, &a[i], &pre, false, pretty);
 	w->p = q;
 }
 
-/* ---- GUIDs: the text, and the escaped name of a section or notification type, cached per
- * thread by the GUID's value (the same few GUIDs fill most records). */
-#define GC_SLOTS 32
-#define GC_NAME 48 /* escaped type names (with quotes) up to this long are kept */
+/* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
+ * halves from nibbles, no table); the escaped name of a type is cached per thread. */
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#if defined(__clang__)
+#define JW_ZIP(a, b, i) __builtin_shufflevector(a, b, i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, i + 20, \
+						i + 5, i + 21, i + 6, i + 22, i + 7, i + 23)
+#else
+#define JW_ZIP(a, b, i) __builtin_shuffle(a, b, (jw_u8x16){i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, \
+							  i + 20, i + 5, i + 21, i + 6, i + 22, i + 7, i + 23})
+#endif
 
-typedef struct gc_ent {
-	uint64_t lo, hi;  /* the GUID */
-	const void *type; /* section role: the type the name came from */
-	unsigned gen;     /* section role: whea_registry_generation() then */
-	uint8_t used;
-	uint8_t role;     /* of the name: WHEA_GUID_SECTION_TYPE or WHEA_GUID_NOTIFY_TYPE, 0 = none */
-	uint8_t nlen;     /* length of name */
-	char text[40];    /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" with its quotes */
-	char name[GC_NAME];
-} gc_ent;
+/* Lower-case hex digits of the 16 nibbles in h. */
+static WHEA_ALWAYS_INLINE jw_u8x16 hex16(jw_u8x16 h) { return h + '0' + ((h > 9) & ('a' - '0' - 10)); }
 
-static _Thread_local gc_ent gcache[GC_SLOTS];
-
-/* The cache entry of g, with its text filled in (the name is the caller's). */
-static gc_ent *gc_get(const whea_guid *g)
+/* The quoted GUID text at q (40 bytes of room); returns the end. */
+static WHEA_ALWAYS_INLINE char *guid_text_at(char *q, const whea_guid *g)
 {
-	uint64_t lo, hi;
-	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
-	gc_ent *e = &gcache[((lo ^ hi) * 0x9e3779b97f4a7c15ull) >> 59];
-	if (e->used && e->lo == lo && e->hi == hi)
-		return e;
-	e->used = 1, e->lo = lo, e->hi = hi, e->role = 0;
+	uint64_t a, b;
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	/* Data1..3 are little-endian numbers: their bytes in printing order (Data4 is in order) */
+	uint32_t d23 = (uint32_t)(a >> 32);
+	d23 = ((d23 & 0x00ff00ffu) << 8) | ((d23 >> 8) & 0x00ff00ffu);
+	a = (uint64_t)__builtin_bswap32((uint32_t)a) | (uint64_t)d23 << 32;
+	jw_u8x16 v = (jw_u8x16)(jw_u64x2){a, b};
+	jw_u8x16 hi = (v >> 4) & 15, lo = v & 15;
+	jw_u8x16 t1 = hex16(JW_ZIP(hi, lo, 0)), t2 = hex16(JW_ZIP(hi, lo, 8));
+	/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx": both 16-digit halves stored whole, the digits
+	 * after each dash moved by stores that overlap */
+	char c1[16], c2[16];
+	memcpy(c1, &t1, 16), memcpy(c2, &t2, 16);
+	q[0] = '"';
+	memcpy(q + 1, c1, 16);
+	memcpy(q + 15, c1 + 12, 4);
+	memcpy(q + 10, c1 + 8, 4);
+	memcpy(q + 21, c2, 16);
+	memcpy(q + 20, c2, 4);
+	q[9] = q[14] = q[19] = q[24] = '-';
+	q[37] = '"';
+	return q + 38;
+}
+#else
+static char *guid_text_at(char *q, const whea_guid *g)
+{
+	q[0] = '"';
+	whea_guid_format(g, q + 1); /* its NUL lands where the closing quote goes */
+	q[WHEA_GUID_STRLEN + 1] = '"';
+	return q + WHEA_GUID_STRLEN + 2;
+}
+#endif
+
+#define NC_SLOTS 64
+#define NC_TEXT 48 /* quoted, escaped type names up to this long are kept */
+
+/* Type names as JSON strings, by the name's address and the registry generation (a section
+ * type's name may go away with its type). */
+typedef struct nc_ent {
+	const char *name;
+	unsigned gen;
+	uint8_t len; /* of text; 0 = not kept (too long) */
+	char text[NC_TEXT];
+} nc_ent;
+
+static _Thread_local nc_ent ncache[NC_SLOTS];
+
+/* Fills e with name (a cache miss). */
+static JW_NOINLINE void nc_fill(nc_ent *e, const char *name, unsigned gen)
+{
+	e->name = name, e->gen = gen, e->len = 0;
+	size_t n = strlen(name);
+	char b[6 * NC_TEXT];
+	if (n + 2 > NC_TEXT) /* too long even unescaped */
+		return;
+	size_t m = (size_t)(esc_at(b, (const uint8_t *)name, n) - b) + 2;
+	if (m > NC_TEXT)
+		return;
 	e->text[0] = '"';
-	whea_guid_format(g, e->text + 1); /* its NUL lands where the closing quote goes */
-	e->text[WHEA_GUID_STRLEN + 1] = '"';
+	memcpy(e->text + 1, b, m - 2);
+	e->text[m - 1] = '"';
+	e->len = (uint8_t)m;
+}
+
+/* The cache entry of name. */
+static inline nc_ent *nc_get(const char *name, unsigned gen)
+{
+	nc_ent *e = &ncache[((uintptr_t)name >> 3) & (NC_SLOTS - 1)];
+	if (JW_UNLIKELY(e->name != name || e->gen != gen))
+		nc_fill(e, name, gen);
 	return e;
 }
 
-/* The quoted, escaped type name of g in role into the entry, if it fits; false when not. */
-static bool gc_name(gc_ent *e, int role, const void *type, unsigned gen, const char *name)
+/* Notification type names by GUID (a pure function of the value, looked up in a list). */
+#define NT_SLOTS 8
+static _Thread_local struct {
+	uint64_t lo, hi;
+	const char *name; /* NULL: unknown */
+	bool used;
+} ntcache[NT_SLOTS];
+
+static const char *notify_name(const whea_guid *g)
 {
-	if (e->role == role && (role == WHEA_GUID_NOTIFY_TYPE || (e->type == type && e->gen == gen)))
-		return e->nlen != 0;
-	size_t n = strlen(name);
-	e->role = (uint8_t)role, e->type = type, e->gen = gen, e->nlen = 0;
-	if (n + 2 > GC_NAME) /* too long even unescaped: not kept */
-		return false;
-	char b[6 * GC_NAME];
-	size_t m = (size_t)(esc_at(b, (const uint8_t *)name, n) - b) + 2;
-	if (m > GC_NAME)
-		return false;
-	e->name[0] = '"';
-	memcpy(e->name + 1, b, m - 2);
-	e->name[m - 1] = '"';
-	e->nlen = (uint8_t)m;
-	return true;
+	uint64_t lo, hi;
+	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	unsigned i = (unsigned)(((lo ^ hi) * 0x9e3779b97f4a7c15ull) >> 61);
+	if (!ntcache[i].used || ntcache[i].lo != lo || ntcache[i].hi != hi) {
+		ntcache[i].used = true, ntcache[i].lo = lo, ntcache[i].hi = hi;
+		ntcache[i].name = whea_notify_type_name(g);
+	}
+	return ntcache[i].name;
 }
 
-/* The quoted text of g at q (40 bytes of room); returns the end. */
-static WHEA_ALWAYS_INLINE char *guid_at(char *q, const gc_ent *e)
-{
-	memcpy(q, e->text, 40);
-	return q + WHEA_GUID_STRLEN + 2;
-}
-
+/* A section or notification type GUID: {"data" or "guid": its text, "type": its name}. */
 static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
 						 bool pretty)
 {
-	const void *type = NULL;
 	const char *name;
 	unsigned gen = 0;
 	if (role == WHEA_GUID_SECTION_TYPE) {
-		/* looked up every time: registering a type may change the answer */
 		const whea_section_type *t = whea_section_lookup(g);
 		name = t ? t->name : NULL;
-		type = t, gen = t ? whea_registry_generation() : 0;
+		if (t)
+			gen = whea_registry_generation();
 	} else {
-		name = NULL; /* a pure function of the value: looked up on a cache miss only */
+		name = notify_name(g);
 	}
-	gc_ent *e = gc_get(g);
-	bool cached;
-	if (role == WHEA_GUID_NOTIFY_TYPE) {
-		cached = e->role == role ? e->nlen != 0 : false;
-		if (e->role != role) {
-			name = whea_notify_type_name(g);
-			cached = gc_name(e, role, NULL, 0, name ? name : "Unknown");
-		} else if (!cached) {
-			name = whea_notify_type_name(g);
-		}
-	} else {
-		cached = gc_name(e, role, type, gen, name ? name : "Unknown");
-	}
-	const char *tn = name ? name : "Unknown";
-	size_t tlen = cached ? 0 : strlen(tn);
-	char *q = member_at(w, key, klen, 1 + INNER_ROOM(4) + 40 + INNER_ROOM(4) + GC_NAME + str_room(tlen) + INNER_ROOM(0),
+	if (!name)
+		name = "Unknown";
+	const nc_ent *e = nc_get(name, gen);
+	size_t tlen = e->len ? 0 : strlen(name);
+	char *q = member_at(w, key, klen, 1 + INNER_ROOM(4) + 40 + INNER_ROOM(4) + NC_TEXT + str_room(tlen) + INNER_ROOM(0),
 			    pretty);
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	q = inner_key(q, 0, in, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4, pretty);
-	q = guid_at(q, e);
+	q = guid_text_at(q, g);
 	q = inner_key(q, 1, in, "type", 4, pretty);
-	if (cached) {
-		memcpy(q, e->name, GC_NAME); /* fixed size: the room covers it */
-		q += e->nlen;
+	if (e->len) {
+		memcpy(q, e->text, NC_TEXT); /* fixed size: the room covers it */
+		q += e->len;
 	} else {
-		str_from(w, q, (const uint8_t *)tn, tlen);
+		str_from(w, q, (const uint8_t *)name, tlen);
 		q = room(w, INNER_ROOM(0));
 	}
-	w->p = close_at(q, ind_of(w->depth), pretty);
+	w->p = close_at(q, w->ind, pretty);
+}
+
+/* typed_guid_member per mode, out of the callbacks' frameless path. */
+static JW_NOINLINE void typed_guid_c(jw *w, const char *key, size_t klen, const whea_guid *g, int role)
+{
+	typed_guid_member(w, key, klen, g, role, false);
+}
+static JW_NOINLINE void typed_guid_p(jw *w, const char *key, size_t klen, const whea_guid *g, int role)
+{
+	typed_guid_member(w, key, klen, g, role, true);
+}
+
+static JW_NOINLINE void guid_slow(jw *w, const char *key, size_t klen, const whea_guid *g, bool pretty)
+{
+	w->p = guid_text_at(member_at(w, key, klen, 40, pretty), g);
 }
 
 static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g,
@@ -770,11 +981,12 @@ static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, c
 {
 	(void)label;
 	jw *w = ctx;
-	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE) {
-		typed_guid_member(w, key, klen, g, role, pretty);
-		return;
-	}
-	w->p = guid_at(member_at(w, key, klen, 40, pretty), gc_get(g));
+	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE)
+		(pretty ? typed_guid_p : typed_guid_c)(w, key, klen, g, role);
+	else if (JW_UNLIKELY(!member_fits(w, klen, 40)))
+		guid_slow(w, key, klen, g, pretty);
+	else
+		w->p = guid_text_at(member_at_(w, key, klen, 40, pretty, true), g);
 }
 
 /* ---- The callbacks used by both modes. */
@@ -787,6 +999,44 @@ static void j_text(void *ctx, const char *key, const char *label, const uint8_t 
 	str_member(ctx, key, key ? strlen(key) : 0, p, n);
 }
 
+/* ---- Base64: twelve bytes per step with SSSE3 byte shuffles where the CPU has them (hosted
+ * x86-64 builds, checked at run time; about half the instructions of whea_b64_encode's table
+ * steps), the rest and every other machine with whea_b64_encode. Same characters: each step is
+ * a whole number of 3-byte groups. */
+#if defined(__GNUC__) && defined(__x86_64__) && __STDC_HOSTED__
+#include <tmmintrin.h>
+
+/* Encodes p[0..n) twelve bytes at a time while 16 can be read; returns the bytes done. */
+__attribute__((target("ssse3"))) static size_t b64_ssse3(char *out, const uint8_t *p, size_t n)
+{
+	/* each 32-bit lane gets the bytes b1 b0 b2 b1 of its group: its 16-bit halves hold the
+	 * first and the last two 6-bit groups, which one multiply each moves into place */
+	const __m128i spread = _mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+	/* per 6-bit value: 0..25 -> 'A'.., 26..51 -> 'a'.., 52..61 -> '0'.., 62 -> '+', 63 -> '/',
+	 * as offsets indexed by a class (13: below 26, 0: 26..51, 1..12: 52..63) */
+	const __m128i offsets = _mm_setr_epi8(71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 65, 0, 0);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 12, out += 16) {
+		__m128i x = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), spread);
+		__m128i a = _mm_mulhi_epu16(_mm_and_si128(x, _mm_set1_epi32(0x0fc0fc00)), _mm_set1_epi32(0x04000040));
+		__m128i b = _mm_mullo_epi16(_mm_and_si128(x, _mm_set1_epi32(0x003f03f0)), _mm_set1_epi32(0x01000010));
+		__m128i six = _mm_or_si128(a, b);
+		__m128i cls = _mm_or_si128(_mm_subs_epu8(six, _mm_set1_epi8(51)),
+					   _mm_and_si128(_mm_cmplt_epi8(six, _mm_set1_epi8(26)), _mm_set1_epi8(13)));
+		_mm_storeu_si128((__m128i *)(void *)out, _mm_add_epi8(six, _mm_shuffle_epi8(offsets, cls)));
+	}
+	return i;
+}
+
+static void b64_at(char *out, const uint8_t *p, size_t n)
+{
+	size_t i = n >= 16 && __builtin_cpu_supports("ssse3") ? b64_ssse3(out, p, n) : 0;
+	whea_b64_encode(out + i / 3 * 4, p + i, n - i);
+}
+#else
+static void b64_at(char *out, const uint8_t *p, size_t n) { whea_b64_encode(out, p, n); }
+#endif
+
 static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	jw *w = ctx;
@@ -795,7 +1045,7 @@ static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t
 	char *q = member_at(w, key, key ? strlen(key) : 0, WHEA_B64_LEN(k) + 2, w->pretty);
 	*q++ = '"';
 	for (;;) {
-		whea_b64_encode(q, p, k);
+		b64_at(q, p, k);
 		q += WHEA_B64_LEN(k);
 		p += k;
 		n -= k;
@@ -809,24 +1059,14 @@ static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t
 	w->p = q + 1;
 }
 
-/* Key + suffix as a member key (at most 63 characters, as before) into k; returns its length. */
-static size_t key2(char k[64], const char *key, const char *suffix)
+/* k holds a key of klen (at most 63) bytes: appends suffix, cut at 63 characters in all (as
+ * before); returns the new length. */
+static size_t key_suffix(char k[64], size_t klen, const char *suffix, size_t slen)
 {
-	size_t a = strlen(key), b = strlen(suffix);
-	if (a > 63)
-		a = 63;
-	if (b > 63 - a)
-		b = 63 - a;
-	memcpy(k, key, a);
-	memcpy(k + a, suffix, b);
-	return a + b;
-}
-
-/* Two decimal digits of v (< 100) at q. */
-static inline char *dec2_at(char *q, unsigned v)
-{
-	memcpy(q, whea_digits2 + 2 * v, 2);
-	return q + 2;
+	if (slen > 63 - klen)
+		slen = 63 - klen;
+	memcpy(k + klen, suffix, slen);
+	return klen + slen;
 }
 
 /* "YYYY-MM-DDTHH:MM:SS" (quoted) at q (room for 40 bytes). */
@@ -834,17 +1074,17 @@ static char *date_at(char *q, const whea_time *t)
 {
 	*q++ = '"';
 	if (t->year < 10000 && t->month < 100 && t->day < 100 && t->hour < 100 && t->minute < 100 && t->second < 100) {
-		q = dec2_at(dec2_at(q, t->year / 100), t->year % 100);
+		q = pair_at(pair_at(q, t->year / 100), t->year % 100);
 		*q++ = '-';
-		q = dec2_at(q, t->month);
+		q = pair_at(q, t->month);
 		*q++ = '-';
-		q = dec2_at(q, t->day);
+		q = pair_at(q, t->day);
 		*q++ = 'T';
-		q = dec2_at(q, t->hour);
+		q = pair_at(q, t->hour);
 		*q++ = ':';
-		q = dec2_at(q, t->minute);
+		q = pair_at(q, t->minute);
 		*q++ = ':';
-		q = dec2_at(q, t->second);
+		q = pair_at(q, t->second);
 	} else { /* wider fields than a date has, as the padded decimals give them */
 		q += whea_u64_dec_pad(q, t->year, 4);
 		*q++ = '-';
@@ -862,6 +1102,19 @@ static char *date_at(char *q, const whea_time *t)
 	return q;
 }
 
+/* A member whose value is the JSON string of the (static) name s, cached escaped. */
+static void name_member(jw *w, const char *key, size_t klen, const char *s)
+{
+	const nc_ent *e = nc_get(s, 0);
+	if (!e->len) {
+		str_member(w, key, klen, (const uint8_t *)s, strlen(s));
+		return;
+	}
+	char *q = member_at(w, key, klen, NC_TEXT, w->pretty);
+	memcpy(q, e->text, NC_TEXT); /* fixed size: the room covers it */
+	w->p = q + e->len;
+}
+
 static void j_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
 {
 	jw *w = ctx;
@@ -869,22 +1122,19 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 	whea_time t;
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
 	bool exact = ok && whea_ts_exact(raw, &t);
+	size_t klen = strlen(key), kl = klen < 63 ? klen : 63;
 	char k[64];
-	size_t kl;
+	memcpy(k, key, kl);
 	if (ok) {
-		w->p = date_at(member_at(w, key, strlen(key), 40, w->pretty), &t);
-		kl = key2(k, key, "IsPrecise");
-		bool_member(w, k, kl, t.precise, w->pretty);
-		kl = key2(k, key, "Encoding");
-		const char *en = whea_ts_encoding_name(t.encoding);
-		str_member(w, k, kl, (const uint8_t *)en, strlen(en));
+		w->p = date_at(member_at(w, key, klen, 40, w->pretty), &t);
+		bool_member(w, k, key_suffix(k, kl, "IsPrecise", 9), t.precise, w->pretty);
+		name_member(w, k, key_suffix(k, kl, "Encoding", 8), whea_ts_encoding_name(t.encoding));
 	}
 	if (!exact) { /* not a canonical encoding of any date: keep the bytes */
 		uint64_t v = 0;
 		for (int i = 7; i >= 0; i--)
 			v = v << 8 | raw[i];
-		kl = key2(k, key, "Raw");
-		num_member(w, k, kl, v, w->pretty);
+		num_member(w, k, key_suffix(k, kl, "Raw", 3), v, w->pretty);
 	}
 }
 
@@ -958,6 +1208,7 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	w.pretty = flags & WHEA_JSON_PRETTY;
 	w.comma = 0;
 	w.depth = 0;
+	w.ind = ind_of(0);
 	w.in_scratch = false;
 	w.p = w.synced = o->buf ? o->buf + o->len : NULL;
 	w.end = o->buf ? o->buf + o->cap : NULL;

@@ -1,7 +1,10 @@
 /* format/text_write.c — the text printer: a sink for the table interpreter that writes a record
  * for a person (labels, enum and bit names, addresses in hex, GUIDs with their names, hex dumps).
- * Labels derived from keys are cached (a lock-free table keyed by the key's address), numbers are
- * formatted straight into the output buffer. Freestanding: no allocator, no stdio. */
+ * Speed: labels (from keys, given ones, bit names) come padded from a lock-free cache keyed by
+ * address; each line is stored whole at a write cursor with one room check; the common cases of
+ * the callbacks make no call (so they save no registers), the rest goes to out-of-line general
+ * paths; numbers are formatted without digit loops where possible. Freestanding: no allocator,
+ * no stdio. */
 #include <stdatomic.h>
 #include <string.h>
 
@@ -25,6 +28,7 @@ typedef struct tw {
 	bool in_array[TW_MAX_DEPTH];
 	unsigned flags;
 	unsigned gen; /* registry generation, read once per record (label cache) */
+	uint64_t lc_base; /* lc_tag(gen, 0): a label's tag is lc_base | sub */
 	struct guid_cache *gn;       /* this thread's GUID names (one TLS look-up per record) */
 	char scratch[LABEL_SCRATCH]; /* labels derived when the label cache cannot hold them */
 } tw;
@@ -47,7 +51,8 @@ typedef struct label_entry {
 	char text[]; /* len characters, then zeros up to label_room(len) */
 } label_entry;
 
-#define LC_SLOTS 16384 /* power of two; a few hundred labels, so home slots rarely collide */
+#define LC_BITS 14 /* 16384 slots for a few hundred labels: home slots rarely collide */
+#define LC_SLOTS (1u << LC_BITS)
 #define LC_PROBES 8
 #define LC_ARENA (128 * 1024)
 static _Atomic(label_entry *) lc_slots[LC_SLOTS];
@@ -60,7 +65,7 @@ static inline size_t label_room(size_t n) { return n <= 32 ? 32 : (n + 15) & ~(s
 /* Fibonacci hashing of the id and sub: ids of one table with consecutive subs spread out. */
 static inline unsigned lc_hash(const void *id, unsigned sub)
 {
-	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> 50) & (LC_SLOTS - 1);
+	return (unsigned)((((uint64_t)(uintptr_t)id + sub) * 0x9E3779B97F4A7C15ull) >> (64 - LC_BITS));
 }
 
 static inline uint64_t lc_tag(unsigned gen, unsigned sub) { return (uint64_t)gen << 8 | sub; }
@@ -104,10 +109,10 @@ static inline tw_label lab(const char *t, size_t n)
 
 /* The entry of (id, sub) in the arena, or its text in scratch: slow path of label_of (probing,
  * insertion). */
-static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *scratch)
+static tw_label label_probe(const void *id, unsigned sub, uint64_t base, char *scratch)
 {
 	unsigned h = lc_hash(id, sub);
-	uint64_t tag = lc_tag(gen, sub);
+	uint64_t tag = base | sub;
 	label_entry *made = NULL;
 	for (unsigned k = 0; k < LC_PROBES; k++, h = (h + 1) & (LC_SLOTS - 1)) {
 		label_entry *e = atomic_load_explicit(&lc_slots[h], memory_order_acquire);
@@ -146,12 +151,12 @@ static tw_label label_probe(const void *id, unsigned sub, unsigned gen, char *sc
 /* The label of (id, sub): a hit in its home slot inline, the rest in label_probe. The text may
  * be copied with whea_copy_blocks, except for the uncached over-long given labels (longer than
  * LABEL_CAP: copy_label copies those with memcpy). */
-static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, unsigned gen, char *scratch)
+static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, uint64_t base, char *scratch)
 {
 	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
-	if (e && e->id == id && e->tag == lc_tag(gen, sub))
+	if (e && e->id == id && e->tag == (base | sub))
 		return lab(e->text, e->len);
-	return label_probe(id, sub, gen, scratch);
+	return label_probe(id, sub, base, scratch);
 }
 
 /* ---- Output helpers. */
@@ -171,7 +176,7 @@ static inline void tw_sync(tw *w)
 	w->o->total += n;
 }
 
-/* Takes the cursor from o (after whea_out_write may have flushed or grown nothing). */
+/* Takes the cursor from o: at the start, and after whea_out_write (which may have flushed). */
 static inline void tw_load(tw *w)
 {
 	w->cur = w->o->buf + w->o->len;
@@ -241,14 +246,14 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 	put(w, b + 2, n);
 }
 
-/* ---- Decimal digits: most values the text shows are small, so up to four digits are stored
+/* ---- Decimal digits: most values the text shows are small, so up to eight digits are stored
  * inline and longer numbers formatted out of line (whea_dec_inline's loops, inlined into every
  * sink callback, cost registers and code in all of them). */
 
 static TW_NOINLINE unsigned dec_long(char *p, uint64_t v) { return whea_dec_inline(p, v); }
 
-/* v in decimal at p (20 bytes of room); returns the end. */
-static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
+/* v (< 10000) in decimal at p; returns the end. */
+static WHEA_ALWAYS_INLINE char *dec_small(char *p, unsigned v)
 {
 	if (v < 10) {
 		*p = (char)('0' + v);
@@ -258,22 +263,56 @@ static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
 		memcpy(p, whea_digits2 + 2 * v, 2);
 		return p + 2;
 	}
-	if (v < 10000) {
-		unsigned hi = (unsigned)v / 100u, lo = (unsigned)v % 100u;
-		if (hi < 10)
-			*p++ = (char)('0' + hi);
-		else
-			memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
-		memcpy(p, whea_digits2 + 2 * lo, 2);
-		return p + 2;
+	unsigned hi = v / 100u, lo = v % 100u;
+	if (hi < 10)
+		*p++ = (char)('0' + hi);
+	else
+		memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
+	memcpy(p, whea_digits2 + 2 * lo, 2);
+	return p + 2;
+}
+
+/* v in decimal at p (20 bytes of room); returns the end. */
+static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
+{
+	if (v < 10000)
+		return dec_small(p, (unsigned)v);
+	if (v < 100000000) { /* the leading digits, then four */
+		unsigned lo = (unsigned)v % 10000u;
+		p = dec_small(p, (unsigned)v / 10000u);
+		memcpy(p, whea_digits2 + 2 * (lo / 100u), 2);
+		memcpy(p + 2, whea_digits2 + 2 * (lo % 100u), 2);
+		return p + 4;
 	}
 	return p + dec_long(p, v);
 }
 
-/* ---- Hex digits eight at a time (SWAR) where the byte order allows: a nibble per byte, the
- * bytes reversed into reading order, then '0' or 'a' - 10 added per byte, with no loop or table. */
+/* ---- Hex digits without a digit loop, where the compiler and byte order allow: with 16-byte
+ * vectors (the compiler's vector extension, no intrinsics header) where SSE2 is there, else eight
+ * at a time in a 64-bit word (SWAR). Either way each nibble gets a byte, the bytes are put in
+ * reading order, and '0' or 'a' - 10 is added per byte. */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define TW_SWAR_HEX 1
+#define TW_FAST_HEX 1
+#if defined(__SSE2__)
+#define TW_VEC_HEX 1
+typedef signed char tw_s8x16 __attribute__((vector_size(16)));
+typedef unsigned char tw_u8x16 __attribute__((vector_size(16)));
+typedef unsigned long long tw_u64x2 __attribute__((vector_size(16)));
+
+/* The 16 hex digits of x at out (16 bytes): nibbles interleaved by a shuffle. */
+static WHEA_ALWAYS_INLINE void hex16_vec(char *out, uint64_t x)
+{
+	tw_u64x2 q = {__builtin_bswap64(x), 0}; /* first digit's byte first */
+	tw_u8x16 b = (tw_u8x16)q, d;
+#if defined(__clang__)
+	d = __builtin_shufflevector(b >> 4, b & 15, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+#else
+	d = __builtin_shuffle(b >> 4, b & 15, (tw_u8x16){0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23});
+#endif
+	d = d + '0' + ((tw_u8x16)((tw_s8x16)d > 9) & ('a' - '0' - 10));
+	memcpy(out, &d, 16);
+}
+#else
 /* The 8 hex digits of x as the bytes of a word stored little-endian (first digit first). */
 static inline uint64_t hex8_word(uint32_t x)
 {
@@ -285,13 +324,14 @@ static inline uint64_t hex8_word(uint32_t x)
 	return t + 0x3030303030303030ull + (((t + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull) * 0x27;
 }
 #endif
+#endif
 
 /* v in hex with at least min_digits (<= 16) digits at out, like whea_hex_inline, but out must
  * have 16 bytes of room: the digits are stored as whole words (v shifted so that its first digit
  * is the word's first), bytes past the returned count are scratch. */
 static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_digits)
 {
-#ifdef TW_SWAR_HEX
+#ifdef TW_FAST_HEX
 	unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
 	if (n < min_digits)
 		n = min_digits;
@@ -303,13 +343,19 @@ static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_di
 		}
 		if (e > out)
 			out[0] = "0123456789abcdef"[v & 0xf];
-	} else if (n <= 8) {
-		uint64_t a = hex8_word((uint32_t)v << (32 - 4 * n));
-		memcpy(out, &a, 8);
 	} else {
-		uint64_t x = v << (64 - 4 * n), a = hex8_word((uint32_t)(x >> 32)), b = hex8_word((uint32_t)x);
-		memcpy(out, &a, 8);
-		memcpy(out + 8, &b, 8);
+#ifdef TW_VEC_HEX
+		hex16_vec(out, v << (64 - 4 * n));
+#else
+		if (n <= 8) {
+			uint64_t a = hex8_word((uint32_t)v << (32 - 4 * n));
+			memcpy(out, &a, 8);
+		} else {
+			uint64_t x = v << (64 - 4 * n), a = hex8_word((uint32_t)(x >> 32)), b = hex8_word((uint32_t)x);
+			memcpy(out, &a, 8);
+			memcpy(out + 8, &b, 8);
+		}
+#endif
 	}
 	return n;
 #else
@@ -318,7 +364,9 @@ static WHEA_ALWAYS_INLINE unsigned hex_at(char *out, uint64_t v, unsigned min_di
 }
 
 /* Indentation source: whea_copy_blocks reads whole 16-byte blocks (depth < TW_MAX_DEPTH). */
-static const char spaces[2 * TW_MAX_DEPTH + 32] = "                                                                                                                ";
+static const char spaces[2 * TW_MAX_DEPTH + 32 + 1] =
+	"                                                        "
+	"                                                        ";
 /* Bytes the block copies of one line (indentation, then a label) may store past its end. */
 #define TW_SLACK 48
 
@@ -338,14 +386,14 @@ static WHEA_ALWAYS_INLINE char *copy_label(char *p, const char *t, size_t n)
 static WHEA_ALWAYS_INLINE tw_label member_label(tw *w, const char *key, const char *label)
 {
 	if (label)
-		return label_of(label, LS_ASIS, w->gen, w->scratch);
-	return label_of(key ? key : "", LS_KEY, w->gen, w->scratch);
+		return label_of(label, LS_ASIS, w->lc_base, w->scratch);
+	return label_of(key ? key : "", LS_KEY, w->lc_base, w->scratch);
 }
 
 /* Label text (words) of a key or name. */
 static void words(tw *w, const char *key)
 {
-	tw_label l = label_of(key, LS_KEY, w->gen, w->scratch);
+	tw_label l = label_of(key, LS_KEY, w->lc_base, w->scratch);
 	put(w, l.t, l.n);
 }
 
@@ -402,6 +450,46 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 
 #define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
 
+/* The home-slot hit of label_of, or NULL (no probing, no call). Cached texts are padded. */
+static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned sub, uint64_t base)
+{
+	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
+	return e && e->id == id && e->tag == (base | sub) ? e : NULL;
+}
+
+/* lead_end_at for the common cases only, with no call: a label found in its home slot, an
+ * array index below 10000, room in the buffer. Otherwise returns NULL having written nothing and
+ * changed nothing, and the caller takes its general path (a tail call). Callbacks whose common
+ * path calls nothing need no saved registers, which is most of a short line's overhead. */
+static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *label, char end, size_t extra)
+{
+	size_t ind = 2 * (size_t)w->depth;
+	char *p;
+	if (!key && !label && w->in_array[w->depth]) {
+		unsigned i = w->index[w->depth];
+		if (i >= 10000 || !(p = tw_room(w, ind + 8 + TW_SLACK + extra)))
+			return NULL;
+		w->index[w->depth] = i + 1;
+		whea_copy_blocks(p, spaces, ind);
+		p += ind;
+		*p++ = '[';
+		p = dec_small(p, i);
+		p[0] = ']';
+		p[1] = end;
+		return p + 2;
+	}
+	const label_entry *e =
+		label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
+	if (!e || !(p = tw_room(w, ind + e->len + 2 + TW_SLACK + extra)))
+		return NULL;
+	whea_copy_blocks(p, spaces, ind);
+	p += ind;
+	whea_copy_blocks(p, e->text, e->len);
+	p += e->len;
+	p[0] = ':';
+	p[1] = end;
+	return p + 2;
+}
 
 static void lead(tw *w, const char *key, const char *label)
 {
@@ -410,17 +498,34 @@ static void lead(tw *w, const char *key, const char *label)
 		done_at(w, p);
 }
 
-static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
+/* Opens a level: the next lines are indented one step more. */
+static inline void open_level(tw *w, bool array)
 {
-	tw *w = ctx;
-	(void)klen;
-	char *p = lead_end_at(w, key, label, '\n', 0);
-	if (p)
-		done_at(w, p);
 	if (w->depth + 1 < TW_MAX_DEPTH)
 		w->depth++;
 	w->in_array[w->depth] = array;
 	w->index[w->depth] = 0;
+}
+
+static TW_COLD void begin_general(tw *w, const char *key, const char *label, bool array)
+{
+	char *p = lead_end_at(w, key, label, '\n', 0);
+	if (p)
+		done_at(w, p);
+	open_level(w, array);
+}
+
+static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
+{
+	tw *w = ctx;
+	(void)klen;
+	char *p = lead_fast(w, key, label, '\n', 0);
+	if (!p) {
+		begin_general(w, key, label, array);
+		return;
+	}
+	done_at(w, p);
+	open_level(w, array);
 }
 
 static void t_end(void *ctx, bool array)
@@ -454,8 +559,15 @@ static TW_COLD void number(tw *w, uint64_t v, int fmt, unsigned width)
 	}
 }
 
-/* The text of a number (at most 24 bytes, 25 with scratch) at p; returns its end. */
-static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned width)
+/* Whether number_at can format v without a call: every format but decimals of 5 digits or more. */
+static inline bool number_short(uint64_t v, int fmt)
+{
+	return fmt == WHEA_FMT_HEX || fmt == WHEA_FMT_ADDR || fmt == WHEA_FMT_BCDREV || v < 10000;
+}
+
+/* The text of a number (at most 24 bytes, 25 with scratch) at p; returns its end. small: the
+ * caller has checked number_short (no call is then made). */
+static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned width, bool small)
 {
 	switch (fmt) {
 	case WHEA_FMT_HEX:
@@ -465,27 +577,41 @@ static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned
 		*p++ = '0', *p++ = 'x';
 		return p + hex_at(p, v, addr_digits(width));
 	case WHEA_FMT_BCDREV:
-		p = dec_at(p, (v >> 8) & 0xff);
+		p = dec_small(p, (v >> 8) & 0xff);
 		*p++ = '.';
-		return dec_at(p, v & 0xff);
+		return dec_small(p, v & 0xff);
 	default:
-		return dec_at(p, v);
+		return small ? dec_small(p, (unsigned)v) : dec_at(p, v);
 	}
 }
 
-static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
+static TW_COLD void num_general(tw *w, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
 {
-	tw *w = ctx;
-	(void)klen;
 	char *p = lead_at(w, key, label, 25);
 	if (p) {
-		p = number_at(p, v, fmt, width);
+		p = number_at(p, v, fmt, width, false);
 		*p++ = '\n';
 		done_at(w, p);
 		return;
 	}
 	number(w, v, fmt, width);
 	tw_byte(w, '\n');
+}
+
+/* The callbacks below take a call-free path for the common case (see lead_fast) and their
+ * *_general function for everything else. */
+static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
+{
+	tw *w = ctx;
+	(void)klen;
+	char *p;
+	if (!number_short(v, fmt) || !(p = lead_fast(w, key, label, ' ', 25))) {
+		num_general(w, key, label, v, fmt, width);
+		return;
+	}
+	p = number_at(p, v, fmt, width, true);
+	*p++ = '\n';
+	done_at(w, p);
 }
 
 /* The value part of an enum line, slow path (the buffer lacks room). */
@@ -499,15 +625,12 @@ static TW_COLD void enm_slow(tw *w, uint64_t v, const char *name)
 	PUTS(w, ")\n");
 }
 
-static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
-		  size_t nlen, int fmt)
+static TW_COLD void enm_general(tw *w, const char *key, const char *label, uint64_t v, const char *name)
 {
-	tw *w = ctx;
-	(void)fmt, (void)klen, (void)nlen;
 	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
-			tw_label l = label_of(name, LS_KEY, w->gen, w->scratch);
+			tw_label l = label_of(name, LS_KEY, w->lc_base, w->scratch);
 			p = copy_label(p, l.t, l.n);
 			*p++ = ' ', *p++ = '(';
 		} else {
@@ -519,6 +642,30 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 		return;
 	}
 	enm_slow(w, v, name); /* lead_at has written the lead */
+}
+
+static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
+		  size_t nlen, int fmt)
+{
+	tw *w = ctx;
+	(void)fmt, (void)klen, (void)nlen;
+	const label_entry *e = NULL;
+	char *p;
+	if (v >= 10000 || (name && !(e = label_hit(name, LS_KEY, w->lc_base))) ||
+	    !(p = lead_fast(w, key, label, ' ', LABEL_CAP + 2 + 4 + 2 + 9))) {
+		enm_general(w, key, label, v, name);
+		return;
+	}
+	if (e) {
+		whea_copy_blocks(p, e->text, e->len);
+		p += e->len;
+		*p++ = ' ', *p++ = '(';
+	} else {
+		memcpy(p, "unknown (", 9), p += 9;
+	}
+	p = dec_small(p, (unsigned)v);
+	*p++ = ')', *p++ = '\n';
+	done_at(w, p);
 }
 
 /* At least the number of set bits of m: its bit length (a bound for the line's reservation that
@@ -561,7 +708,7 @@ static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, 
 	bool any = false;
 	hex0x(w, v, digits);
 	for (; set; set &= set - 1) {
-		tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
+		tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->lc_base, w->scratch);
 		put(w, any ? ", " : " (", 2);
 		any = true;
 		put(w, l.t, l.n);
@@ -572,14 +719,13 @@ static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, 
 		PUTS(w, "\n");
 }
 
-static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
-		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
+/* The bits of v a flags line names: those inside the field's width. */
+static inline uint64_t bits_set(uint64_t v, unsigned width) { return width >= 64 ? v : v & ((1ull << width) - 1); }
+
+static TW_COLD void bits_general(tw *w, const char *key, const char *label, uint64_t v, unsigned width, const void *id)
 {
-	tw *w = ctx;
-	(void)klen, (void)nlens;
 	unsigned digits = (width + 3) / 4;
-	uint64_t set = width >= 64 ? v : v & ((1ull << width) - 1);
-	const void *id = bits_id(names, validdef);
+	uint64_t set = bits_set(v, width);
 	if (digits <= 16) {
 		size_t nb = bits_bound(set);
 		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
@@ -589,7 +735,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 			if (set) {
 				char sep[2] = {' ', '('}; /* then ", " */
 				for (; set; set &= set - 1) {
-					tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->gen, w->scratch);
+					tw_label l = label_of(id, LS_BIT + lowest_bit(set), w->lc_base, w->scratch);
 					memcpy(p, sep, 2);
 					p = copy_label(p + 2, l.t, l.n);
 					sep[0] = ',', sep[1] = ' ';
@@ -607,23 +753,80 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	bits_slow(w, v, digits, set, id);
 }
 
-static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
+static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
+		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
 {
 	tw *w = ctx;
-	(void)klen;
+	(void)klen, (void)nlens;
+	unsigned digits = (width + 3) / 4;
+	const void *id = bits_id(names, validdef);
+	const label_entry *hit[64]; /* the names of the set bits, looked up before anything is written */
+	size_t nb = 0, len = 0;
+	char *p;
+	if (digits > 16)
+		goto general;
+	for (uint64_t m = bits_set(v, width); m; m &= m - 1) {
+		const label_entry *e = label_hit(id, LS_BIT + lowest_bit(m), w->lc_base);
+		if (!e)
+			goto general;
+		hit[nb++] = e;
+		len += e->len;
+	}
+	if (!(p = lead_fast(w, key, label, ' ', 2 + 16 + 2 + 2 * nb + len)))
+		goto general;
+	*p++ = '0', *p++ = 'x';
+	p += hex_at(p, v, digits);
+	for (size_t i = 0; i < nb; i++) {
+		if (i)
+			*p++ = ',', *p++ = ' ';
+		else
+			*p++ = ' ', *p++ = '(';
+		whea_copy_blocks(p, hit[i]->text, hit[i]->len);
+		p += hit[i]->len;
+	}
+	if (nb)
+		*p++ = ')';
+	*p++ = '\n';
+	done_at(w, p);
+	return;
+general:
+	bits_general(w, key, label, v, width, id);
+}
+
+/* "yes\n" or "no\n" at p; returns the end. */
+static inline char *yes_no_at(char *p, bool v)
+{
+	if (v) {
+		memcpy(p, "yes\n", 4);
+		return p + 4;
+	}
+	memcpy(p, "no\n", 3);
+	return p + 3;
+}
+
+static TW_COLD void bool_general(tw *w, const char *key, const char *label, bool v)
+{
 	char *p = lead_at(w, key, label, 4);
 	if (p) {
-		if (v)
-			memcpy(p, "yes\n", 4), p += 4;
-		else
-			memcpy(p, "no\n", 3), p += 3;
-		done_at(w, p);
+		done_at(w, yes_no_at(p, v));
 		return;
 	}
 	if (v)
 		PUTS(w, "yes\n");
 	else
 		PUTS(w, "no\n");
+}
+
+static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
+{
+	tw *w = ctx;
+	(void)klen;
+	char *p = lead_fast(w, key, label, ' ', 4);
+	if (!p) {
+		bool_general(w, key, label, v);
+		return;
+	}
+	done_at(w, yes_no_at(p, v));
 }
 
 /* The lines of a run of plain members at p; returns the end. short_ind: the indentation fits one
@@ -649,17 +852,17 @@ static WHEA_ALWAYS_INLINE char *scalar_lines(char *p, const whea_scalar *a, size
 		memcpy(p, ": ", 2);
 		p += 2;
 		if (!boolean) {
-			p = number_at(p, v, fmt, width);
+			p = number_at(p, v, fmt, width, false);
 			*p++ = '\n';
-		} else if (v) {
-			memcpy(p, "yes\n", 4), p += 4;
 		} else {
-			memcpy(p, "no\n", 3), p += 3;
+			p = yes_no_at(p, v);
 		}
 	}
 	return p;
 }
 
+/* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
+ * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 /* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
  * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
@@ -718,6 +921,21 @@ static TW_NOINLINE const char *guid_name_fill(tw *w, guid_name *e, const whea_gu
 	return name;
 }
 
+/* The slot of (g, role) in this thread's cache. */
+static inline guid_name *guid_slot(tw *w, uint64_t a, uint64_t b, int role)
+{
+	return &w->gn->e[((((a ^ b) + (unsigned)role) * 0x9E3779B97F4A7C15ull) >> 57) & (GN_SLOTS - 1)];
+}
+
+/* The cached name entry of g in its role (role != WHEA_GUID_PLAIN), or NULL. */
+static WHEA_ALWAYS_INLINE const guid_name *guid_name_hit(tw *w, const whea_guid *g, int role)
+{
+	uint64_t a, b;
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	const guid_name *e = guid_slot(w, a, b, role);
+	return e->lo == a && e->hi == b && e->role == role && e->gen == w->gen ? e : NULL;
+}
+
 /* The name of g in its role (NULL: none) and its length. */
 static inline const char *guid_name_of(tw *w, const whea_guid *g, int role, size_t *len)
 {
@@ -725,13 +943,13 @@ static inline const char *guid_name_of(tw *w, const whea_guid *g, int role, size
 	*len = 0;
 	if (role == WHEA_GUID_PLAIN)
 		return NULL;
-	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
-	guid_name *e = &w->gn->e[((((a ^ b) + (unsigned)role) * 0x9E3779B97F4A7C15ull) >> 57) & (GN_SLOTS - 1)];
-	if (e->lo == a && e->hi == b && e->role == role && e->gen == w->gen) {
-		*len = e->len;
-		return e->name;
+	const guid_name *hit = guid_name_hit(w, g, role);
+	if (hit) {
+		*len = hit->len;
+		return hit->name;
 	}
-	return guid_name_fill(w, e, g, role, len);
+	memcpy(&a, g->b, 8), memcpy(&b, g->b + 8, 8);
+	return guid_name_fill(w, guid_slot(w, a, b, role), g, role, len);
 }
 
 /* The 36 characters of g's string form at out (whea_guid_format's text, without its call and
@@ -765,10 +983,8 @@ static TW_COLD void guid_slow(tw *w, const whea_guid *g, const char *name, size_
 	tw_byte(w, '\n');
 }
 
-static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+static TW_COLD void guid_general(tw *w, const char *key, const char *label, const whea_guid *g, int role)
 {
-	tw *w = ctx;
-	(void)klen;
 	size_t nl;
 	const char *name = guid_name_of(w, g, role, &nl);
 	if (nl + 3 < 256) {
@@ -793,12 +1009,44 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	guid_slow(w, g, name, nl);
 }
 
-static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+/* n (<= 64) bytes from s to d, in overlapping moves of fixed size (no call). */
+static WHEA_ALWAYS_INLINE void copy_upto64(char *d, const char *s, size_t n)
+{
+	if (n >= 16) {
+		for (size_t i = 0; i + 16 < n; i += 16)
+			memcpy(d + i, s + i, 16);
+		memcpy(d + n - 16, s + n - 16, 16);
+	} else {
+		whea_copy_small(d, s, n);
+	}
+}
+
+static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+{
+	tw *w = ctx;
+	(void)klen;
+	const guid_name *e = NULL;
+	char *p;
+	if ((role != WHEA_GUID_PLAIN && (!(e = guid_name_hit(w, g, role)) || e->len > 64)) ||
+	    !(p = lead_fast(w, key, label, ' ', WHEA_GUID_STRLEN + 4 + (e ? e->len : 0)))) {
+		guid_general(w, key, label, g, role);
+		return;
+	}
+	guid_at(p, g);
+	p += WHEA_GUID_STRLEN;
+	if (e && e->name) {
+		*p++ = ' ', *p++ = '(';
+		copy_upto64(p, e->name, e->len);
+		p += e->len;
+		*p++ = ')';
+	}
+	*p++ = '\n';
+	done_at(w, p);
+}
+
+static TW_COLD void text_general(tw *w, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	tw *w = ctx;
-	while (n && !p[n - 1])
-		n--;
 	lead(w, key, label);
 	PUTS(w, "\"");
 	size_t run = 0;
@@ -816,6 +1064,42 @@ static void t_text(void *ctx, const char *key, const char *label, const uint8_t 
 	}
 	put(w, (const char *)p + run, n - run);
 	PUTS(w, "\"\n");
+}
+
+/* Whether p[0..n) has a byte text_general escapes (below 0x20 or above 0x7e), eight at a time:
+ * a byte below 0x20 borrows into its top bit when 0x20 is subtracted, one above 0x7e carries into
+ * it when 1 is added (the classic has-less / has-more tests). */
+static inline bool text_special(const uint8_t *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		if ((((x - ones * 0x20) & ~x) | ((x + ones * (127 - 0x7e)) | x)) & tops)
+			return true;
+	}
+	for (; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return true;
+	return false;
+}
+
+static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+{
+	tw *w = ctx;
+	while (n && !p[n - 1])
+		n--;
+	char *q;
+	if (n > 64 || text_special(p, n) || !(q = lead_fast(w, key, label, ' ', n + 3))) {
+		text_general(w, key, label, p, n);
+		return;
+	}
+	*q++ = '"';
+	copy_upto64(q, (const char *)p, n);
+	q += n;
+	q[0] = '"', q[1] = '\n';
+	done_at(w, q + 2);
 }
 
 /* "xx " for every byte: both hex digits and the separating space, 4 bytes apart so that each
@@ -1067,6 +1351,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	w.depth = 1;
 	w.flags = flags;
 	w.gen = whea_registry_generation();
+	w.lc_base = lc_tag(w.gen, 0);
 	w.gn = &gn_cache;
 	w.in_array[0] = w.in_array[1] = false;
 	w.index[0] = w.index[1] = 0;
