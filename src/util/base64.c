@@ -27,7 +27,8 @@ static bool pairs_ready(void)
 	return false;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(WHEA_B64_PORTABLE)
+#if defined(__x86_64__) && defined(__GNUC__) && __STDC_HOSTED__ && !defined(WHEA_B64_PORTABLE)
+/* Hosted x86-64 builds only: the run-time CPU check needs the C runtime's CPU model. */
 #include <tmmintrin.h>
 #define B64_SSSE3 1
 
