@@ -10,6 +10,7 @@
 #include "util/le.h"
 
 #define MAX_DEPTH 16
+#define UNCOMPILED_CHUNK 4 /* rows compiled at a time on the stack when a def has no compiled entry */
 
 typedef struct walk {
 	const whea_sink *s;
@@ -516,8 +517,15 @@ static const cdef *cd_probe(const whea_def *d, unsigned gen)
 	return made;
 }
 
+/* Set by whea_interp_tables_enable(false): the walk runs uncompiled (for tests). */
+static atomic_bool cd_disabled;
+
+void whea_interp_tables_enable(bool on) { atomic_store_explicit(&cd_disabled, !on, memory_order_relaxed); }
+
 static inline const cdef *cd_of(const whea_def *d, unsigned gen)
 {
+	if (atomic_load_explicit(&cd_disabled, memory_order_relaxed))
+		return NULL;
 	const cdef *e = atomic_load_explicit(&cd_slots[cd_hash(d)], memory_order_acquire);
 	if (e && e->def == d && e->gen == gen)
 		return e;
@@ -868,80 +876,87 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 	size_t cursor = 0, extent = 0;
 	bool invalid_pending = false;
 	const crow *crows = cd ? cd->rows : NULL;
-	crow tmp;
 	run rn;
 	rn.n = rn.room = 0;
-	/* c walks the compiled rows, or stays on tmp, remade for every row, when there are none */
-	const crow *c = crows ? crows : &tmp;
-	const size_t cstep = crows ? 1 : 0;
-	const whea_field *f = d->fields, *const fend = f + d->nfields;
-	for (; f < fend; f++, c += cstep) {
-		if (cstep == 0)
-			compile_row(f, &tmp);
-		if (c->op != OP_GENERAL && c->end <= len) {
-			/* The common rows: fixed place and size, present, nothing to check. */
-			cursor = c->end;
-			if (cursor > extent)
-				extent = cursor;
-			if (diag_only)
+	/* Without compiled tables (their arena is full) the rows are compiled a few at a time onto the
+	 * stack, so that the row loop always walks compiled entries. */
+	crow chunk[UNCOMPILED_CHUNK];
+	const whea_field *f = d->fields, *const fall = f + d->nfields;
+	while (f < fall) {
+		const whea_field *fend = fall;
+		const crow *c = crows;
+		if (!crows) {
+			size_t m = (size_t)(fall - f) < UNCOMPILED_CHUNK ? (size_t)(fall - f) : UNCOMPILED_CHUNK;
+			for (size_t k = 0; k < m; k++)
+				compile_row(f + k, &chunk[k]);
+			fend = f + m, c = chunk;
+		}
+		for (; f < fend; f++, c++) {
+			if (c->op != OP_GENERAL && c->end <= len) {
+				/* The common rows: fixed place and size, present, nothing to check. */
+				cursor = c->end;
+				if (cursor > extent)
+					extent = cursor;
+				if (diag_only)
+					continue;
+				if (c->gated && !(vb & c->vbit)) {
+					/* not valid: only kept (under "notValid") when not zero */
+					if (!invalid_pending && !all_zero(p + f->off, f->size))
+						invalid_pending = true;
+					continue;
+				}
+				if (c->op == OP_RUN) {
+					run_add(s, &rn, &c->sk, row_value(p, len, f, c));
+					continue;
+				}
+				run_flush(s, &rn);
+				emit_fixed(w, f, c, cd, p, len, abs);
 				continue;
-			if (c->gated && !(vb & c->vbit)) {
-				/* not valid: only kept (under "notValid") when not zero */
-				if (!invalid_pending && !all_zero(p + f->off, f->size))
+			}
+			bool gated = f->valid != 0, on = gated && (vb & c->vbit);
+			if (f->kind == WHEA_K_ARRAY)
+				run_flush(s, &rn); /* measuring an array can report */
+			rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
+			if (!row_present(f, &r)) {
+				if (on)
+					run_flush(s, &rn), diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
+					     "%s: validation bit %u claims %s at offset %zu..%zu, beyond the %zu bytes present",
+					     d->name, f->valid - 1u, f->key, r.off, r.off + r.size, len);
+				cursor = r.off + r.size;
+				continue;
+			}
+			cursor = r.off + r.size;
+			if (r.size && cursor > extent)
+				extent = cursor;
+			if (f->kind == WHEA_K_VALIDBITS) {
+				if (!diag_only)
+					run_flush(s, &rn), s->bits(s->ctx, f->key, c->klen, f->label, vb, f->size * 8u, f->names,
+						NULL, d);
+				continue;
+			}
+			if (gated && !on) {
+				if (!invalid_pending && (!diag_only || may_report(f->kind)) && !all_zero(p + r.off, r.size))
 					invalid_pending = true;
 				continue;
 			}
-			if (c->op == OP_RUN) {
-				run_add(s, &rn, &c->sk, row_value(p, len, f, c));
+			if (diag_only && !may_report(f->kind))
+				continue;
+			if (f->kind == WHEA_K_RESERVED && all_zero(p + r.off, r.size))
+				continue;
+			if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
+				/* the common case, without the general dispatch */
+				if (c->runnable) {
+					run_add(s, &rn, &c->sk, whea_leN(p + r.off, (unsigned)r.size));
+					continue;
+				}
+				run_flush(s, &rn);
+				s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + r.off, (unsigned)r.size),
+				       f->fmt, (unsigned)r.size);
 				continue;
 			}
 			run_flush(s, &rn);
-			emit_fixed(w, f, c, cd, p, len, abs);
-			continue;
+			emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
 		}
-		bool gated = f->valid != 0, on = gated && (vb & c->vbit);
-		if (f->kind == WHEA_K_ARRAY)
-			run_flush(s, &rn); /* measuring an array can report */
-		rowspan r = place_row(w, f, p, len, cursor, abs, !gated || on);
-		if (!row_present(f, &r)) {
-			if (on)
-				run_flush(s, &rn), diag(w, WHEA_DIAG_ERROR, WHEA_ETRUNC, abs + (r.off < len ? r.off : len),
-				     "%s: validation bit %u claims %s at offset %zu..%zu, beyond the %zu bytes present",
-				     d->name, f->valid - 1u, f->key, r.off, r.off + r.size, len);
-			cursor = r.off + r.size;
-			continue;
-		}
-		cursor = r.off + r.size;
-		if (r.size && cursor > extent)
-			extent = cursor;
-		if (f->kind == WHEA_K_VALIDBITS) {
-			if (!diag_only)
-				run_flush(s, &rn), s->bits(s->ctx, f->key, c->klen, f->label, vb, f->size * 8u, f->names,
-					NULL, d);
-			continue;
-		}
-		if (gated && !on) {
-			if (!invalid_pending && (!diag_only || may_report(f->kind)) && !all_zero(p + r.off, r.size))
-				invalid_pending = true;
-			continue;
-		}
-		if (diag_only && !may_report(f->kind))
-			continue;
-		if (f->kind == WHEA_K_RESERVED && all_zero(p + r.off, r.size))
-			continue;
-		if (f->kind == WHEA_K_UINT && !diag_only && !f->select && (!f->sub || !f->sub->nbits)) {
-			/* the common case, without the general dispatch */
-			if (c->runnable) {
-				run_add(s, &rn, &c->sk, whea_leN(p + r.off, (unsigned)r.size));
-				continue;
-			}
-			run_flush(s, &rn);
-			s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + r.off, (unsigned)r.size),
-			       f->fmt, (unsigned)r.size);
-			continue;
-		}
-		run_flush(s, &rn);
-		emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
 	}
 	if (!diag_only)
 		run_flush(s, &rn);

@@ -74,6 +74,10 @@ void whea_interp_section(const whea_sink *s, const whea_section_type *t, const u
 /* Walks a whole record (cper/walk.c): header, sectionDescriptors, sections, extraBytes. */
 void whea_interp_record(const whea_sink *s, const whea_record *r);
 
+/* Tests: false makes every walk run without the compiled tables (as when their arena is full),
+ * which must give the same events; true (the default) uses them again. Not for concurrent use. */
+void whea_interp_tables_enable(bool on);
+
 /* Name of bit `bit` of a VALIDBITS row of def (derived from the rows it gates, or its names). */
 const char *whea_validbit_name(const whea_def *def, unsigned bit);
 /* The def's WHEA_K_VALIDBITS row, or NULL. */

@@ -244,6 +244,47 @@ static void check_libcper_facts(const char *name, const whea_record *r, const wh
 	}
 }
 
+/* ---- the walk without compiled tables ------------------------------------------------------ */
+
+/* Appends a validation diagnostic to the text buffer of render(). */
+static void render_diag(void *ctx, const whea_diag *d)
+{
+	whea_out *o = ctx;
+	char line[400];
+	int k = snprintf(line, sizeof line, "%d %d %llu %s\n", d->severity, d->code, (unsigned long long)d->offset, d->msg);
+	whea_out_write(o, line, k > 0 && (size_t)k < sizeof line ? (size_t)k : 0);
+}
+
+/* Everything the walk produces for a record: text with hex dump, compact and pretty JSON, and the
+ * validator's diagnostics, one after the other. Returns the length (0 when the record does not
+ * parse or the output does not fit). */
+static size_t render(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	whea_record r;
+	whea_out o;
+	whea_out_init(&o, out, cap, NULL, NULL);
+	if (whea_record_parse(&r, p, n, WHEA_PARSE_TOLERANT | WHEA_PARSE_SECTIONS, render_diag, &o))
+		return 0;
+	whea_record_to_text(&r, &o, WHEA_TEXT_HEXDUMP);
+	whea_record_to_json(&r, &o, 0);
+	whea_record_to_json(&r, &o, WHEA_JSON_PRETTY);
+	return o.err ? 0 : o.len;
+}
+
+/* The walk must give the same output without its compiled tables (the path it takes when their
+ * arena is full). Returns whether it did. */
+static bool same_uncompiled(const uint8_t *p, size_t n, const char *name)
+{
+	static char a[1 << 20], b[1 << 20];
+	size_t na = render(p, n, a, sizeof a);
+	whea_interp_tables_enable(false);
+	size_t nb = render(p, n, b, sizeof b);
+	whea_interp_tables_enable(true);
+	bool same = na == nb && memcmp(a, b, na) == 0;
+	CHECK(same, "%s: output without the compiled tables differs (%zu vs %zu bytes)", name, na, nb);
+	return same;
+}
+
 static void test_vectors(const char *dir)
 {
 	DIR *dp = dir ? opendir(dir) : NULL;
@@ -291,6 +332,7 @@ static void test_vectors(const char *dir)
 		}
 		jfree(&j);
 		CHECK(round_trip(p, n, de->d_name), "%s: binary -> JSON -> binary differs", de->d_name);
+		same_uncompiled(p, n, de->d_name);
 		free(p);
 		free(jt);
 	}
@@ -426,6 +468,7 @@ static void test_properties(void)
 				snprintf(name, sizeof name, "%s pattern %d length %zu", t->key, pattern, len);
 				rounds++;
 				good += round_trip(buf, n, name);
+				same_uncompiled(buf, n, name);
 			}
 	}
 	CHECK(rounds > 500, "only %u property rounds", rounds);
