@@ -71,9 +71,8 @@ size_t whea_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 	fmtbuf b = {buf, cap, 0};
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') { /* the literal text up to the next conversion, in one copy */
-			size_t n = 1;
-			while (p[n] && p[n] != '%')
-				n++;
+			const char *pct = strchr(p, '%');
+			size_t n = pct ? (size_t)(pct - p) : strlen(p);
 			put(&b, p, n, 0, ' ');
 			p += n - 1;
 			continue;
