@@ -201,6 +201,7 @@ typedef struct crow {
 	uint64_t load8_end; /* rows of at most 8 bytes: off + 8, the length from which the value can be
 	                       read with one 8-byte load; UINT64_MAX for longer rows */
 	uint64_t vbit;    /* gated rows: their validation bit as a mask (0 for a bit beyond 63) */
+	const struct cdef *subcd; /* OP_BITS rows: the compiled form of their bitfield layout, or NULL */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
@@ -392,6 +393,7 @@ static void compile_row(const whea_field *f, crow *r)
 	r->vmask = f->size >= 8 ? ~0ull : (1ull << (8 * f->size)) - 1;
 	r->load8_end = f->size <= 8 ? (uint64_t)f->off + 8 : UINT64_MAX;
 	r->vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
+	r->subcd = NULL;
 	r->sk.key = r->vsk.key = NULL;
 	if (is_fixed_row(f)) {
 		r->end = f->off + f->size;
@@ -408,6 +410,8 @@ static void compile_bit(const whea_bitfield *b, cbit *c)
 	c->sk.key = NULL;
 	c->lo = b->lo, c->valid = b->valid;
 }
+
+static const cdef *cd_probe(const whea_def *d, unsigned gen);
 
 static const cdef *cd_build(const whea_def *d, unsigned gen)
 {
@@ -463,6 +467,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
 		if (r->op == OP_NUM && r->runnable)
 			r->op = OP_RUN;
+		if (r->op == OP_BITS) /* compiled now, so that decoding need not look it up */
+			r->subcd = cd_probe(f->sub, gen);
 		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
 		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff) {
@@ -553,10 +559,11 @@ static inline bool may_report(uint8_t kind)
 
 /* Emits one integer with its bitfield layout as an object {"value", fields...}. */
 static void emit_bitfields(walk *w, const char *key, size_t klen, const char *label, uint64_t v,
-			   const whea_field *f, const crow *c, const whea_def *layout)
+			   const whea_field *f, const crow *c, const whea_def *layout, const cdef *cd)
 {
 	const whea_sink *s = w->s;
-	const cdef *cd = cd_of(layout, w->gen);
+	if (!cd)
+		cd = cd_of(layout, w->gen);
 	s->begin(s->ctx, key, klen, label, false);
 	if (cd && cd->bits_run && c && c->vsk.key) { /* the whole object is one run */
 		whea_scalar a[64];
@@ -734,7 +741,7 @@ static void emit_row(walk *w, const whea_field *f, const crow *c, const cdef *cd
 		uint64_t v = whea_leN(p, (unsigned)size);
 		const whea_def *layout = whea_row_sub(f, st, len);
 		if (layout && layout->nbits)
-			emit_bitfields(w, f->key, klen, f->label, v, f, c, layout);
+			emit_bitfields(w, f->key, klen, f->label, v, f, c, layout, NULL);
 		else
 			s->num(s->ctx, f->key, klen, f->label, v, f->fmt, (unsigned)size);
 		break;
@@ -834,7 +841,7 @@ static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *
 		s->guid(s->ctx, f->key, c->klen, f->label, (const whea_guid *)(const void *)q, f->fmt);
 		break;
 	case OP_BITS:
-		emit_bitfields(w, f->key, c->klen, f->label, row_value(p, len, f, c), f, c, f->sub);
+		emit_bitfields(w, f->key, c->klen, f->label, row_value(p, len, f, c), f, c, f->sub, c->subcd);
 		break;
 	case OP_FLAGS:
 		s->bits(s->ctx, f->key, c->klen, f->label, row_value(p, len, f, c), f->size * 8u, f->names,
