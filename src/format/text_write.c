@@ -176,17 +176,26 @@ static inline void tw_sync(tw *w)
 	w->o->total += n;
 }
 
-/* Takes the cursor from o: at the start, and after whea_out_write (which may have flushed). */
+/* Takes the cursor from o: at the start, and after whea_out_write (which may have flushed). An
+ * output without a buffer gets no room at all, so that a cursor that passed tw_room is never NULL. */
 static inline void tw_load(tw *w)
 {
 	w->cur = w->o->buf + w->o->len;
-	w->lim = w->o->buf + w->o->cap;
+	w->lim = w->o->buf ? w->o->buf + w->o->cap : w->cur;
 }
 
-/* Where n bytes can be stored (finish with done_at), or NULL when the buffer has less room. */
+/* Where n bytes can be stored (finish with done_at), or NULL unless the buffer has more room (one
+ * byte more than needed, so that even n = 0 finds no room without a buffer). */
 static inline char *tw_room(tw *w, size_t n)
 {
-	return (uintptr_t)w->lim - (uintptr_t)w->cur >= n ? w->cur : NULL;
+	char *p = w->cur;
+	if ((uintptr_t)w->lim - (uintptr_t)p <= n)
+		return NULL;
+#if defined(__GNUC__)
+	if (!p) /* never: tw_load; tells the compiler that callers need not test p */
+		__builtin_unreachable();
+#endif
+	return p;
 }
 
 /* Ends a line stored from tw_room: the cursor moves to end. */
@@ -480,12 +489,13 @@ static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *la
 	}
 	const label_entry *e =
 		label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
-	if (!e || !(p = tw_room(w, ind + e->len + 2 + TW_SLACK + extra)))
+	size_t len = e ? e->len : 0; /* read once: the stores below may alias it for the compiler */
+	if (!e || !(p = tw_room(w, ind + len + 2 + TW_SLACK + extra)))
 		return NULL;
 	whea_copy_blocks(p, spaces, ind);
 	p += ind;
-	whea_copy_blocks(p, e->text, e->len);
-	p += e->len;
+	whea_copy_blocks(p, e->text, len);
+	p += len;
 	p[0] = ':';
 	p[1] = end;
 	return p + 2;
