@@ -232,14 +232,21 @@ static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t
 
 /* Separator and key (NULL inside arrays) of the next member, with room for extra (at most
  * JW_SCRATCH - MEMBER_ROOM(JW_KEY_MAX)) bytes of its value after the returned pointer. */
+/* Separator and key (NULL inside arrays) of the next member at q (room checked). */
+static WHEA_ALWAYS_INLINE char *member_prefix(const jw *w, char *q, const char *key, size_t klen, bool pretty)
+{
+	q = sep_at(q, w->comma, w->ind, pretty);
+	return key ? key_at(q, key, klen, pretty) : q;
+}
+
 static WHEA_ALWAYS_INLINE char *member_at_(jw *w, const char *key, size_t klen, size_t extra, bool pretty, bool fits)
 {
 	if (!fits && JW_UNLIKELY(klen > JW_KEY_MAX))
 		return member_long(w, key, klen, extra, pretty);
 	char *q = room_(w, MEMBER_ROOM(klen) + extra, fits);
-	q = sep_at(q, w->comma, w->ind, pretty);
+	q = member_prefix(w, q, key, klen, pretty);
 	w->comma = 1;
-	return key ? key_at(q, key, klen, pretty) : q;
+	return q;
 }
 
 static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
@@ -250,7 +257,9 @@ static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, s
 /* Whether a member with a key of klen bytes and extra bytes of value fits (see jw_fits). */
 static inline bool member_fits(const jw *w, size_t klen, size_t extra)
 {
-	return klen <= JW_KEY_MAX && jw_fits(w, MEMBER_ROOM(klen) + extra);
+	/* any key length: the frameless path copies keys of any length; only the reservations of
+	 * the other path have to stay bounded */
+	return jw_fits(w, MEMBER_ROOM(klen) + extra);
 }
 
 /* Inner member key of a small object written in one go: separator, indentation, key. */
@@ -428,25 +437,41 @@ static WHEA_ALWAYS_INLINE char *fixed4_at(char *q, uint32_t x) { return pair_at(
 /* x (< 10^8) in exactly 8 digits. */
 static WHEA_ALWAYS_INLINE char *fixed8_at(char *q, uint32_t x) { return fixed4_at(fixed4_at(q, x / 10000), x % 10000); }
 
-/* v (>= 10^4) in decimal at q. */
-static JW_NOINLINE char *dec_big_at(char *q, uint64_t v)
+/* x (< 10^8) without leading zeros. */
+static WHEA_ALWAYS_INLINE char *dec8_at(char *q, uint32_t x)
 {
-	if (v < 100000000u) {
-		uint32_t hi = (uint32_t)v / 10000;
-		return fixed4_at(dec4_at(q, hi), (uint32_t)v - hi * 10000);
-	}
+	if (x < 10000)
+		return dec4_at(q, x);
+	uint32_t hi = x / 10000;
+	return fixed4_at(dec4_at(q, hi), x - hi * 10000);
+}
+
+/* v (>= 10^4) in decimal at q. */
+static WHEA_ALWAYS_INLINE char *dec_big_inline(char *q, uint64_t v)
+{
 	if (v < 10000000000000000ull) {
 		uint64_t hi = v / 100000000u;
-		q = hi < 10000 ? dec4_at(q, (uint32_t)hi) : dec_big_at(q, hi);
-		return fixed8_at(q, (uint32_t)(v - hi * 100000000u));
+		if (!hi)
+			return dec8_at(q, (uint32_t)v);
+		return fixed8_at(dec8_at(q, (uint32_t)hi), (uint32_t)(v - hi * 100000000u));
 	}
 	uint64_t top = v / 10000000000000000ull, r = v - top * 10000000000000000ull, mid = r / 100000000u;
 	q = fixed8_at(dec4_at(q, (uint32_t)top), (uint32_t)mid); /* top < 1845 */
 	return fixed8_at(q, (uint32_t)(r - mid * 100000000u));
 }
 
-/* v in decimal at q (20 bytes of room); returns the end. */
-static WHEA_ALWAYS_INLINE char *dec_at(char *q, uint64_t v) { return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_at(q, v); }
+static JW_NOINLINE char *dec_big_at(char *q, uint64_t v) { return dec_big_inline(q, v); }
+
+/* v in decimal at q (20 bytes of room); returns the end. Single digits, the most common, are
+ * tested first. */
+static WHEA_ALWAYS_INLINE char *dec_at(char *q, uint64_t v)
+{
+	if (v < 10) {
+		*q = (char)('0' + v);
+		return q + 1;
+	}
+	return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_at(q, v);
+}
 
 static JW_NOINLINE void dec_big_end(jw *w, char *q, uint64_t v) { w->p = dec_big_at(q, v); }
 
@@ -454,7 +479,7 @@ static JW_NOINLINE void dec_big_end(jw *w, char *q, uint64_t v) { w->p = dec_big
 static WHEA_ALWAYS_INLINE void dec_end(jw *w, char *q, uint64_t v)
 {
 	if (v < 10000)
-		w->p = dec4_at(q, (uint32_t)v);
+		w->p = dec_at(q, v);
 	else
 		dec_big_end(w, q, v);
 }
@@ -495,7 +520,7 @@ static void str_member_z(jw *w, const char *key, const char *s)
 /* Opens a container member (key NULL inside arrays) with bracket c. */
 static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char c, bool pretty, bool fits)
 {
-	char *q = member_at_(w, key, klen, 1, pretty, fits);
+	char *q = fits ? member_prefix(w, w->p, key, klen, pretty) : member_at_(w, key, klen, 1, pretty, false);
 	*q = c;
 	w->p = q + 1;
 	w->comma = 0;
@@ -763,9 +788,14 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const k
 	q += klen;
 	memcpy(q, "\": ", 4);
 	q += pretty ? 3 : 2;
-	if (!boolean)
-		return dec_at(q, v);
-	return bool_at(q, v != 0);
+	if (boolean)
+		return bool_at(q, v != 0);
+	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
+	if (v < 10) {
+		*q = (char)('0' + v);
+		return q + 1;
+	}
+	return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_inline(q, v);
 }
 
 /* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
