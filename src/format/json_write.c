@@ -6,14 +6,17 @@
  * - A cursor: every callback reserves room for its worst case once and stores its bytes through
  *   w->p; o->len and o->total catch up when the record ends. When the caller's buffer lacks the
  *   room, the cursor moves into a scratch area that goes out through whea_out_write, so there is
- *   one slow path and the bytes (and the flushes) are the same. Every reservation is bounded
- *   (long strings and byte runs go in chunks), so the scratch area always has the room.
+ *   one slow path and the bytes (and the flushes) are the same. Every reservation of that path
+ *   is bounded (long strings and byte runs go in pieces), so the scratch area has the room.
+ * - The busy callbacks check the room first; their common path then makes no calls and needs no
+ *   stack frame (the other case runs a separate copy of the body).
  * - One separator flag instead of a stack: ',' is due exactly when the innermost container
- *   already has a member, and a container closed on its own line exactly when it has one.
+ *   already has a member, and a container is closed on its own line exactly when it has one.
  * - Compact and pretty output have their own copies of the busy callbacks (the `pretty`
- *   argument of the inline bodies is a constant in each), and the separator, newline and
- *   indentation of a pretty member are one copy from a table.
- * - The text of a GUID and the escaped name of its type are kept in a small per-thread cache. */
+ *   argument of the inline bodies is a constant in each); a pretty separator, newline and
+ *   indentation is one fixed-size copy from a table, made once for the members of a run.
+ * - Decimals by ranges and blocks of digits; GUID text, string escape checks and (with SSSE3)
+ *   base64 in vector registers; type names kept escaped in a small per-thread cache. */
 #include <string.h>
 
 #include "cper/interp.h"
@@ -132,7 +135,7 @@ static void put_raw(jw *w, const char *s, size_t n)
 /* "," "\n" and 80 spaces: from offset 1 - comma, comma + ind bytes are the separator, newline
  * and indentation of a pretty member; 32 bytes can be read from either start. */
 static const char sep_nl[84] = ",\n                                                                                ";
-/* The same without the comma, for the other copies. */
+/* Bytes a separator is stored with at once (the room always covers them). */
 #define SEP_NL_COPY 32
 
 /* Newline and indentation of a pretty member at depth (jw.ind; compact output never needs it). */
@@ -169,7 +172,7 @@ static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bo
 	return q + n;
 }
 
-/* "key": (compact) or "key": followed by a space (pretty) at q (3 bytes of slack after it). */
+/* "key": (compact) or "key": followed by a space (pretty) at q (4 bytes stored after the key). */
 static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bool pretty)
 {
 	*q = '"';
@@ -182,7 +185,7 @@ static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bo
 /* The separator, newline, indentation and opening quote of a key, made once for members that
  * share a depth (a run, a flag set) and stored with one fixed-size copy each. */
 typedef struct kpre {
-	char b[48];  /* "," "\n" indentation '"' (pretty only) */
+	char b[33];  /* "," "\n" indentation '"' (pretty only) */
 	unsigned n;  /* its length */
 } kpre;
 
@@ -193,7 +196,7 @@ static WHEA_ALWAYS_INLINE bool kpre_init(kpre *k, unsigned ind, bool pretty)
 		return true;
 	if (ind + 2 > 32)
 		return false;
-	memcpy(k->b, sep_nl, 32);
+	memcpy(k->b, sep_nl, 33); /* the copies read 32 bytes from b or b + 1 */
 	k->b[ind + 1] = '"';
 	k->n = ind + 2;
 	return true;
@@ -230,16 +233,24 @@ static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t
 	return q + (pretty ? 3 : 2);
 }
 
+/* Separator and key (NULL inside arrays) of the next member at q (room checked). */
+static WHEA_ALWAYS_INLINE char *member_prefix(const jw *w, char *q, const char *key, size_t klen, bool pretty)
+{
+	q = sep_at(q, w->comma, w->ind, pretty);
+	return key ? key_at(q, key, klen, pretty) : q;
+}
+
 /* Separator and key (NULL inside arrays) of the next member, with room for extra (at most
- * JW_SCRATCH - MEMBER_ROOM(JW_KEY_MAX)) bytes of its value after the returned pointer. */
+ * JW_SCRATCH - MEMBER_ROOM(JW_KEY_MAX)) bytes of its value after the returned pointer (fits:
+ * the caller has checked the room with member_fits). */
 static WHEA_ALWAYS_INLINE char *member_at_(jw *w, const char *key, size_t klen, size_t extra, bool pretty, bool fits)
 {
 	if (!fits && JW_UNLIKELY(klen > JW_KEY_MAX))
 		return member_long(w, key, klen, extra, pretty);
 	char *q = room_(w, MEMBER_ROOM(klen) + extra, fits);
-	q = sep_at(q, w->comma, w->ind, pretty);
+	q = member_prefix(w, q, key, klen, pretty);
 	w->comma = 1;
-	return key ? key_at(q, key, klen, pretty) : q;
+	return q;
 }
 
 static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
@@ -250,7 +261,9 @@ static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, s
 /* Whether a member with a key of klen bytes and extra bytes of value fits (see jw_fits). */
 static inline bool member_fits(const jw *w, size_t klen, size_t extra)
 {
-	return klen <= JW_KEY_MAX && jw_fits(w, MEMBER_ROOM(klen) + extra);
+	/* any key length: the frameless path copies keys of any length; only the reservations of
+	 * the other path have to stay bounded */
+	return jw_fits(w, MEMBER_ROOM(klen) + extra);
 }
 
 /* Inner member key of a small object written in one go: separator, indentation, key. */
@@ -365,13 +378,13 @@ static char *esc_at(char *q, const uint8_t *p, size_t n)
 		whea_copy_small(b, (const char *)p, r & 7); /* r < 8 (the mask tells the compiler) */
 		memcpy(&x, b, 8);
 	}
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-	return esc_bytes(q, p + i, r);
-#else
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	if (needs_escape8(x) & (HIGHS >> (8 * (8 - r)))) /* only the r real bytes count */
 		return esc_bytes(q, p + i, r);
 	memcpy(q, &x, 8);
 	return q + r;
+#else
+	return esc_bytes(q, p + i, r);
 #endif
 }
 
@@ -428,25 +441,41 @@ static WHEA_ALWAYS_INLINE char *fixed4_at(char *q, uint32_t x) { return pair_at(
 /* x (< 10^8) in exactly 8 digits. */
 static WHEA_ALWAYS_INLINE char *fixed8_at(char *q, uint32_t x) { return fixed4_at(fixed4_at(q, x / 10000), x % 10000); }
 
-/* v (>= 10^4) in decimal at q. */
-static JW_NOINLINE char *dec_big_at(char *q, uint64_t v)
+/* x (< 10^8) without leading zeros. */
+static WHEA_ALWAYS_INLINE char *dec8_at(char *q, uint32_t x)
 {
-	if (v < 100000000u) {
-		uint32_t hi = (uint32_t)v / 10000;
-		return fixed4_at(dec4_at(q, hi), (uint32_t)v - hi * 10000);
-	}
+	if (x < 10000)
+		return dec4_at(q, x);
+	uint32_t hi = x / 10000;
+	return fixed4_at(dec4_at(q, hi), x - hi * 10000);
+}
+
+/* v (>= 10^4) in decimal at q. */
+static WHEA_ALWAYS_INLINE char *dec_big_inline(char *q, uint64_t v)
+{
 	if (v < 10000000000000000ull) {
 		uint64_t hi = v / 100000000u;
-		q = hi < 10000 ? dec4_at(q, (uint32_t)hi) : dec_big_at(q, hi);
-		return fixed8_at(q, (uint32_t)(v - hi * 100000000u));
+		if (!hi)
+			return dec8_at(q, (uint32_t)v);
+		return fixed8_at(dec8_at(q, (uint32_t)hi), (uint32_t)(v - hi * 100000000u));
 	}
 	uint64_t top = v / 10000000000000000ull, r = v - top * 10000000000000000ull, mid = r / 100000000u;
 	q = fixed8_at(dec4_at(q, (uint32_t)top), (uint32_t)mid); /* top < 1845 */
 	return fixed8_at(q, (uint32_t)(r - mid * 100000000u));
 }
 
-/* v in decimal at q (20 bytes of room); returns the end. */
-static WHEA_ALWAYS_INLINE char *dec_at(char *q, uint64_t v) { return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_at(q, v); }
+static JW_NOINLINE char *dec_big_at(char *q, uint64_t v) { return dec_big_inline(q, v); }
+
+/* v in decimal at q (20 bytes of room); returns the end. Single digits, the most common, are
+ * tested first. */
+static WHEA_ALWAYS_INLINE char *dec_at(char *q, uint64_t v)
+{
+	if (v < 10) {
+		*q = (char)('0' + v);
+		return q + 1;
+	}
+	return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_at(q, v);
+}
 
 static JW_NOINLINE void dec_big_end(jw *w, char *q, uint64_t v) { w->p = dec_big_at(q, v); }
 
@@ -454,7 +483,7 @@ static JW_NOINLINE void dec_big_end(jw *w, char *q, uint64_t v) { w->p = dec_big
 static WHEA_ALWAYS_INLINE void dec_end(jw *w, char *q, uint64_t v)
 {
 	if (v < 10000)
-		w->p = dec4_at(q, (uint32_t)v);
+		w->p = dec_at(q, v);
 	else
 		dec_big_end(w, q, v);
 }
@@ -495,7 +524,7 @@ static void str_member_z(jw *w, const char *key, const char *s)
 /* Opens a container member (key NULL inside arrays) with bracket c. */
 static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char c, bool pretty, bool fits)
 {
-	char *q = member_at_(w, key, klen, 1, pretty, fits);
+	char *q = fits ? member_prefix(w, w->p, key, klen, pretty) : member_at_(w, key, klen, 1, pretty, false);
 	*q = c;
 	w->p = q + 1;
 	w->comma = 0;
@@ -546,8 +575,7 @@ static WHEA_ALWAYS_INLINE void j_end(void *ctx, bool array, bool pretty)
 		close_f(w, array ? ']' : '}', pretty, true);
 }
 
-/* A revision as {"major": M, "minor": m}. */
-/* Room a revision object needs after its key. */
+/* Room a revision object ({"major": M, "minor": m}) needs after its key. */
 #define BCDREV_ROOM (1 + 2 * (INNER_ROOM(5) + 3) + INNER_ROOM(0))
 
 static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen, uint64_t v, bool pretty, bool fits)
@@ -621,14 +649,25 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 	w->p = close_at(q, w->ind, pretty);
 }
 
-/* Room an enum object needs after its key, for a name of nlen bytes escaped in one go. */
-#define ENUM_ROOM(nlen) (1 + INNER_ROOM(5) + 20 + INNER_ROOM(4) + 6 * (nlen) + 2 + INNER_ROOM(0))
+/* Room an enum object needs after its key, name_room for its name. */
+#define ENUM_ROOM(name_room) (1 + INNER_ROOM(5) + 20 + INNER_ROOM(4) + (name_room) + INNER_ROOM(0))
+
+/* Room the name of an enum object takes in the object's reservation: "unknown (N)", a plain
+ * name, or one escaped in one go (a longer one reserves as it goes). */
+static inline size_t enum_name_room(const char *name, size_t nlen, bool plain)
+{
+	if (!name)
+		return 32;
+	if (plain)
+		return nlen + 2;
+	return nlen <= ENUM_NAME_MAX ? str_room(nlen) : 0;
+}
 
 static JW_NOINLINE void enum_slow(jw *w, const char *key, size_t klen, uint64_t v, const char *name, size_t plain,
 				  int fmt, bool pretty)
 {
 	size_t nlen = plain ? plain : name ? strlen(name) : 0;
-	char *q = member_at(w, key, klen, ENUM_ROOM(nlen <= ENUM_NAME_MAX ? nlen : 0), pretty);
+	char *q = member_at(w, key, klen, ENUM_ROOM(enum_name_room(name, nlen, plain != 0)), pretty);
 	enum_object(w, q, v, name, nlen, plain != 0, fmt, pretty, false);
 }
 
@@ -638,11 +677,12 @@ static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, co
 	jw *w = ctx;
 	(void)label;
 	/* plain: the name's length when it needs no escaping (at most 255) */
-	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 || !member_fits(w, klen, ENUM_ROOM(255)))) {
+	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 || !member_fits(w, klen, ENUM_ROOM(255 + 32)))) {
 		enum_slow(w, key, klen, v, name, plain, fmt, pretty);
 		return;
 	}
-	enum_object(w, member_at_(w, key, klen, ENUM_ROOM(255), pretty, true), v, name, plain, true, fmt, pretty, true);
+	enum_object(w, member_at_(w, key, klen, ENUM_ROOM(255 + 32), pretty, true), v, name, plain, true, fmt, pretty,
+		    true);
 }
 
 /* Room for one flag member after the first: separator, indentation, key, "false", slack. */
@@ -763,9 +803,14 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const k
 	q += klen;
 	memcpy(q, "\": ", 4);
 	q += pretty ? 3 : 2;
-	if (!boolean)
-		return dec_at(q, v);
-	return bool_at(q, v != 0);
+	if (boolean)
+		return bool_at(q, v != 0);
+	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
+	if (v < 10) {
+		*q = (char)('0' + v);
+		return q + 1;
+	}
+	return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_inline(q, v);
 }
 
 /* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
@@ -988,6 +1033,13 @@ static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, c
 	else
 		w->p = guid_text_at(member_at_(w, key, klen, 40, pretty, true), g);
 }
+
+/* The largest reservations of the paths that may use the scratch area fit in it. */
+_Static_assert(MEMBER_ROOM(JW_KEY_MAX) + ENUM_ROOM(6 * ENUM_NAME_MAX + 10) <= JW_SCRATCH, "enum object");
+_Static_assert(MEMBER_ROOM(JW_KEY_MAX) + 1 + 2 * INNER_ROOM(4) + 40 + NC_TEXT + 6 * JW_CHUNK + 10 + INNER_ROOM(0) <=
+		       JW_SCRATCH,
+	       "typed GUID");
+_Static_assert(MEMBER_ROOM(JW_KEY_MAX) + WHEA_B64_LEN(JW_B64_CHUNK) + 2 <= JW_SCRATCH, "base64 piece");
 
 /* ---- The callbacks used by both modes. */
 

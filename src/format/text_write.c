@@ -176,17 +176,26 @@ static inline void tw_sync(tw *w)
 	w->o->total += n;
 }
 
-/* Takes the cursor from o: at the start, and after whea_out_write (which may have flushed). */
+/* Takes the cursor from o: at the start, and after whea_out_write (which may have flushed). An
+ * output without a buffer gets no room at all, so that a cursor that passed tw_room is never NULL. */
 static inline void tw_load(tw *w)
 {
 	w->cur = w->o->buf + w->o->len;
-	w->lim = w->o->buf + w->o->cap;
+	w->lim = w->o->buf ? w->o->buf + w->o->cap : w->cur;
 }
 
-/* Where n bytes can be stored (finish with done_at), or NULL when the buffer has less room. */
+/* Where n bytes can be stored (finish with done_at), or NULL unless the buffer has more room (one
+ * byte more than needed, so that even n = 0 finds no room without a buffer). */
 static inline char *tw_room(tw *w, size_t n)
 {
-	return (uintptr_t)w->lim - (uintptr_t)w->cur >= n ? w->cur : NULL;
+	char *p = w->cur;
+	if ((uintptr_t)w->lim - (uintptr_t)p <= n)
+		return NULL;
+#if defined(__GNUC__)
+	if (!p) /* never: tw_load; tells the compiler that callers need not test p */
+		__builtin_unreachable();
+#endif
+	return p;
 }
 
 /* Ends a line stored from tw_room: the cursor moves to end. */
@@ -480,12 +489,13 @@ static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *la
 	}
 	const label_entry *e =
 		label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
-	if (!e || !(p = tw_room(w, ind + e->len + 2 + TW_SLACK + extra)))
+	size_t len = e ? e->len : 0; /* read once: the stores below may alias it for the compiler */
+	if (!e || !(p = tw_room(w, ind + len + 2 + TW_SLACK + extra)))
 		return NULL;
 	whea_copy_blocks(p, spaces, ind);
 	p += ind;
-	whea_copy_blocks(p, e->text, e->len);
-	p += e->len;
+	whea_copy_blocks(p, e->text, len);
+	p += len;
 	p[0] = ':';
 	p[1] = end;
 	return p + 2;
@@ -953,16 +963,44 @@ static inline const char *guid_name_of(tw *w, const whea_guid *g, int role, size
 }
 
 /* The 36 characters of g's string form at out (whea_guid_format's text, without its call and
- * NUL): both hex digits of each byte at the byte's place in the string, Data1..3 being
- * little-endian. The loop has constant bounds, so it unrolls into one load and store per byte. */
+ * NUL; out needs 36 bytes of room). Data1..3 are little-endian, so their bytes are put in reading
+ * order first. With vectors: all 32 digits at once, then the four groups moved into place around
+ * the dashes. Otherwise both digits of each byte at its place (a loop with constant bounds, which
+ * unrolls into one load and store per byte). */
 static WHEA_ALWAYS_INLINE void guid_at(char *out, const whea_guid *g)
 {
+#ifdef TW_VEC_HEX
+	uint64_t x, y, t;
+	memcpy(&x, g->b, 8), memcpy(&y, g->b + 8, 8);
+	t = __builtin_bswap64(x);                               /* b7 b6 b5 b4 b3 b2 b1 b0 */
+	uint32_t d23 = (uint32_t)t, d1 = (uint32_t)(t >> 32);   /* b7 b6 b5 b4 / b3 b2 b1 b0 */
+	d23 = d23 >> 16 | d23 << 16;                            /* b5 b4 b7 b6 */
+	tw_u64x2 q = {d1 | (uint64_t)d23 << 32, y};
+	tw_u8x16 b = (tw_u8x16)q, hi = b >> 4, lo = b & 15, c0, c1;
+#if defined(__clang__)
+	c0 = __builtin_shufflevector(hi, lo, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+	c1 = __builtin_shufflevector(hi, lo, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+#else
+	c0 = __builtin_shuffle(hi, lo, (tw_u8x16){0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23});
+	c1 = __builtin_shuffle(hi, lo, (tw_u8x16){8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31});
+#endif
+	c0 = c0 + '0' + ((tw_u8x16)((tw_s8x16)c0 > 9) & ('a' - '0' - 10));
+	c1 = c1 + '0' + ((tw_u8x16)((tw_s8x16)c1 > 9) & ('a' - '0' - 10));
+	uint64_t m = ((tw_u64x2)c0)[1];                          /* digits 8..15 */
+	uint32_t m0 = (uint32_t)m, m1 = (uint32_t)(m >> 32), e0 = (uint32_t)((tw_u64x2)c1)[0];
+	memcpy(out, &c0, 16);      /* digits 0..7 in place, 8..15 moved below */
+	memcpy(out + 20, &c1, 16); /* digits 20..31 in place, 16..19 moved below */
+	memcpy(out + 9, &m0, 4);
+	memcpy(out + 14, &m1, 4);
+	memcpy(out + 19, &e0, 4);
+#else
 	static const uint8_t at[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 16
 #endif
 	for (unsigned i = 0; i < 16; i++)
 		memcpy(out + at[i], whea_hex_pairs + 2 * g->b[i], 2);
+#endif
 	out[8] = out[13] = out[18] = out[23] = '-';
 }
 
