@@ -873,8 +873,6 @@ static WHEA_ALWAYS_INLINE char *scalar_lines(char *p, const whea_scalar *a, size
 
 /* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
  * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
-/* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
- * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 {
 	tw *w = ctx;
