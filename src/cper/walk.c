@@ -70,19 +70,21 @@ void whea_interp_record(const whea_sink *s, const whea_record *r)
 	s->end(s->ctx, true);
 	s->begin(s->ctx, "sections", 8, "Sections", true);
 	for (unsigned i = 0; i < r->section_count; i++) {
-		whea_section_desc d;
-		whea_record_section(r, i, &d);
+		/* only what the walk needs of the descriptor (whea_record_section copies it all) */
+		const uint8_t *desc = r->data + WHEA_RECORD_HEADER_SIZE + WHEA_SECTION_DESC_SIZE * i;
+		uint32_t offset = whea_le32(desc), length = whea_le32(desc + 4);
+		const whea_section_type *known = whea_section_lookup((const whea_guid *)(const void *)(desc + 16));
 		s->begin(s->ctx, NULL, 0, NULL, false);
-		const char *key = d.known ? d.known->key : "Unknown";
-		s->begin(s->ctx, key, strlen(key), d.known ? d.known->name : "Unknown section", false);
+		const char *key = known ? known->key : "Unknown";
+		s->begin(s->ctx, key, strlen(key), known ? known->name : "Unknown section", false);
 		/* A section cut short by the end of the buffer is decoded as far as it goes. */
-		size_t avail = d.offset < r->len ? r->len - d.offset : 0;
-		if (avail > d.length)
-			avail = d.length;
+		size_t avail = offset < r->len ? r->len - offset : 0;
+		if (avail > length)
+			avail = length;
 		/* Never form a pointer past the buffer, even for an empty section. */
-		const uint8_t *body = r->data + (d.offset < r->len ? d.offset : r->len);
-		if (avail == d.length)
-			whea_interp_section(s, d.known, body, avail, d.offset, hint);
+		const uint8_t *body = r->data + (offset < r->len ? offset : r->len);
+		if (avail == length)
+			whea_interp_section(s, known, body, avail, offset, hint);
 		else /* cut short or missing: its layout cannot be trusted; keep the bytes there are */
 			s->bytes(s->ctx, "truncatedData", "Truncated section data", body, avail);
 		s->end(s->ctx, false);
