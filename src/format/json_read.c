@@ -380,27 +380,13 @@ static void jr_vout(jr_out *o, const char *f, va_list ap)
 			}
 		}
 		enum { LM_NONE, LM_HH, LM_H, LM_L, LM_LL, LM_Z, LM_J, LM_T } lm = LM_NONE;
-		switch (*f) {
-		case 'h':
+		if (*f == 'h' || *f == 'l') { /* h hh l ll */
+			bool twice = f[1] == f[0];
+			lm = *f == 'h' ? (twice ? LM_HH : LM_H) : (twice ? LM_LL : LM_L);
+			f += twice ? 2 : 1;
+		} else if (*f == 'z' || *f == 'j' || *f == 't') {
+			lm = *f == 'z' ? LM_Z : *f == 'j' ? LM_J : LM_T;
 			f++;
-			lm = LM_H;
-			if (*f == 'h') {
-				f++;
-				lm = LM_HH;
-			}
-			break;
-		case 'l':
-			f++;
-			lm = LM_L;
-			if (*f == 'l') {
-				f++;
-				lm = LM_LL;
-			}
-			break;
-		case 'z': f++; lm = LM_Z; break;
-		case 'j': f++; lm = LM_J; break;
-		case 't': f++; lm = LM_T; break;
-		default: break;
 		}
 		char conv = *f;
 		if (!conv)
@@ -410,22 +396,22 @@ static void jr_vout(jr_out *o, const char *f, va_list ap)
 		case '%':
 			jr_putc(o, '%');
 			break;
-		case 'c': {
-			char ch = (char)va_arg(ap, int);
-			if (!sp.left)
-				jr_pad(o, ' ', sp.width - 1);
-			jr_putc(o, ch);
-			if (sp.left)
-				jr_pad(o, ' ', sp.width - 1);
-			break;
-		}
-		case 's': {
-			const char *sv = va_arg(ap, const char *);
-			if (!sv)
-				sv = "(null)";
+		case 'c':
+		case 's': { /* (%c: a string of one character, whatever the precision) */
+			char ch;
+			const char *sv;
 			size_t n = 0;
-			while ((sp.prec < 0 || n < (size_t)sp.prec) && sv[n])
-				n++;
+			if (conv == 'c') {
+				ch = (char)va_arg(ap, int);
+				sv = &ch;
+				n = 1;
+			} else {
+				sv = va_arg(ap, const char *);
+				if (!sv)
+					sv = "(null)";
+				while ((sp.prec < 0 || n < (size_t)sp.prec) && sv[n])
+					n++;
+			}
 			if (!sp.left)
 				jr_pad(o, ' ', sp.width - (long)n);
 			jr_putn(o, sv, n);
