@@ -543,6 +543,15 @@ static FX_INLINE bool key(fx *x, const char **pp, const char *k, size_t kl)
 	return true;
 }
 
+/* Consumes table key k (key words c) and its colon if they are next. */
+static FX_INLINE bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
+{
+	if (!is_keyw(x, *pp, k, c))
+		return false;
+	eat_keyw(x, pp, c->n);
+	return true;
+}
+
 /* Byte i of '"' k '"' ':' (k of kl characters, zeros after it). */
 static FX_INLINE uint64_t lit_byte(const char *k, size_t kl, size_t i)
 {
@@ -1250,24 +1259,37 @@ static uint64_t read_enum(fx *x, const char **pp, const whea_name *names)
 	return hv || !hc ? v : code;
 }
 
+/* FLAGS and integers with bitfields are a number, or an object whose first member may be "value": N.
+ * Returns false for a number (in *val); otherwise opens the object and consumes "value" if it comes
+ * (*hv: it came, *val: its number, else 0). */
+static FX_INLINE bool int_object(fx *x, const char **pp, uint64_t *val, bool *hv)
+{
+	if (peek(x, *pp) != '{') {
+		*val = num(x, pp);
+		return false;
+	}
+	obj_open(x, pp);
+	*hv = false;
+	*val = 0;
+	if (KEY(x, pp, "value"))
+		*val = num(x, pp), *hv = true, next(x, pp);
+	return true;
+}
+
 /* FLAGS: a number, or {"value": N, <bit name>: bool, ...}. */
 static uint64_t read_flags(fx *x, const char **pp, const whea_name *names, const fx_kw *kw)
 {
-	if (peek(x, *pp) != '{')
-		return num(x, pp);
-	obj_open(x, pp);
-	bool hv = false;
-	uint64_t val = 0, v = 0;
-	if (KEY(x, pp, "value"))
-		val = num(x, pp), hv = true, next(x, pp);
+	bool hv;
+	uint64_t val, v = 0;
+	if (!int_object(x, pp, &val, &hv))
+		return val;
 	if (!kw)
 		kw = kw_names(names);
 	if (!kw && names && names->name)
 		bail(x);
 	for (size_t i = 0; names && names[i].name; i++) {
-		if (!is_keyw(x, *pp, names[i].name, &kw[i]))
+		if (!keyw(x, pp, names[i].name, &kw[i]))
 			continue;
-		eat_keyw(x, pp, kw[i].n);
 		if (boolean(x, pp) && names[i].value < 64)
 			v |= 1ull << names[i].value;
 		next(x, pp);
@@ -1279,22 +1301,18 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names, const
 /* An integer with bitfields: a number, or {"value": N, <bitfield>: ..., ...}. */
 static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout, const fx_kw *kw)
 {
-	if (peek(x, *pp) != '{')
-		return num(x, pp);
-	obj_open(x, pp);
-	bool hv = false;
-	uint64_t val = 0, v = 0;
-	if (KEY(x, pp, "value"))
-		val = num(x, pp), hv = true, next(x, pp);
+	bool hv;
+	uint64_t val, v = 0;
+	if (!int_object(x, pp, &val, &hv))
+		return val;
 	if (!kw)
 		kw = kw_bits(layout);
 	if (!kw)
 		bail(x); /* (layout->nbits > 0) */
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
-		if (!is_keyw(x, *pp, b->key, &kw[i]))
+		if (!keyw(x, pp, b->key, &kw[i]))
 			continue;
-		eat_keyw(x, pp, kw[i].n);
 		if (hv) {
 			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
 		} else {
@@ -1700,6 +1718,28 @@ static void recheck_selects(fx *x, const whea_def *d, fx_recheck *rc, unsigned n
 			bail(x);
 }
 
+/* "notValid" in enc_rows: where it starts, the cursor in it, and state 0 not looked for, 1 none, 2 found. */
+typedef struct fx_nv {
+	const char *at, *cur;
+	int state;
+} fx_nv;
+
+/* Looks up "notValid" ahead of p before its turn (enc_rows): when it is there, the rows that waited
+ * for it (`pending`) are written from it (the cursor ends past them) and the hooks asked meanwhile
+ * are asked again. */
+static FX_INLINE fx_nv nv_early(fx *x, const whea_def *d, const char *p, uint64_t pending, size_t base, size_t len,
+				fx_snap *snap, fx_recheck *rc, unsigned nrecheck)
+{
+	fx_nv nv = {find_not_valid(x, p), NULL, 1};
+	if (nv.at) {
+		nv.cur = nv.at, nv.state = 2;
+		obj_open(x, &nv.cur);
+		rows_from(x, d, &nv.cur, pending, base, len, snap);
+		recheck_selects(x, d, rc, nrecheck, base);
+	}
+	return nv;
+}
+
 /* The rows of d from the object at *pp (json_encode.c's enc_rows), then its "notValid"; the cursor
  * ends at the next key or '}'. *mask (if any) gets bit i for each row i given outside notValid.
  *
@@ -1716,8 +1756,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 	fx_snap snap;                         /* a select row that waits */
 	snap.row = FX_NO_SNAP;
 	unsigned nrecheck = 0;
-	const char *nv = NULL, *nv_at = NULL; /* cursor in, and start of, "notValid" */
-	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
+	fx_nv nv = {NULL, NULL, 0};           /* "notValid" */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
 	size_t pend_end = 0;                  /* where the last of them ends */
 	if (!kw)
@@ -1763,14 +1802,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 		 * reads them as zeros now and is asked again once they are written (the same layout or
 		 * give up), so no scan is needed for it. */
 		if (pending && dep && (off < pend_end || (f->select && (nrecheck == FX_MAX_RECHECK || len > FX_SNAP)))) {
-			nv_at = find_not_valid(x, *pp);
-			nv_state = nv_at ? 2 : 1;
-			if (nv_at) {
-				nv = nv_at;
-				obj_open(x, &nv);
-				rows_from(x, d, &nv, pending, base, len, &snap);
-				recheck_selects(x, d, rc, nrecheck, base);
-			}
+			nv = nv_early(x, d, *pp, pending, base, len, &snap, rc, nrecheck);
 			pending = 0, nrecheck = 0;
 		}
 		if (pending && f->select && has_row(x, *pp, f, &kw[i])) {
@@ -1782,27 +1814,20 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 		bool n = has_row(x, *pp, f, &kw[i]), from_invalid = false;
 		if (!n && f->valid) {
 			bool fixed = f->off != WHEA_OFF_NEXT && f->size && f->kind != WHEA_K_ARRAY;
-			if (nv_state == 0 && dep && fixed && f->select && snap.row == FX_NO_SNAP && i < 64 &&
+			if (nv.state == 0 && dep && fixed && f->select && snap.row == FX_NO_SNAP && i < 64 &&
 			    off >= pend_end && len <= FX_SNAP) /* its hook's view now: see fx_snap */
 				snap_take(x, &snap, i, pending, base, len);
-			if (nv_state == 0 && (!dep || snap.row == i) && i < 64) {
+			if (nv.state == 0 && (!dep || snap.row == i) && i < 64) {
 				pending |= 1ull << i;
 				if (f->off + f->size > pend_end)
 					pend_end = f->off + f->size;
 			} else {
-				if (nv_state == 0) {
-					nv_at = find_not_valid(x, *pp);
-					nv_state = nv_at ? 2 : 1;
-					if (nv_at) {
-						nv = nv_at;
-						obj_open(x, &nv);
-						rows_from(x, d, &nv, pending, base, len, &snap);
-						recheck_selects(x, d, rc, nrecheck, base);
-					}
+				if (nv.state == 0) {
+					nv = nv_early(x, d, *pp, pending, base, len, &snap, rc, nrecheck);
 					pending = 0, nrecheck = 0;
 				}
-				if (nv_state == 2 && has_row(x, nv, f, &kw[i]))
-					n = from_invalid = true, src = &nv;
+				if (nv.state == 2 && has_row(x, nv.cur, f, &kw[i]))
+					n = from_invalid = true, src = &nv.cur;
 			}
 		}
 		size_t size = f->size;
@@ -1836,14 +1861,14 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 		vb_given = true;
 	if (vbrow && vbrow->off + vbrow->size <= len && !vb_given)
 		put_int(x, base + vbrow->off, derived, vbrow->size);
-	if (nv_state == 2)
-		obj_close(x, &nv); /* every member of notValid was a row */
+	if (nv.state == 2)
+		obj_close(x, &nv.cur); /* every member of notValid was a row */
 	if (KEY(x, pp, "notValid")) {
-		if (nv_state == 2) {
-			if (*pp != nv_at)
+		if (nv.state == 2) {
+			if (*pp != nv.at)
 				bail(x);
-			*pp = nv;
-		} else if (nv_state == 0) { /* the rows that waited for it */
+			*pp = nv.cur;
+		} else if (nv.state == 0) { /* the rows that waited for it */
 			obj_open(x, pp);
 			rows_from(x, d, pp, pending, base, len, &snap);
 			obj_close(x, pp);
@@ -1852,7 +1877,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 			bail(x);
 		}
 		next(x, pp);
-	} else if (nv_state == 2) {
+	} else if (nv.state == 2) {
 		bail(x);
 	}
 	return end;
