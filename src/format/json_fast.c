@@ -135,8 +135,7 @@ static inline void put_int(fx *x, size_t at, uint64_t v, unsigned size)
 /* json_encode.c's view(): the bytes at off a hook may read (len finite). */
 static const uint8_t *view(fx *x, size_t off, size_t len, size_t *avail)
 {
-	*avail = off >= FX_CAP ? 0 : len < FX_CAP - off ? len : FX_CAP - off;
-	return x->out + (off < FX_CAP ? off : FX_CAP);
+	return whea_json_view(x->out, FX_CAP, off, len, avail);
 }
 
 static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t len)
@@ -149,8 +148,6 @@ static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t l
 	const uint8_t *p = view(x, base, len, &a);
 	return f->select(p, a);
 }
-
-static bool fits(unsigned size, uint64_t v) { return size >= 8 || v < (1ull << (8 * size)); }
 
 /* ---- tokens ------------------------------------------------------------------------------- */
 
@@ -1432,7 +1429,7 @@ static void enc_integer(fx *x, const whea_field *f, const fx_kw *c, const char *
 	} else {
 		v = num(x, pp);
 	}
-	if (!fits(f->size, v))
+	if (!whea_json_fits(f->size, v))
 		bail(x);
 	put_int(x, base + off, v, f->size);
 }
@@ -1519,10 +1516,10 @@ static size_t enc_array(fx *x, const whea_field *f, const fx_kw *c, const char *
 		return 0;
 	size_t pos = off;
 	do {
-		size_t es = f->size ? f->size : f->sub ? f->sub->size : 0;
+		size_t es = whea_json_elem_fixed(f);
 		if (!f->sub) {
 			uint64_t v = num(x, pp);
-			if (es > 8 || !fits((unsigned)es, v))
+			if (es > 8 || !whea_json_fits((unsigned)es, v))
 				bail(x);
 			put_int(x, base + pos, v, (unsigned)es);
 		} else {
@@ -1533,9 +1530,7 @@ static size_t enc_array(fx *x, const whea_field *f, const fx_kw *c, const char *
 			if (f->elem_size) {
 				size_t a;
 				const uint8_t *ep = view(x, base + pos, room, &a);
-				es = a ? f->elem_size(ep, a) : ext;
-				if (es == 0 || es < ext)
-					es = ext;
+				es = whea_json_elem_size(f, ep, a, ext);
 			}
 		}
 		pos += es;
@@ -1597,7 +1592,7 @@ static FX_INLINE void plain_row(fx *x, const whea_field *f, size_t kl, const cha
 {
 	eat_keyw(x, pp, kl);
 	uint64_t v = num(x, pp);
-	if (!fits(f->size, v))
+	if (!whea_json_fits(f->size, v))
 		bail(x);
 	put_int(x, at, v, f->size);
 	next(x, pp);
@@ -1615,7 +1610,7 @@ static FX_NOINLINE void op_row(fx *x, const whea_field *f, const fx_kw *c, const
 		uint64_t v = c->op == FX_OP_ENUM    ? read_enum(x, pp, f->names)
 			     : c->op == FX_OP_FLAGS ? read_flags(x, pp, f->names, c->sub)
 						    : read_bitfields(x, pp, f->sub, c->sub);
-		if (!fits(f->size, v))
+		if (!whea_json_fits(f->size, v))
 			bail(x);
 		put_int(x, at, v, f->size);
 	}
@@ -1830,24 +1825,21 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 					n = from_invalid = true, src = &nv.cur;
 			}
 		}
-		size_t size = f->size;
-		if (f->kind == WHEA_K_ARRAY || n) {
-			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
+		size_t size = f->size; /* (an absent row keeps its place, but for an array) */
+		if (n) {
+			if (whea_json_beyond(f, off, len))
 				bail(x);
-			if (n && kw[i].plain)
+			if (kw[i].plain)
 				plain_row(x, f, kw[i].n, src, base + off);
-			else if (n)
-				size = enc_row(x, f, &kw[i], src, base, off, len);
 			else
-				size = 0;
-			if (n && f->valid && !from_invalid)
+				size = enc_row(x, f, &kw[i], src, base, off, len);
+			if (f->valid && !from_invalid)
 				derived |= 1ull << (f->valid - 1);
-		} else if ((f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT) && f->size == 0) {
+		} else if (f->kind == WHEA_K_ARRAY) {
 			size = 0;
 		}
 		cursor = off + size;
-		if (cursor > end && size && (n || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)))
-			end = cursor;
+		end = whea_json_extent(end, f, cursor, size, n, len);
 		if (n && !from_invalid) {
 			if (i < 64)
 				given |= 1ull << i;

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "whea/table.h"
+
 /* 0: the record is in out[0..*outlen) (exactly what the DOM path would produce); 1: gave up, out
  * and *outlen untouched (run the DOM path). Never fails otherwise. */
 int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t cap, size_t *outlen);
@@ -38,6 +40,52 @@ static inline bool whea_json_same(const char *a, const char *b, size_t n)
 		if (*a != *b)
 			return false;
 	return true;
+}
+
+/* ---- what both encoders compute alike ------------------------------------------------------ */
+
+/* Does v fit in an integer row of size bytes? */
+static inline bool whea_json_fits(unsigned size, uint64_t v) { return size >= 8 || v < (1ull << (8 * size)); }
+
+/* Of the len bytes at off of an output of cap bytes, how many lie within it. */
+static inline size_t whea_json_avail(size_t cap, size_t off, size_t len)
+{
+	return off >= cap ? 0 : len < cap - off ? len : cap - off;
+}
+
+/* The bytes of the struct at out[off..off+len) that a hook may read (*avail of them). */
+static inline const uint8_t *whea_json_view(const uint8_t *out, size_t cap, size_t off, size_t len, size_t *avail)
+{
+	*avail = whea_json_avail(cap, off, len);
+	return out + (off < cap ? off : cap);
+}
+
+/* The size of one element of ARRAY row f, as far as the table says: f->size, else its layout's. */
+static inline size_t whea_json_elem_fixed(const whea_field *f) { return f->size ? f->size : f->sub ? f->sub->size : 0; }
+
+/* The size of an element of ARRAY row f with an elem_size hook, given the a bytes of it written so far
+ * (at p) and ext, what its rows covered: what the hook reads from them, never less than ext. */
+static inline size_t whea_json_elem_size(const whea_field *f, const uint8_t *p, size_t a, size_t ext)
+{
+	size_t es = a ? f->elem_size(p, a) : ext;
+	return es == 0 || es < ext ? ext : es;
+}
+
+/* Does present row f, placed at off, end past the len bytes of its struct? (Arrays and open-ended
+ * rows are bounded by len as they are written.) */
+static inline bool whea_json_beyond(const whea_field *f, size_t off, size_t len)
+{
+	return f->kind != WHEA_K_ARRAY && f->size && off + f->size > len;
+}
+
+/* A layout's extent `end` after row f, which covered up to cursor (size bytes; given: from the JSON)
+ * in a struct of len bytes (SIZE_MAX: open). Like the decoder, the layout covers every row that fits,
+ * given or not. */
+static inline size_t whea_json_extent(size_t end, const whea_field *f, size_t cursor, size_t size, bool given,
+				      size_t len)
+{
+	return cursor > end && size && (given || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)) ? cursor
+														  : end;
 }
 
 #endif
