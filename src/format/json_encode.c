@@ -229,13 +229,9 @@ static const whea_def *resolve(enc *e, const whea_def *d, size_t base, size_t le
 
 static uint64_t name_value(const whea_name *names, const char *s, size_t n, bool *found)
 {
-	for (; names && names->name; names++)
-		if (strlen(names->name) == n && memcmp(names->name, s, n) == 0) {
-			*found = true;
-			return names->value;
-		}
-	*found = false;
-	return 0;
+	const whea_name *nm = whea_json_name(names, s, n);
+	*found = nm != NULL;
+	return nm ? nm->value : 0;
 }
 
 /* ---- scalars ---------------------------------------------------------------------------- */
@@ -390,26 +386,12 @@ static int read_time(enc *e, uint32_t obj, const char *key, uint8_t raw[8], bool
 		return 0;
 	whea_jnode *j = &e->d->nodes[ts];
 	whea_time t = {0};
-	unsigned y, mo, d, h, mi, s;
-	if (j->type != WHEA_JSTRING || j->len != 19 || j->str[4] != '-' || j->str[7] != '-' || j->str[10] != 'T')
+	if (j->type != WHEA_JSTRING || !whea_json_time_text(j->str, j->len, &t))
 		return whea_json_fail(e->d, ts, "expected a time \"YYYY-MM-DDTHH:MM:SS\"");
-	const char *p = j->str;
-	for (int i = 0; i < 19; i++)
-		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && (p[i] < '0' || p[i] > '9'))
-			return whea_json_fail(e->d, ts, "expected a time \"YYYY-MM-DDTHH:MM:SS\"");
-#define D2(i) ((unsigned)(p[i] - '0') * 10 + (unsigned)(p[(i) + 1] - '0'))
-	y = D2(0) * 100 + D2(2), mo = D2(5), d = D2(8), h = D2(11), mi = D2(14), s = D2(17);
-#undef D2
-	t.year = (uint16_t)y, t.month = (uint8_t)mo, t.day = (uint8_t)d, t.hour = (uint8_t)h, t.minute = (uint8_t)mi,
-	t.second = (uint8_t)s;
 	t.encoding = WHEA_TS_BCD;
 	if (en) {
 		whea_jnode *ej = &e->d->nodes[en];
-		static const char *const encs[] = {"bcd", "binary", "unix"};
-		t.encoding = 0;
-		for (int i = 0; i < 3; i++)
-			if (ej->type == WHEA_JSTRING && ej->len == strlen(encs[i]) && memcmp(ej->str, encs[i], ej->len) == 0)
-				t.encoding = (uint8_t)(WHEA_TS_BCD + i);
+		t.encoding = ej->type == WHEA_JSTRING ? (uint8_t)whea_json_ts_encoding(ej->str, ej->len) : 0;
 		if (!t.encoding)
 			return whea_json_fail(e->d, en, "expected \"bcd\", \"binary\" or \"unix\"");
 	}

@@ -1214,10 +1214,10 @@ static const char *find_not_valid(const fx *x, const char *p)
 
 static uint64_t name_value(fx *x, const whea_name *names, const char *s, size_t n)
 {
-	for (; names && names->name; names++)
-		if (strlen(names->name) == n && memcmp(names->name, s, n) == 0)
-			return names->value;
-	bail(x);
+	const whea_name *nm = whea_json_name(names, s, n);
+	if (!nm)
+		bail(x);
+	return nm->value;
 }
 
 /* An ENUM: a number, a name, or {"value"|"code": N, "name": S}. */
@@ -1470,11 +1470,7 @@ static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
 		size_t n;
 		eat_key(x, pp, kl + 8);
 		const char *s = str(x, pp, &n);
-		static const char *const encs[] = {"bcd", "binary", "unix"};
-		encoding = 0;
-		for (int i = 0; i < 3; i++)
-			if (n == strlen(encs[i]) && memcmp(s, encs[i], n) == 0)
-				encoding = WHEA_TS_BCD + i;
+		encoding = whea_json_ts_encoding(s, n);
 		enc_ok = encoding != 0;
 		next(x, pp);
 	}
@@ -1486,21 +1482,9 @@ static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
 		put_bytes(x, at, raw, 8);
 		return;
 	}
-	if (!ts || tl != 19 || !enc_ok)
-		bail(x);
-	const char *p = ts;
-	for (int i = 0; i < 19; i++) {
-		bool sep = i == 4 || i == 7 || i == 10 || i == 13 || i == 16;
-		if (!sep && (p[i] < '0' || p[i] > '9'))
-			bail(x);
-	}
-	if (p[4] != '-' || p[7] != '-' || p[10] != 'T')
-		bail(x);
-#define D2(i) ((unsigned)(p[i] - '0') * 10 + (unsigned)(p[(i) + 1] - '0'))
 	whea_time t = {0};
-	t.year = (uint16_t)(D2(0) * 100 + D2(2)), t.month = (uint8_t)D2(5), t.day = (uint8_t)D2(8);
-	t.hour = (uint8_t)D2(11), t.minute = (uint8_t)D2(14), t.second = (uint8_t)D2(17);
-#undef D2
+	if (!ts || !enc_ok || !whea_json_time_text(ts, tl, &t))
+		bail(x);
 	t.encoding = (uint8_t)encoding;
 	t.precise = prec == 1;
 	if (whea_timestamp_encode(raw, &t))

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "whea/record.h"
 #include "whea/table.h"
 
 /* 0: the record is in out[0..*outlen) (exactly what the DOM path would produce); 1: gave up, out
@@ -86,6 +87,43 @@ static inline size_t whea_json_extent(size_t end, const whea_field *f, size_t cu
 {
 	return cursor > end && size && (given || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)) ? cursor
 														  : end;
+}
+
+/* The entry of names (ended by a NULL name) called s[0..n), or NULL. */
+static inline const whea_name *whea_json_name(const whea_name *names, const char *s, size_t n)
+{
+	for (; names && names->name; names++)
+		if (strlen(names->name) == n && memcmp(names->name, s, n) == 0)
+			return names;
+	return NULL;
+}
+
+/* The timestamp encoding called s[0..n) ("bcd", "binary", "unix"), or 0. */
+static inline int whea_json_ts_encoding(const char *s, size_t n)
+{
+	for (int e = WHEA_TS_BCD; e <= WHEA_TS_UNIX; e++) {
+		const char *name = whea_ts_encoding_name(e);
+		if (strlen(name) == n && memcmp(name, s, n) == 0)
+			return e;
+	}
+	return 0;
+}
+
+/* The date and time of "YYYY-MM-DDTHH:MM:SS" (s[0..n); the characters at 13 and 16 are not
+ * checked) into *t; false when s is not of that form. */
+static inline bool whea_json_time_text(const char *s, size_t n, whea_time *t)
+{
+	if (n != 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T')
+		return false;
+	for (int i = 0; i < 19; i++)
+		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+			return false;
+#define WHEA_JSON_D2(i) ((unsigned)(s[i] - '0') * 10 + (unsigned)(s[(i) + 1] - '0'))
+	t->year = (uint16_t)(WHEA_JSON_D2(0) * 100 + WHEA_JSON_D2(2)), t->month = (uint8_t)WHEA_JSON_D2(5);
+	t->day = (uint8_t)WHEA_JSON_D2(8), t->hour = (uint8_t)WHEA_JSON_D2(11), t->minute = (uint8_t)WHEA_JSON_D2(14);
+	t->second = (uint8_t)WHEA_JSON_D2(17);
+#undef WHEA_JSON_D2
+	return true;
 }
 
 #endif
