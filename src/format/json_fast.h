@@ -4,7 +4,9 @@
  * text in the order json_write.c writes it, without building a node tree. Whenever the text is not
  * exactly what it expects (keys out of order, unknown keys, escapes it does not handle, unions,
  * errors of any kind) it gives up and the DOM path (json_encode.c) runs from the start, so results,
- * errors and output bytes are always the DOM path's. */
+ * errors and output bytes are always the DOM path's. Both encoders take what they compute alike from
+ * here (inline helpers: key and name lookups, a struct's view for hooks, array element sizes, layout
+ * extents, timestamps), so the two cannot drift apart. */
 #ifndef WHEA_FORMAT_JSON_FAST_H
 #define WHEA_FORMAT_JSON_FAST_H
 
