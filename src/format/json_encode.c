@@ -187,14 +187,6 @@ static void put_int(enc *e, size_t off, uint64_t v, unsigned size)
 	put_bytes(e, off, b, size);
 }
 
-/* What has been written of a struct so far, for hooks (bounded by capacity). */
-static size_t avail_at(const enc *e, size_t off, size_t len)
-{
-	if (off >= e->cap)
-		return 0;
-	return len < e->cap - off ? len : e->cap - off;
-}
-
 /* Zeros out[off..off+n) (n within capacity): only what is below `zeroed` needs clearing. */
 static void clear(enc *e, size_t off, size_t n)
 {
@@ -208,12 +200,12 @@ static void clear(enc *e, size_t off, size_t n)
 	}
 }
 
-/* The bytes at off for a hook to read: *avail = avail_at(off, len), all of them current. */
+/* The bytes at off for a hook to read (within capacity), all of them current. */
 static const uint8_t *view(enc *e, size_t off, size_t len, size_t *avail)
 {
-	*avail = avail_at(e, off, len);
+	const uint8_t *p = whea_json_view(e->out, e->cap, off, len, avail);
 	zero_to(e, off + *avail);
-	return e->out + off;
+	return p;
 }
 
 /* whea_row_sub and whea_def_resolve on what has been written at base. */
@@ -235,17 +227,11 @@ static const whea_def *resolve(enc *e, const whea_def *d, size_t base, size_t le
 	return whea_def_resolve(d, p, a);
 }
 
-static bool fits(unsigned size, uint64_t v) { return size >= 8 || v < (1ull << (8 * size)); }
-
 static uint64_t name_value(const whea_name *names, const char *s, size_t n, bool *found)
 {
-	for (; names && names->name; names++)
-		if (strlen(names->name) == n && memcmp(names->name, s, n) == 0) {
-			*found = true;
-			return names->value;
-		}
-	*found = false;
-	return 0;
+	const whea_name *nm = whea_json_name(names, s, n);
+	*found = nm != NULL;
+	return nm ? nm->value : 0;
 }
 
 /* ---- scalars ---------------------------------------------------------------------------- */
@@ -400,26 +386,12 @@ static int read_time(enc *e, uint32_t obj, const char *key, uint8_t raw[8], bool
 		return 0;
 	whea_jnode *j = &e->d->nodes[ts];
 	whea_time t = {0};
-	unsigned y, mo, d, h, mi, s;
-	if (j->type != WHEA_JSTRING || j->len != 19 || j->str[4] != '-' || j->str[7] != '-' || j->str[10] != 'T')
+	if (j->type != WHEA_JSTRING || !whea_json_time_text(j->str, j->len, &t))
 		return whea_json_fail(e->d, ts, "expected a time \"YYYY-MM-DDTHH:MM:SS\"");
-	const char *p = j->str;
-	for (int i = 0; i < 19; i++)
-		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && (p[i] < '0' || p[i] > '9'))
-			return whea_json_fail(e->d, ts, "expected a time \"YYYY-MM-DDTHH:MM:SS\"");
-#define D2(i) ((unsigned)(p[i] - '0') * 10 + (unsigned)(p[(i) + 1] - '0'))
-	y = D2(0) * 100 + D2(2), mo = D2(5), d = D2(8), h = D2(11), mi = D2(14), s = D2(17);
-#undef D2
-	t.year = (uint16_t)y, t.month = (uint8_t)mo, t.day = (uint8_t)d, t.hour = (uint8_t)h, t.minute = (uint8_t)mi,
-	t.second = (uint8_t)s;
 	t.encoding = WHEA_TS_BCD;
 	if (en) {
 		whea_jnode *ej = &e->d->nodes[en];
-		static const char *const encs[] = {"bcd", "binary", "unix"};
-		t.encoding = 0;
-		for (int i = 0; i < 3; i++)
-			if (ej->type == WHEA_JSTRING && ej->len == strlen(encs[i]) && memcmp(ej->str, encs[i], ej->len) == 0)
-				t.encoding = (uint8_t)(WHEA_TS_BCD + i);
+		t.encoding = ej->type == WHEA_JSTRING ? (uint8_t)whea_json_ts_encoding(ej->str, ej->len) : 0;
 		if (!t.encoding)
 			return whea_json_fail(e->d, en, "expected \"bcd\", \"binary\" or \"unix\"");
 	}
@@ -460,7 +432,7 @@ static int enc_integer(enc *e, const whea_field *f, uint32_t n, size_t base, siz
 		rc = read_u64(e, n, &v);
 	if (rc)
 		return rc;
-	if (!fits(size, v))
+	if (!whea_json_fits(size, v))
 		return whea_json_fail(e->d, n, "%llu does not fit in %u bytes", (unsigned long long)v, size);
 	put_int(e, base + off, v, size);
 	return 0;
@@ -473,12 +445,12 @@ static int enc_array(enc *e, const whea_field *f, uint32_t n, size_t base, size_
 		return rc;
 	size_t pos = off;
 	for (uint32_t c = e->d->nodes[n].child; c; c = e->d->nodes[c].next) {
-		size_t es = f->size ? f->size : f->sub ? f->sub->size : 0;
+		size_t es = whea_json_elem_fixed(f);
 		if (!f->sub) {
 			uint64_t v;
 			if ((rc = read_u64(e, c, &v)))
 				return rc;
-			if (!fits((unsigned)es, v))
+			if (!whea_json_fits((unsigned)es, v))
 				return whea_json_fail(e->d, c, "value does not fit in %zu bytes", es);
 			put_int(e, base + pos, v, (unsigned)es);
 		} else {
@@ -488,9 +460,7 @@ static int enc_array(enc *e, const whea_field *f, uint32_t n, size_t base, size_
 			if (f->elem_size) {
 				size_t a;
 				const uint8_t *ep = view(e, base + pos, room, &a);
-				es = a ? f->elem_size(ep, a) : ext;
-				if (es == 0 || es < ext)
-					es = ext;
+				es = whea_json_elem_size(f, ep, a, ext);
 			}
 		}
 		pos += es;
@@ -603,31 +573,22 @@ static int enc_rows(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t
 			n = f->kind == WHEA_K_TIMESTAMP ? (has_time(e, inval, f->key) ? inval : 0) : take(e, inval, f->key);
 			from_invalid = n != 0;
 		}
-		size_t size = f->size;
-		if (f->kind == WHEA_K_ARRAY || n) {
-			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
+		size_t size = f->size; /* (an absent row keeps its place, but for an array) */
+		if (n) {
+			if (whea_json_beyond(f, off, len))
 				return whea_json_fail(e->d, n, "field at offset %zu..%zu lies beyond the %zu bytes of this structure",
 						      off, off + f->size, len);
-			if (n && f->kind == WHEA_K_ARRAY) {
-				int rc = enc_row(e, f, obj, n, base, off, len, &size);
-				if (rc)
-					return rc;
-			} else if (n) {
-				int rc = enc_row(e, f, from_invalid ? inval : obj, n, base, off, len, &size);
-				if (rc)
-					return rc;
-			} else {
-				size = 0; /* absent array or timestamp */
-			}
-			if (n && f->valid && !from_invalid)
+			/* (an array's elements are looked up in obj even when it came from notValid) */
+			int rc = enc_row(e, f, from_invalid && f->kind != WHEA_K_ARRAY ? inval : obj, n, base, off, len, &size);
+			if (rc)
+				return rc;
+			if (f->valid && !from_invalid)
 				derived |= 1ull << (f->valid - 1);
-		} else if ((f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT) && f->size == 0) {
+		} else if (f->kind == WHEA_K_ARRAY) {
 			size = 0;
 		}
 		cursor = off + size;
-		/* Like the decoder: the layout covers every row that fits, given or not. */
-		if (cursor > end && size && (n || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)))
-			end = cursor;
+		end = whea_json_extent(end, f, cursor, size, n != 0, len);
 	}
 	/* Validation bits: as given, or derived from which fields are present. */
 	if (vbrow && vbrow->off + vbrow->size <= len && !find(e, obj, vbrow->key))
@@ -654,7 +615,7 @@ static int enc_def(enc *e, const whea_def *d, uint32_t obj, size_t base, size_t 
 		for (const whea_def *const *v = d->variants; *v; v++) {
 			for (uint32_t c = e->d->nodes[obj].child; c; c = e->d->nodes[c].next)
 				e->d->nodes[c].reserved = 0;
-			clear(e, base, avail_at(e, base, len));
+			clear(e, base, whea_json_avail(e->cap, base, len));
 			if (enc_rows(e, *v, obj, base, len, extent) == 0 && unknown_keys(e, obj) == 0 &&
 			    resolve(e, d, base, len) == *v) {
 				whea_error_clear();

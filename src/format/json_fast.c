@@ -135,8 +135,7 @@ static inline void put_int(fx *x, size_t at, uint64_t v, unsigned size)
 /* json_encode.c's view(): the bytes at off a hook may read (len finite). */
 static const uint8_t *view(fx *x, size_t off, size_t len, size_t *avail)
 {
-	*avail = off >= FX_CAP ? 0 : len < FX_CAP - off ? len : FX_CAP - off;
-	return x->out + (off < FX_CAP ? off : FX_CAP);
+	return whea_json_view(x->out, FX_CAP, off, len, avail);
 }
 
 static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t len)
@@ -149,8 +148,6 @@ static const whea_def *row_sub(fx *x, const whea_field *f, size_t base, size_t l
 	const uint8_t *p = view(x, base, len, &a);
 	return f->select(p, a);
 }
-
-static bool fits(unsigned size, uint64_t v) { return size >= 8 || v < (1ull << (8 * size)); }
 
 /* ---- tokens ------------------------------------------------------------------------------- */
 
@@ -540,6 +537,15 @@ static FX_INLINE bool key(fx *x, const char **pp, const char *k, size_t kl)
 	if (!is_key(x, *pp, k, kl))
 		return false;
 	eat_key(x, pp, kl);
+	return true;
+}
+
+/* Consumes table key k (key words c) and its colon if they are next. */
+static FX_INLINE bool keyw(fx *x, const char **pp, const char *k, const fx_kw *c)
+{
+	if (!is_keyw(x, *pp, k, c))
+		return false;
+	eat_keyw(x, pp, c->n);
 	return true;
 }
 
@@ -1208,10 +1214,10 @@ static const char *find_not_valid(const fx *x, const char *p)
 
 static uint64_t name_value(fx *x, const whea_name *names, const char *s, size_t n)
 {
-	for (; names && names->name; names++)
-		if (strlen(names->name) == n && memcmp(names->name, s, n) == 0)
-			return names->value;
-	bail(x);
+	const whea_name *nm = whea_json_name(names, s, n);
+	if (!nm)
+		bail(x);
+	return nm->value;
 }
 
 /* An ENUM: a number, a name, or {"value"|"code": N, "name": S}. */
@@ -1250,24 +1256,37 @@ static uint64_t read_enum(fx *x, const char **pp, const whea_name *names)
 	return hv || !hc ? v : code;
 }
 
+/* FLAGS and integers with bitfields are a number, or an object whose first member may be "value": N.
+ * Returns false for a number (in *val); otherwise opens the object and consumes "value" if it comes
+ * (*hv: it came, *val: its number, else 0). */
+static FX_INLINE bool int_object(fx *x, const char **pp, uint64_t *val, bool *hv)
+{
+	if (peek(x, *pp) != '{') {
+		*val = num(x, pp);
+		return false;
+	}
+	obj_open(x, pp);
+	*hv = false;
+	*val = 0;
+	if (KEY(x, pp, "value"))
+		*val = num(x, pp), *hv = true, next(x, pp);
+	return true;
+}
+
 /* FLAGS: a number, or {"value": N, <bit name>: bool, ...}. */
 static uint64_t read_flags(fx *x, const char **pp, const whea_name *names, const fx_kw *kw)
 {
-	if (peek(x, *pp) != '{')
-		return num(x, pp);
-	obj_open(x, pp);
-	bool hv = false;
-	uint64_t val = 0, v = 0;
-	if (KEY(x, pp, "value"))
-		val = num(x, pp), hv = true, next(x, pp);
+	bool hv;
+	uint64_t val, v = 0;
+	if (!int_object(x, pp, &val, &hv))
+		return val;
 	if (!kw)
 		kw = kw_names(names);
 	if (!kw && names && names->name)
 		bail(x);
 	for (size_t i = 0; names && names[i].name; i++) {
-		if (!is_keyw(x, *pp, names[i].name, &kw[i]))
+		if (!keyw(x, pp, names[i].name, &kw[i]))
 			continue;
-		eat_keyw(x, pp, kw[i].n);
 		if (boolean(x, pp) && names[i].value < 64)
 			v |= 1ull << names[i].value;
 		next(x, pp);
@@ -1279,22 +1298,18 @@ static uint64_t read_flags(fx *x, const char **pp, const whea_name *names, const
 /* An integer with bitfields: a number, or {"value": N, <bitfield>: ..., ...}. */
 static uint64_t read_bitfields(fx *x, const char **pp, const whea_def *layout, const fx_kw *kw)
 {
-	if (peek(x, *pp) != '{')
-		return num(x, pp);
-	obj_open(x, pp);
-	bool hv = false;
-	uint64_t val = 0, v = 0;
-	if (KEY(x, pp, "value"))
-		val = num(x, pp), hv = true, next(x, pp);
+	bool hv;
+	uint64_t val, v = 0;
+	if (!int_object(x, pp, &val, &hv))
+		return val;
 	if (!kw)
 		kw = kw_bits(layout);
 	if (!kw)
 		bail(x); /* (layout->nbits > 0) */
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		const whea_bitfield *b = &layout->bits[i];
-		if (!is_keyw(x, *pp, b->key, &kw[i]))
+		if (!keyw(x, pp, b->key, &kw[i]))
 			continue;
-		eat_keyw(x, pp, kw[i].n);
 		if (hv) {
 			skip_value(x, pp); /* the value wins: json_encode.c does not read the bitfields */
 		} else {
@@ -1414,7 +1429,7 @@ static void enc_integer(fx *x, const whea_field *f, const fx_kw *c, const char *
 	} else {
 		v = num(x, pp);
 	}
-	if (!fits(f->size, v))
+	if (!whea_json_fits(f->size, v))
 		bail(x);
 	put_int(x, base + off, v, f->size);
 }
@@ -1455,11 +1470,7 @@ static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
 		size_t n;
 		eat_key(x, pp, kl + 8);
 		const char *s = str(x, pp, &n);
-		static const char *const encs[] = {"bcd", "binary", "unix"};
-		encoding = 0;
-		for (int i = 0; i < 3; i++)
-			if (n == strlen(encs[i]) && memcmp(s, encs[i], n) == 0)
-				encoding = WHEA_TS_BCD + i;
+		encoding = whea_json_ts_encoding(s, n);
 		enc_ok = encoding != 0;
 		next(x, pp);
 	}
@@ -1471,21 +1482,9 @@ static void enc_time(fx *x, const whea_field *f, const char **pp, size_t at)
 		put_bytes(x, at, raw, 8);
 		return;
 	}
-	if (!ts || tl != 19 || !enc_ok)
-		bail(x);
-	const char *p = ts;
-	for (int i = 0; i < 19; i++) {
-		bool sep = i == 4 || i == 7 || i == 10 || i == 13 || i == 16;
-		if (!sep && (p[i] < '0' || p[i] > '9'))
-			bail(x);
-	}
-	if (p[4] != '-' || p[7] != '-' || p[10] != 'T')
-		bail(x);
-#define D2(i) ((unsigned)(p[i] - '0') * 10 + (unsigned)(p[(i) + 1] - '0'))
 	whea_time t = {0};
-	t.year = (uint16_t)(D2(0) * 100 + D2(2)), t.month = (uint8_t)D2(5), t.day = (uint8_t)D2(8);
-	t.hour = (uint8_t)D2(11), t.minute = (uint8_t)D2(14), t.second = (uint8_t)D2(17);
-#undef D2
+	if (!ts || !enc_ok || !whea_json_time_text(ts, tl, &t))
+		bail(x);
 	t.encoding = (uint8_t)encoding;
 	t.precise = prec == 1;
 	if (whea_timestamp_encode(raw, &t))
@@ -1501,10 +1500,10 @@ static size_t enc_array(fx *x, const whea_field *f, const fx_kw *c, const char *
 		return 0;
 	size_t pos = off;
 	do {
-		size_t es = f->size ? f->size : f->sub ? f->sub->size : 0;
+		size_t es = whea_json_elem_fixed(f);
 		if (!f->sub) {
 			uint64_t v = num(x, pp);
-			if (es > 8 || !fits((unsigned)es, v))
+			if (es > 8 || !whea_json_fits((unsigned)es, v))
 				bail(x);
 			put_int(x, base + pos, v, (unsigned)es);
 		} else {
@@ -1515,9 +1514,7 @@ static size_t enc_array(fx *x, const whea_field *f, const fx_kw *c, const char *
 			if (f->elem_size) {
 				size_t a;
 				const uint8_t *ep = view(x, base + pos, room, &a);
-				es = a ? f->elem_size(ep, a) : ext;
-				if (es == 0 || es < ext)
-					es = ext;
+				es = whea_json_elem_size(f, ep, a, ext);
 			}
 		}
 		pos += es;
@@ -1579,7 +1576,7 @@ static FX_INLINE void plain_row(fx *x, const whea_field *f, size_t kl, const cha
 {
 	eat_keyw(x, pp, kl);
 	uint64_t v = num(x, pp);
-	if (!fits(f->size, v))
+	if (!whea_json_fits(f->size, v))
 		bail(x);
 	put_int(x, at, v, f->size);
 	next(x, pp);
@@ -1597,7 +1594,7 @@ static FX_NOINLINE void op_row(fx *x, const whea_field *f, const fx_kw *c, const
 		uint64_t v = c->op == FX_OP_ENUM    ? read_enum(x, pp, f->names)
 			     : c->op == FX_OP_FLAGS ? read_flags(x, pp, f->names, c->sub)
 						    : read_bitfields(x, pp, f->sub, c->sub);
-		if (!fits(f->size, v))
+		if (!whea_json_fits(f->size, v))
 			bail(x);
 		put_int(x, at, v, f->size);
 	}
@@ -1700,6 +1697,28 @@ static void recheck_selects(fx *x, const whea_def *d, fx_recheck *rc, unsigned n
 			bail(x);
 }
 
+/* "notValid" in enc_rows: where it starts, the cursor in it, and state 0 not looked for, 1 none, 2 found. */
+typedef struct fx_nv {
+	const char *at, *cur;
+	int state;
+} fx_nv;
+
+/* Looks up "notValid" ahead of p before its turn (enc_rows): when it is there, the rows that waited
+ * for it (`pending`) are written from it (the cursor ends past them) and the hooks asked meanwhile
+ * are asked again. */
+static FX_INLINE fx_nv nv_early(fx *x, const whea_def *d, const char *p, uint64_t pending, size_t base, size_t len,
+				fx_snap *snap, fx_recheck *rc, unsigned nrecheck)
+{
+	fx_nv nv = {find_not_valid(x, p), NULL, 1};
+	if (nv.at) {
+		nv.cur = nv.at, nv.state = 2;
+		obj_open(x, &nv.cur);
+		rows_from(x, d, &nv.cur, pending, base, len, snap);
+		recheck_selects(x, d, rc, nrecheck, base);
+	}
+	return nv;
+}
+
 /* The rows of d from the object at *pp (json_encode.c's enc_rows), then its "notValid"; the cursor
  * ends at the next key or '}'. *mask (if any) gets bit i for each row i given outside notValid.
  *
@@ -1716,8 +1735,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 	fx_snap snap;                         /* a select row that waits */
 	snap.row = FX_NO_SNAP;
 	unsigned nrecheck = 0;
-	const char *nv = NULL, *nv_at = NULL; /* cursor in, and start of, "notValid" */
-	int nv_state = 0;                     /* 0 not looked for, 1 none, 2 found */
+	fx_nv nv = {NULL, NULL, 0};           /* "notValid" */
 	uint64_t pending = 0;                 /* rows to look for in "notValid" when it comes */
 	size_t pend_end = 0;                  /* where the last of them ends */
 	if (!kw)
@@ -1763,14 +1781,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 		 * reads them as zeros now and is asked again once they are written (the same layout or
 		 * give up), so no scan is needed for it. */
 		if (pending && dep && (off < pend_end || (f->select && (nrecheck == FX_MAX_RECHECK || len > FX_SNAP)))) {
-			nv_at = find_not_valid(x, *pp);
-			nv_state = nv_at ? 2 : 1;
-			if (nv_at) {
-				nv = nv_at;
-				obj_open(x, &nv);
-				rows_from(x, d, &nv, pending, base, len, &snap);
-				recheck_selects(x, d, rc, nrecheck, base);
-			}
+			nv = nv_early(x, d, *pp, pending, base, len, &snap, rc, nrecheck);
 			pending = 0, nrecheck = 0;
 		}
 		if (pending && f->select && has_row(x, *pp, f, &kw[i])) {
@@ -1782,47 +1793,37 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 		bool n = has_row(x, *pp, f, &kw[i]), from_invalid = false;
 		if (!n && f->valid) {
 			bool fixed = f->off != WHEA_OFF_NEXT && f->size && f->kind != WHEA_K_ARRAY;
-			if (nv_state == 0 && dep && fixed && f->select && snap.row == FX_NO_SNAP && i < 64 &&
+			if (nv.state == 0 && dep && fixed && f->select && snap.row == FX_NO_SNAP && i < 64 &&
 			    off >= pend_end && len <= FX_SNAP) /* its hook's view now: see fx_snap */
 				snap_take(x, &snap, i, pending, base, len);
-			if (nv_state == 0 && (!dep || snap.row == i) && i < 64) {
+			if (nv.state == 0 && (!dep || snap.row == i) && i < 64) {
 				pending |= 1ull << i;
 				if (f->off + f->size > pend_end)
 					pend_end = f->off + f->size;
 			} else {
-				if (nv_state == 0) {
-					nv_at = find_not_valid(x, *pp);
-					nv_state = nv_at ? 2 : 1;
-					if (nv_at) {
-						nv = nv_at;
-						obj_open(x, &nv);
-						rows_from(x, d, &nv, pending, base, len, &snap);
-						recheck_selects(x, d, rc, nrecheck, base);
-					}
+				if (nv.state == 0) {
+					nv = nv_early(x, d, *pp, pending, base, len, &snap, rc, nrecheck);
 					pending = 0, nrecheck = 0;
 				}
-				if (nv_state == 2 && has_row(x, nv, f, &kw[i]))
-					n = from_invalid = true, src = &nv;
+				if (nv.state == 2 && has_row(x, nv.cur, f, &kw[i]))
+					n = from_invalid = true, src = &nv.cur;
 			}
 		}
-		size_t size = f->size;
-		if (f->kind == WHEA_K_ARRAY || n) {
-			if (n && f->kind != WHEA_K_ARRAY && f->size && off + f->size > len)
+		size_t size = f->size; /* (an absent row keeps its place, but for an array) */
+		if (n) {
+			if (whea_json_beyond(f, off, len))
 				bail(x);
-			if (n && kw[i].plain)
+			if (kw[i].plain)
 				plain_row(x, f, kw[i].n, src, base + off);
-			else if (n)
-				size = enc_row(x, f, &kw[i], src, base, off, len);
 			else
-				size = 0;
-			if (n && f->valid && !from_invalid)
+				size = enc_row(x, f, &kw[i], src, base, off, len);
+			if (f->valid && !from_invalid)
 				derived |= 1ull << (f->valid - 1);
-		} else if ((f->kind == WHEA_K_BYTES || f->kind == WHEA_K_ASCII || f->kind == WHEA_K_STRUCT) && f->size == 0) {
+		} else if (f->kind == WHEA_K_ARRAY) {
 			size = 0;
 		}
 		cursor = off + size;
-		if (cursor > end && size && (n || (len != SIZE_MAX && f->kind != WHEA_K_ARRAY && cursor <= len)))
-			end = cursor;
+		end = whea_json_extent(end, f, cursor, size, n, len);
 		if (n && !from_invalid) {
 			if (i < 64)
 				given |= 1ull << i;
@@ -1836,14 +1837,14 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 		vb_given = true;
 	if (vbrow && vbrow->off + vbrow->size <= len && !vb_given)
 		put_int(x, base + vbrow->off, derived, vbrow->size);
-	if (nv_state == 2)
-		obj_close(x, &nv); /* every member of notValid was a row */
+	if (nv.state == 2)
+		obj_close(x, &nv.cur); /* every member of notValid was a row */
 	if (KEY(x, pp, "notValid")) {
-		if (nv_state == 2) {
-			if (*pp != nv_at)
+		if (nv.state == 2) {
+			if (*pp != nv.at)
 				bail(x);
-			*pp = nv;
-		} else if (nv_state == 0) { /* the rows that waited for it */
+			*pp = nv.cur;
+		} else if (nv.state == 0) { /* the rows that waited for it */
 			obj_open(x, pp);
 			rows_from(x, d, pp, pending, base, len, &snap);
 			obj_close(x, pp);
@@ -1852,7 +1853,7 @@ static size_t enc_rows(fx *x, const whea_def *d, const fx_kw *kw, const char **p
 			bail(x);
 		}
 		next(x, pp);
-	} else if (nv_state == 2) {
+	} else if (nv.state == 2) {
 		bail(x);
 	}
 	return end;

@@ -380,27 +380,13 @@ static void jr_vout(jr_out *o, const char *f, va_list ap)
 			}
 		}
 		enum { LM_NONE, LM_HH, LM_H, LM_L, LM_LL, LM_Z, LM_J, LM_T } lm = LM_NONE;
-		switch (*f) {
-		case 'h':
+		if (*f == 'h' || *f == 'l') { /* h hh l ll */
+			bool twice = f[1] == f[0];
+			lm = *f == 'h' ? (twice ? LM_HH : LM_H) : (twice ? LM_LL : LM_L);
+			f += twice ? 2 : 1;
+		} else if (*f == 'z' || *f == 'j' || *f == 't') {
+			lm = *f == 'z' ? LM_Z : *f == 'j' ? LM_J : LM_T;
 			f++;
-			lm = LM_H;
-			if (*f == 'h') {
-				f++;
-				lm = LM_HH;
-			}
-			break;
-		case 'l':
-			f++;
-			lm = LM_L;
-			if (*f == 'l') {
-				f++;
-				lm = LM_LL;
-			}
-			break;
-		case 'z': f++; lm = LM_Z; break;
-		case 'j': f++; lm = LM_J; break;
-		case 't': f++; lm = LM_T; break;
-		default: break;
 		}
 		char conv = *f;
 		if (!conv)
@@ -410,22 +396,22 @@ static void jr_vout(jr_out *o, const char *f, va_list ap)
 		case '%':
 			jr_putc(o, '%');
 			break;
-		case 'c': {
-			char ch = (char)va_arg(ap, int);
-			if (!sp.left)
-				jr_pad(o, ' ', sp.width - 1);
-			jr_putc(o, ch);
-			if (sp.left)
-				jr_pad(o, ' ', sp.width - 1);
-			break;
-		}
-		case 's': {
-			const char *sv = va_arg(ap, const char *);
-			if (!sv)
-				sv = "(null)";
+		case 'c':
+		case 's': { /* (%c: a string of one character, whatever the precision) */
+			char ch;
+			const char *sv;
 			size_t n = 0;
-			while ((sp.prec < 0 || n < (size_t)sp.prec) && sv[n])
-				n++;
+			if (conv == 'c') {
+				ch = (char)va_arg(ap, int);
+				sv = &ch;
+				n = 1;
+			} else {
+				sv = va_arg(ap, const char *);
+				if (!sv)
+					sv = "(null)";
+				while ((sp.prec < 0 || n < (size_t)sp.prec) && sv[n])
+					n++;
+			}
 			if (!sp.left)
 				jr_pad(o, ' ', sp.width - (long)n);
 			jr_putn(o, sv, n);
@@ -1139,65 +1125,174 @@ static inline uint32_t jr_literal(const uint8_t *p, const uint8_t *end, uint8_t 
 	}
 }
 
-/* The node arena is full at p (in "value" state, depth containers open). Checks the rest of the
- * syntax without storing anything, counting the nodes and string bytes the whole document needs, so
- * a syntax error is still reported as such and WHEA_ENOSPACE comes with exact sizes. The checks and
- * error offsets are the same as jr_run's; paths name the innermost container that has a node. */
-static JR_NOINLINE int jr_skim(jr *s, const uint8_t *p, unsigned depth, bool prefix)
+/* Fills node idx (the value at p, depth containers open; in an object, under the key kp[0..kl) with
+ * hash kh), links it to its parent and checks the key against the parent's first members. */
+static JR_INLINE int jr_add(jr *s, uint32_t idx, const uint8_t *p, unsigned depth, bool in_obj, const char *kp,
+			    uint32_t kl, uint16_t kh)
 {
-	const uint8_t *const end = s->end;
+	whea_jnode *const nodes = s->nodes, *const nd = &nodes[idx];
+	nd->type = 0;
+	nd->reserved = 0;
+	nd->off = (uint32_t)(p - s->text);
+	nd->next = 0;
+	nd->child = 0;
+	nd->count = 0;
+	nd->len = 0;
+	nd->str = NULL;
+	s->nn = idx + 1;
+	if (JR_UNLIKELY(!depth)) {
+		nd->parent = UINT32_MAX;
+		nd->key = NULL;
+		nd->index = 0;
+		nd->khash = 0;
+		return 0;
+	}
+	uint32_t par = s->cont[depth - 1];
+	nd->parent = par;
+	if (in_obj) {
+		nd->key = kp;
+		nd->keylen = kl;
+		nd->khash = kh;
+	} else {
+		nd->key = NULL;
+		nd->index = nodes[par].count;
+		nd->khash = 0;
+	}
+	uint32_t before = nodes[par].count++;
+	if (before == 0)
+		nodes[par].child = idx;
+	else
+		nodes[s->last[depth - 1]].next = idx;
+	s->last[depth - 1] = idx;
+	/* (keys are placeholders once the string buffer ran out: the parse ends in WHEA_ENOSPACE) */
+	if (in_obj && before < JR_DUP_EAGER && !s->str_over) {
+		uint64_t bit = (uint64_t)1 << (kh & 63);
+		if (JR_UNLIKELY(s->keys[depth - 1] & bit)) {
+			int rc = jr_dup_scan(s, par, idx);
+			if (rc)
+				return rc;
+		}
+		s->keys[depth - 1] |= bit;
+	}
+	return 0;
+}
+
+static JR_NOINLINE int jr_skim(jr *s, const uint8_t *p, unsigned depth, bool prefix);
+
+/* The JSON grammar, written once for its two uses (`skim` is a constant in each, so the compiler
+ * builds two specialised copies):
+ *   jr_run  (skim false): from the start of the text, storing a node for each value;
+ *   jr_skim (skim true):  entered by jr_run when the node arena is full at p ("value" state, depth
+ *     containers open); checks the rest of the syntax without storing anything, counting the nodes
+ *     and string bytes the whole document needs, so a syntax error is still reported as such and
+ *     WHEA_ENOSPACE comes with exact sizes. Its paths name the innermost container that has a node
+ *     (ctx), without the key or index below it. */
+static JR_INLINE int jr_grammar(jr *s, const uint8_t *p, unsigned depth, bool prefix, size_t *consumed,
+				const bool skim)
+{
+	const uint8_t *const text = s->text, *const end = s->end;
 	const uint8_t *comma = NULL;
-	unsigned real = depth; /* containers cont[0..real) have nodes */
-	uint64_t objs = 0;     /* bit d: the container at depth d is an object */
-	for (unsigned d = 0; d < depth; d++)
-		if (s->nodes[s->cont[d]].type == WHEA_JOBJECT)
-			objs |= (uint64_t)1 << d;
-	uint32_t ctx = real ? s->cont[real - 1] : 0;
-	uint64_t extra = 0;
-	const char *str;
-	uint32_t len;
-	uint8_t c, type;
+	whea_jnode *const nodes = s->nodes;
+	const uint32_t maxn = s->maxn;
+	uint32_t nn = s->nn, idx = 0, here, len = 0;
+	bool in_obj = false;
+	const char *kp = NULL, *str = NULL;
+	uint32_t kl = 0;
+	uint16_t kh = 0;
+	whea_jnode *nd = NULL;
 	int rc;
-#define JR_IN_OBJ (depth && ((objs >> (depth - 1)) & 1))
+	uint8_t c, type = 0;
+	/* skim only: containers cont[0..real) have nodes, the innermost of them is ctx; bit d of objs:
+	 * the container at depth d is an object; extra counts the values seen */
+	unsigned real = depth;
+	uint64_t objs = 0, extra = 0;
+	uint32_t ctx = 0;
+	if (skim) {
+		for (unsigned d = 0; d < depth; d++)
+			if (nodes[s->cont[d]].type == WHEA_JOBJECT)
+				objs |= (uint64_t)1 << d;
+		ctx = real ? s->cont[real - 1] : 0;
+		in_obj = depth && ((objs >> (depth - 1)) & 1);
+	}
+/* the node whose path errors in the "after", "close" and "key" states name */
+#define JR_OPEN (skim ? ctx : s->cont[depth - 1])
 
 value:
 	p = jr_skip_ws(p, end);
-	if (p == end)
-		return jr_expected(s, p, ctx, NULL, depth ? "a value" : "a JSON value");
-	extra++;
+	if (JR_UNLIKELY(p == end)) {
+		if (skim)
+			return jr_expected(s, p, ctx, NULL, depth ? "a value" : "a JSON value");
+		s->nn = nn;
+		if (prefix && nn == 0) {
+			*consumed = (size_t)(end - text);
+			return whea_error_set(WHEA_ENOTFOUND, (int64_t)(end - text), NULL,
+					      "no JSON value before the end of input");
+		}
+		if (depth == 0)
+			return jr_expected(s, p, 0, NULL, "a JSON value");
+		jr_seg t = {in_obj ? kp : NULL, in_obj ? kl : 0, nodes[s->cont[depth - 1]].count};
+		return jr_expected(s, p, s->cont[depth - 1], &t, "a value");
+	}
+	if (skim) {
+		extra++;
+		here = ctx;
+	} else {
+		if (JR_UNLIKELY(nn == maxn)) {
+			s->nn = nn;
+			jr_mark_nospace(s, p, depth ? s->cont[depth - 1] : 0);
+			return jr_skim(s, p, depth, prefix);
+		}
+		here = idx = nn++;
+		rc = jr_add(s, idx, p, depth, in_obj, kp, kl, kh);
+		if (JR_UNLIKELY(rc))
+			return rc;
+		nd = &nodes[idx];
+	}
 	c = *p;
 	switch (c) {
 	case '"':
 		p++;
-		rc = jr_string(s, &p, ctx, false, &str, &len);
-		if (rc)
+		rc = jr_string(s, &p, here, false, skim ? &str : &nd->str, skim ? &len : &nd->len);
+		if (JR_UNLIKELY(rc))
 			return rc;
+		if (!skim)
+			nd->type = WHEA_JSTRING;
 		goto after;
 	case '{':
 	case '[':
-		if (depth == WHEA_JSON_MAX_DEPTH)
-			return jr_err(s, WHEA_ELIMIT, p, ctx, NULL, true, "JSON nested deeper than %d arrays/objects",
-				      WHEA_JSON_MAX_DEPTH);
-		if (c == '{')
-			objs |= (uint64_t)1 << depth;
-		else
-			objs &= ~((uint64_t)1 << depth);
+		if (!skim)
+			nd->type = c == '{' ? WHEA_JOBJECT : WHEA_JARRAY;
+		if (JR_UNLIKELY(depth == WHEA_JSON_MAX_DEPTH))
+			return jr_err(s, WHEA_ELIMIT, p, here, NULL, true,
+				      "JSON nested deeper than %d arrays/objects", WHEA_JSON_MAX_DEPTH);
+		in_obj = c == '{';
+		if (skim) {
+			objs = in_obj ? objs | (uint64_t)1 << depth : objs & ~((uint64_t)1 << depth);
+		} else {
+			s->keys[depth] = 0;
+			s->cont[depth] = idx;
+		}
 		depth++;
 		p++;
 		p = jr_skip_ws(p, end);
-		if (p < end && *p == (c == '{' ? '}' : ']')) {
+		if (p < end && *p == (in_obj ? '}' : ']')) {
 			p++;
 			goto close;
 		}
-		if (c == '{')
+		if (in_obj)
 			goto key;
 		goto value;
 	case 't':
 	case 'f':
 	case 'n':
 		len = jr_literal(p, end, &type);
-		if (!len)
+		if (JR_UNLIKELY(!len))
 			goto badvalue;
+		if (!skim) {
+			nd->type = type;
+			nd->len = len;
+			nd->str = (const char *)p;
+		}
 		p += len;
 		goto after;
 	case '-':
@@ -1211,219 +1306,22 @@ value:
 	case '7':
 	case '8':
 	case '9':
-		rc = jr_number(s, &p, ctx);
-		if (rc)
-			return rc;
-		goto after;
-	default:
-		goto badvalue;
-	}
-badvalue:
-	return jr_expected(s, p, ctx, NULL, "a value");
-
-after:
-	if (depth == 0)
-		goto done;
-	p = jr_skip_ws(p, end);
-	if (p == end)
-		goto badsep;
-	c = *p;
-	if (c == ',') {
-		comma = p++;
-		p = jr_skip_ws(p, end);
-		if (JR_IN_OBJ)
-			goto key;
-		if (p < end && *p == ']')
-			return jr_err(s, WHEA_EFORMAT, comma, ctx, NULL, true,
-				      "trailing comma before ']' is not allowed in JSON");
-		goto value;
-	}
-	if (c == (JR_IN_OBJ ? '}' : ']')) {
-		p++;
-		goto close;
-	}
-badsep:
-	return jr_expected(s, p, ctx, NULL, JR_IN_OBJ ? "',' or '}'" : "',' or ']'");
-
-close:
-	depth--;
-	if (depth < real) {
-		real = depth;
-		ctx = real ? s->cont[real - 1] : 0;
-	}
-	goto after;
-
-key:
-	if (p == end || *p != '"') {
-		if (p < end && *p == '}' && comma)
-			return jr_err(s, WHEA_EFORMAT, comma, ctx, NULL, true,
-				      "trailing comma before '}' is not allowed in JSON");
-		return jr_expected(s, p, ctx, NULL, "a string key");
-	}
-	p++;
-	rc = jr_string(s, &p, ctx, true, &str, &len);
-	if (rc)
-		return rc;
-	p = jr_skip_ws(p, end);
-	if (p == end || *p != ':')
-		return jr_expected(s, p, ctx, NULL, "':' after the key");
-	p++;
-	goto value;
-
-done:
-	if (!prefix) {
-		p = jr_skip_ws(p, end);
-		if (p != end)
-			return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
-	}
-	s->need_nodes = (uint64_t)s->maxn + extra;
-	return jr_nospace(s);
-#undef JR_IN_OBJ
-}
-
-static int jr_run(jr *s, bool prefix, size_t *consumed)
-{
-	const uint8_t *const text = s->text, *const end = s->end;
-	const uint8_t *p = text, *comma = NULL;
-	whea_jnode *const nodes = s->nodes;
-	const uint32_t maxn = s->maxn;
-	uint32_t nn = 0, idx;
-	unsigned depth = 0;
-	bool in_obj = false;
-	const char *kp = NULL;
-	uint32_t kl = 0;
-	uint16_t kh = 0;
-	whea_jnode *nd;
-	int rc;
-	uint8_t c;
-
-value:
-	p = jr_skip_ws(p, end);
-	if (JR_UNLIKELY(p == end)) {
-		s->nn = nn;
-		if (prefix && nn == 0) {
-			*consumed = (size_t)(end - text);
-			return whea_error_set(WHEA_ENOTFOUND, (int64_t)(end - text), NULL,
-					      "no JSON value before the end of input");
-		}
-		if (depth == 0)
-			return jr_expected(s, p, 0, NULL, "a JSON value");
-		jr_seg t = {in_obj ? kp : NULL, in_obj ? kl : 0, nodes[s->cont[depth - 1]].count};
-		return jr_expected(s, p, s->cont[depth - 1], &t, "a value");
-	}
-	if (JR_UNLIKELY(nn == maxn)) {
-		s->nn = nn;
-		jr_mark_nospace(s, p, depth ? s->cont[depth - 1] : 0);
-		return jr_skim(s, p, depth, prefix);
-	}
-	idx = nn++;
-	nd = &nodes[idx];
-	nd->type = 0;
-	nd->reserved = 0;
-	nd->off = (uint32_t)(p - text);
-	nd->next = 0;
-	nd->child = 0;
-	nd->count = 0;
-	nd->len = 0;
-	nd->str = NULL;
-	if (JR_LIKELY(depth)) {
-		uint32_t par = s->cont[depth - 1];
-		nd->parent = par;
-		if (in_obj) {
-			nd->key = kp;
-			nd->keylen = kl;
-			nd->khash = kh;
-		} else {
-			nd->key = NULL;
-			nd->index = nodes[par].count;
-			nd->khash = 0;
-		}
-		uint32_t before = nodes[par].count++;
-		if (before == 0)
-			nodes[par].child = idx;
-		else
-			nodes[s->last[depth - 1]].next = idx;
-		s->last[depth - 1] = idx;
-		s->nn = nn;
-		/* (keys are placeholders once the string buffer ran out: the parse ends in WHEA_ENOSPACE) */
-		if (in_obj && before < JR_DUP_EAGER && !s->str_over) {
-			uint64_t bit = (uint64_t)1 << (kh & 63);
-			if (JR_UNLIKELY(s->keys[depth - 1] & bit)) {
-				rc = jr_dup_scan(s, par, idx);
-				if (rc)
-					return rc;
-			}
-			s->keys[depth - 1] |= bit;
-		}
-	} else {
-		nd->parent = UINT32_MAX;
-		nd->key = NULL;
-		nd->index = 0;
-		nd->khash = 0;
-		s->nn = nn;
-	}
-	c = *p;
-	switch (c) {
-	case '"':
-		p++;
-		rc = jr_string(s, &p, idx, false, &nd->str, &nd->len);
+		if (!skim)
+			nd->str = (const char *)p;
+		rc = jr_number(s, &p, here);
 		if (JR_UNLIKELY(rc))
 			return rc;
-		nd->type = WHEA_JSTRING;
-		goto after;
-	case '{':
-	case '[':
-		nd->type = c == '{' ? WHEA_JOBJECT : WHEA_JARRAY;
-		if (JR_UNLIKELY(depth == WHEA_JSON_MAX_DEPTH))
-			return jr_err(s, WHEA_ELIMIT, p, idx, NULL, true,
-				      "JSON nested deeper than %d arrays/objects", WHEA_JSON_MAX_DEPTH);
-		s->keys[depth] = 0;
-		s->cont[depth++] = idx;
-		in_obj = c == '{';
-		p++;
-		p = jr_skip_ws(p, end);
-		if (p < end && *p == (in_obj ? '}' : ']')) {
-			p++;
-			goto close;
+		if (!skim) {
+			nd->type = WHEA_JNUMBER;
+			nd->len = (uint32_t)((const char *)p - nd->str);
 		}
-		if (in_obj)
-			goto key;
-		goto value;
-	case 't':
-	case 'f':
-	case 'n':
-		nd->len = jr_literal(p, end, &nd->type);
-		if (JR_UNLIKELY(!nd->len)) {
-			nd->type = 0;
-			goto badvalue;
-		}
-		nd->str = (const char *)p;
-		p += nd->len;
-		goto after;
-	case '-':
-	case '0':
-	case '1':
-	case '2':
-	case '3':
-	case '4':
-	case '5':
-	case '6':
-	case '7':
-	case '8':
-	case '9':
-		nd->str = (const char *)p;
-		rc = jr_number(s, &p, idx);
-		if (JR_UNLIKELY(rc))
-			return rc;
-		nd->type = WHEA_JNUMBER;
-		nd->len = (uint32_t)((const char *)p - nd->str);
 		goto after;
 	default:
 		goto badvalue;
 	}
 
 badvalue:
-	return jr_expected(s, p, idx, NULL, "a value");
+	return jr_expected(s, p, here, NULL, "a value");
 
 after: /* a value just ended */
 	if (JR_UNLIKELY(depth == 0))
@@ -1438,7 +1336,7 @@ after: /* a value just ended */
 		if (in_obj)
 			goto key;
 		if (JR_UNLIKELY(p < end && *p == ']'))
-			return jr_err(s, WHEA_EFORMAT, comma, s->cont[depth - 1], NULL, true,
+			return jr_err(s, WHEA_EFORMAT, comma, JR_OPEN, NULL, true,
 				      "trailing comma before ']' is not allowed in JSON");
 		goto value;
 	}
@@ -1447,9 +1345,18 @@ after: /* a value just ended */
 		goto close;
 	}
 badsep:
-	return jr_expected(s, p, s->cont[depth - 1], NULL, in_obj ? "',' or '}'" : "',' or ']'");
+	return jr_expected(s, p, JR_OPEN, NULL, in_obj ? "',' or '}'" : "',' or ']'");
 
 close: /* p is just past the closing bracket of the innermost open container */
+	if (skim) {
+		depth--;
+		if (depth < real) {
+			real = depth;
+			ctx = real ? s->cont[real - 1] : 0;
+		}
+		in_obj = depth && ((objs >> (depth - 1)) & 1);
+		goto after;
+	}
 	idx = s->cont[depth - 1];
 	nodes[idx].str = (const char *)text + nodes[idx].off;
 	nodes[idx].len = (uint32_t)(p - text) - nodes[idx].off;
@@ -1465,19 +1372,20 @@ close: /* p is just past the closing bracket of the innermost open container */
 key: /* in an object, at the place of a member's key (whitespace skipped) */
 	if (JR_UNLIKELY(p == end || *p != '"')) {
 		if (p < end && *p == '}' && comma)
-			return jr_err(s, WHEA_EFORMAT, comma, s->cont[depth - 1], NULL, true,
+			return jr_err(s, WHEA_EFORMAT, comma, JR_OPEN, NULL, true,
 				      "trailing comma before '}' is not allowed in JSON");
-		return jr_expected(s, p, s->cont[depth - 1], NULL, "a string key");
+		return jr_expected(s, p, JR_OPEN, NULL, "a string key");
 	}
 	p++;
-	rc = jr_string(s, &p, s->cont[depth - 1], true, &kp, &kl);
+	rc = jr_string(s, &p, JR_OPEN, true, &kp, &kl);
 	if (JR_UNLIKELY(rc))
 		return rc;
-	kh = jr_hash(kp, kl);
+	if (!skim)
+		kh = jr_hash(kp, kl);
 	p = jr_skip_ws(p, end);
 	if (JR_UNLIKELY(p == end || *p != ':')) {
 		jr_seg t = {kp, kl, 0};
-		return jr_expected(s, p, s->cont[depth - 1], &t, "':' after the key");
+		return jr_expected(s, p, JR_OPEN, skim ? NULL : &t, "':' after the key");
 	}
 	p++;
 	goto value;
@@ -1488,6 +1396,10 @@ done:
 		if (JR_UNLIKELY(p != end))
 			return jr_expected(s, p, 0, NULL, "the end of input after the JSON value");
 	}
+	if (skim) {
+		s->need_nodes = (uint64_t)maxn + extra;
+		return jr_nospace(s);
+	}
 	if (JR_UNLIKELY(s->str_over)) {
 		s->need_nodes = nn;
 		return jr_nospace(s);
@@ -1495,6 +1407,17 @@ done:
 	if (prefix)
 		*consumed = (size_t)(p - text);
 	return 0;
+#undef JR_OPEN
+}
+
+static JR_NOINLINE int jr_skim(jr *s, const uint8_t *p, unsigned depth, bool prefix)
+{
+	return jr_grammar(s, p, depth, prefix, NULL, true);
+}
+
+static int jr_run(jr *s, bool prefix, size_t *consumed)
+{
+	return jr_grammar(s, s->text, 0, prefix, consumed, false);
 }
 
 static int jr_parse(whea_jdoc *doc, const char *text, size_t len, bool prefix, size_t *consumed,

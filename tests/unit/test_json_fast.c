@@ -111,6 +111,23 @@ static size_t splice(char *m, size_t cap, const char *s, size_t n, size_t a, siz
 	return n - dl + rl;
 }
 
+/* The end of the member (or element) that starts at s[j]: the next ',' or closing bracket at its
+ * level (n if none). */
+static size_t member_end(const char *s, size_t n, size_t j)
+{
+	for (size_t k = 0; j < n; j++) {
+		if (s[j] == '"')
+			j += token_len(s, n, j) - 1;
+		else if (s[j] == '{' || s[j] == '[')
+			k++;
+		else if ((s[j] == '}' || s[j] == ']') && k-- == 0)
+			break;
+		else if (s[j] == ',' && k == 0)
+			break;
+	}
+	return j;
+}
+
 /* One random mutation of s into m; returns its length (0 = none made). */
 static size_t mutate(char *m, size_t cap, const char *s, size_t n)
 {
@@ -134,29 +151,11 @@ static size_t mutate(char *m, size_t cap, const char *s, size_t n)
 	case 4: /* swap two adjacent members: "k":v,"k2":v2 at the same level (roughly) */
 		if ((i = pick(s, n, ',')) == n)
 			return 0;
-		for (j = i + 1, k = 0; j < n; j++) {
-			if (s[j] == '"')
-				j += token_len(s, n, j) - 1;
-			else if (s[j] == '{' || s[j] == '[')
-				k++;
-			else if ((s[j] == '}' || s[j] == ']') && k-- == 0)
-				break;
-			else if (s[j] == ',' && k == 0)
-				break;
-		}
+		j = member_end(s, n, i + 1);
 		if (j >= n || s[j] != ',')
 			return 0;
 		{ /* s[i] = ',', member A = (i, j), then B from j+1 to the next comma/close at that level */
-			for (l = j + 1, k = 0; l < n; l++) {
-				if (s[l] == '"')
-					l += token_len(s, n, l) - 1;
-				else if (s[l] == '{' || s[l] == '[')
-					k++;
-				else if ((s[l] == '}' || s[l] == ']') && k-- == 0)
-					break;
-				else if (s[l] == ',' && k == 0)
-					break;
-			}
+			l = member_end(s, n, j + 1);
 			if (l >= n || n + 1 > cap)
 				return 0;
 			size_t o = 0;

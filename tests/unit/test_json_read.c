@@ -585,6 +585,18 @@ static void test_reject_details(void)
 /* ---------------------------------------------------------------------------------------------- */
 /* Limits                                                                                         */
 
+/* levels objects {"a": ...} nested around a 1, into buf; returns the length. */
+static size_t nested_objects(char *buf, int levels)
+{
+	size_t n = 0;
+	for (int i = 0; i < levels; i++)
+		n += (size_t)sprintf(buf + n, "{\"a\":");
+	buf[n++] = '1';
+	for (int i = 0; i < levels; i++)
+		buf[n++] = '}';
+	return n;
+}
+
 static void test_depth(void)
 {
 	t_begin("depth_64_ok");
@@ -603,24 +615,14 @@ static void test_depth(void)
 		   "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
 		   "[0]");
 	/* 64 levels of objects with a scalar inside the deepest */
-	n = 0;
-	for (int i = 0; i < 64; i++)
-		n += (size_t)sprintf(buf + n, "{\"a\":");
-	n += (size_t)sprintf(buf + n, "1");
-	for (int i = 0; i < 64; i++)
-		buf[n++] = '}';
+	n = nested_objects(buf, 64);
 	rc = parse_n(buf, n);
 	EXPECT_INT(rc, 0);
 	EXPECT_INT(g_doc.nnodes, 65);
 	t_end();
 
 	t_begin("depth_65_elimit");
-	n = 0;
-	for (int i = 0; i < 65; i++)
-		n += (size_t)sprintf(buf + n, "{\"a\":");
-	n += (size_t)sprintf(buf + n, "1");
-	for (int i = 0; i < 65; i++)
-		buf[n++] = '}';
+	n = nested_objects(buf, 65);
 	rc = parse_n(buf, n);
 	EXPECT_INT(rc, WHEA_ELIMIT);
 	EXPECT_INT(whea_error_last()->offset, 64 * 5);
@@ -677,32 +679,38 @@ static void test_arena(void)
 	t_end();
 
 	t_begin("arena_full_syntax_error_wins");
-	/* the arenas run out first, but the text is not JSON: that is what is reported */
+	/* the arenas run out first, but the text is not JSON: that is what is reported, with the path of
+	 * the innermost container that got a node */
 	static const struct {
 		const char *text;
 		int code;
 		int64_t off;
+		const char *path, *msg;
 	} bad[] = {
-		{"[[[[", WHEA_EFORMAT, 4},
-		{"[1,[,", WHEA_EFORMAT, 4},
-		{"[1,2,3,x]", WHEA_EFORMAT, 7},
-		{"[1,2,3,]", WHEA_EFORMAT, 6},
-		{"[1,2,{\"a\":1,}]", WHEA_EFORMAT, 11},
-		{"[1,2,{\"a\" 1}]", WHEA_EFORMAT, 10},
-		{"[1,2,\"\\x\"]", WHEA_EFORMAT, 6},
-		{"[1,2,\"\\u00\"]", WHEA_EFORMAT, 6},
-		{"[1,2,01]", WHEA_EFORMAT, 5},
-		{"[1,2,3] 4", WHEA_EFORMAT, 8},
-		{"[1,2,tru]", WHEA_EFORMAT, 5},
-		{"[\"\\n\", \"\\n\", \"\xff\"]", WHEA_EFORMAT, 14},
-		{"[1,2,[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", WHEA_ELIMIT, 68},
+		{"[[[[", WHEA_EFORMAT, 4, "$[0]", "expected a value, got end of input"},
+		{"[1,[,", WHEA_EFORMAT, 4, "$", "expected a value, got ','"},
+		{"[1,2,3,x]", WHEA_EFORMAT, 7, "$", "expected a value, got 'x'"},
+		{"[1,2,3,]", WHEA_EFORMAT, 6, "$", "trailing comma before ']'"},
+		{"[1,2,{\"a\":1,}]", WHEA_EFORMAT, 11, "$", "trailing comma before '}'"},
+		{"[1,2,{\"a\" 1}]", WHEA_EFORMAT, 10, "$", "expected ':' after the key, got '1'"},
+		{"[1,2,\"\\x\"]", WHEA_EFORMAT, 6, "$", "invalid escape"},
+		{"[1,2,\"\\u00\"]", WHEA_EFORMAT, 6, "$", "4 hex digits"},
+		{"[1,2,01]", WHEA_EFORMAT, 5, "$", "leading zeros"},
+		{"[1,2,3] 4", WHEA_EFORMAT, 8, "$", "the end of input after the JSON value"},
+		{"[1,2,tru]", WHEA_EFORMAT, 5, "$", "expected a value, got 't'"},
+		{"[\"\\n\", \"\\n\", \"\xff\"]", WHEA_EFORMAT, 14, "$", "invalid UTF-8 (byte 0xFF)"},
+		{"[1,2,[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", WHEA_ELIMIT, 68, "$", "deeper than 64"},
+		{"{\"a\":[1,{\"b\":[2,", WHEA_EFORMAT, 16, "$.a", "line 1, column 17: expected a value, got end of input"},
+		{"{\"a\":{\"b\":1,\"c\":[1,2],\"d\" 1}}", WHEA_EFORMAT, 26, "$.a", "expected ':' after the key"},
+		{"{\"a\":{\"b\":1},\"c\":2,}", WHEA_EFORMAT, 18, "$", "trailing comma before '}'"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int rc = whea_json_parse(&d, bad[i].text, strlen(bad[i].text), nd, 2, sb, 1);
-		if (rc != bad[i].code || whea_error_last()->offset != bad[i].off)
-			fail_at(__FILE__, __LINE__, "expected %s to give %d at %lld, got %d at %lld (%s)", bad[i].text,
-				bad[i].code, (long long)bad[i].off, rc, (long long)whea_error_last()->offset,
-				whea_error_last()->message);
+		const whea_error *e = whea_error_last();
+		if (rc != bad[i].code || e->offset != bad[i].off || strcmp(e->path, bad[i].path) || !strstr(e->message, bad[i].msg))
+			fail_at(__FILE__, __LINE__, "expected %s to give %d at %lld (%s: ...%s...), got %d at %lld (%s: %s)",
+				bad[i].text, bad[i].code, (long long)bad[i].off, bad[i].path, bad[i].msg, rc,
+				(long long)e->offset, e->path, e->message);
 		EXPECT_INT(d.need_nodes, 0);
 	}
 	t_end();
@@ -1192,67 +1200,48 @@ static void gen_string(sbuf *noisy, sbuf *canon, const char *suffix)
 	canon_bytes(canon, raw, r.n < r.cap ? r.n : r.cap);
 }
 
+/* Token t in both the noisy and the canonical text. */
+static void put_both(sbuf *noisy, sbuf *canon, const char *t)
+{
+	sb_puts(noisy, t);
+	sb_puts(canon, t);
+}
+
 static void gen_value(sbuf *noisy, sbuf *canon, int depth, int *budget)
 {
+	static const char *lits[] = {"null", "true", "false"};
 	static const char *nums[] = {"0", "-0", "12", "-3.25", "1e10", "2.5E-3", "18446744073709551615", "1E+2",
 				     "-0.0e-0", "123456789"};
 	uint32_t kind = depth >= 10 || *budget <= 0 ? rnd(6) : rnd(9);
 	(*budget)--;
 	noise(noisy);
-	switch (kind) {
-	case 0: sb_puts(noisy, "null"); sb_puts(canon, "null"); break;
-	case 1: sb_puts(noisy, "true"); sb_puts(canon, "true"); break;
-	case 2: sb_puts(noisy, "false"); sb_puts(canon, "false"); break;
-	case 3:
-	case 4: {
-		const char *nm = nums[rnd(10)];
-		sb_puts(noisy, nm);
-		sb_puts(canon, nm);
-		break;
-	}
-	case 5: gen_string(noisy, canon, NULL); break;
-	case 6:
-	case 7: {
+	if (kind <= 2) {
+		put_both(noisy, canon, lits[kind]);
+	} else if (kind <= 4) {
+		put_both(noisy, canon, nums[rnd(10)]);
+	} else if (kind == 5) {
+		gen_string(noisy, canon, NULL);
+	} else { /* 6, 7: an array; 8: an object */
+		bool obj = kind == 8;
 		uint32_t n = rnd(6);
-		sb_putc(noisy, '[');
-		sb_putc(canon, '[');
+		put_both(noisy, canon, obj ? "{" : "[");
 		for (uint32_t i = 0; i < n; i++) {
 			if (i) {
 				noise(noisy);
-				sb_putc(noisy, ',');
-				sb_putc(canon, ',');
+				put_both(noisy, canon, ",");
+			}
+			if (obj) {
+				noise(noisy);
+				char suffix[16];
+				snprintf(suffix, sizeof suffix, "#%u", i); /* keys unique within the object */
+				gen_string(noisy, canon, suffix);
+				noise(noisy);
+				put_both(noisy, canon, ":");
 			}
 			gen_value(noisy, canon, depth + 1, budget);
 		}
 		noise(noisy);
-		sb_putc(noisy, ']');
-		sb_putc(canon, ']');
-		break;
-	}
-	default: {
-		uint32_t n = rnd(6);
-		sb_putc(noisy, '{');
-		sb_putc(canon, '{');
-		for (uint32_t i = 0; i < n; i++) {
-			if (i) {
-				noise(noisy);
-				sb_putc(noisy, ',');
-				sb_putc(canon, ',');
-			}
-			noise(noisy);
-			char suffix[16];
-			snprintf(suffix, sizeof suffix, "#%u", i); /* keys unique within the object */
-			gen_string(noisy, canon, suffix);
-			noise(noisy);
-			sb_putc(noisy, ':');
-			sb_putc(canon, ':');
-			gen_value(noisy, canon, depth + 1, budget);
-		}
-		noise(noisy);
-		sb_putc(noisy, '}');
-		sb_putc(canon, '}');
-		break;
-	}
+		put_both(noisy, canon, obj ? "}" : "]");
 	}
 	noise(noisy);
 }
