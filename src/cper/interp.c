@@ -191,20 +191,23 @@ enum {
 	OP_FIXED  /* any other fixed scalar: emit_row */
 };
 
+/* A compiled row. What the row loop reads for a plain member comes first (place, op, gate,
+ * value mask, name), so such a row touches neither its whea_field nor the entry's later lines. */
 typedef struct crow {
 	uint32_t end;  /* op != OP_GENERAL: off + size */
-	uint32_t klen; /* strlen(key) */
+	uint32_t off, size; /* op != OP_GENERAL: the row's place (copies of the field's) */
 	uint8_t op;    /* OP_* */
 	uint8_t gated; /* the row has a validation bit (f->valid) */
 	uint8_t runnable; /* a UINT row that can join a run when it is decoded (has sk) */
+	uint64_t vbit;    /* gated rows: their validation bit as a mask (0 for a bit beyond 63) */
 	uint64_t vmask;   /* rows of at most 8 bytes: the mask of their bytes in an 8-byte load */
 	uint64_t load8_end; /* rows of at most 8 bytes: off + 8, the length from which the value can be
 	                       read with one 8-byte load; UINT64_MAX for longer rows */
-	uint64_t vbit;    /* gated rows: their validation bit as a mask (0 for a bit beyond 63) */
-	const struct cdef *subcd; /* OP_BITS rows: the compiled form of their bitfield layout, or NULL */
+	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
+	uint32_t klen; /* strlen(key) */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
-	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
+	const struct cdef *subcd; /* OP_BITS rows: the compiled form of their bitfield layout, or NULL */
 	whea_skey vsk; /* UINT rows with bitfields: their "value" member (vsk.key NULL: not in runs) */
 } crow;
 
@@ -394,6 +397,7 @@ static void compile_row(const whea_field *f, crow *r)
 	r->load8_end = f->size <= 8 ? (uint64_t)f->off + 8 : UINT64_MAX;
 	r->vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
 	r->subcd = NULL;
+	r->off = f->off, r->size = f->size;
 	r->sk.key = r->vsk.key = NULL;
 	if (is_fixed_row(f)) {
 		r->end = f->off + f->size;
@@ -813,11 +817,11 @@ static inline bool row_present(const whea_field *f, const rowspan *r)
 
 /* The value of a fixed row of at most 8 bytes (one 8-byte load and a mask where 8 bytes are
  * there), or the low 8 bytes of a longer one. */
-static inline uint64_t row_value(const uint8_t *p, size_t len, const whea_field *f, const crow *c)
+static inline uint64_t row_value(const uint8_t *p, size_t len, const crow *c)
 {
 	if (c->load8_end <= len)
-		return whea_le64(p + f->off) & c->vmask;
-	return whea_leN(p + f->off, f->size);
+		return whea_le64(p + c->off) & c->vmask;
+	return whea_leN(p + c->off, c->size);
 }
 
 /* Emits a fixed row that is present and valid, other than OP_RUN (see the OP_* list). */
@@ -828,10 +832,10 @@ static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *
 	const uint8_t *q = p + f->off;
 	switch (c->op) {
 	case OP_NUM:
-		s->num(s->ctx, f->key, c->klen, f->label, row_value(p, len, f, c), f->fmt, f->size);
+		s->num(s->ctx, f->key, c->klen, f->label, row_value(p, len, c), f->fmt, f->size);
 		break;
 	case OP_ENUM: {
-		uint64_t v = row_value(p, len, f, c);
+		uint64_t v = row_value(p, len, c);
 		size_t nlen;
 		const char *name = name_len_of(f->names, v, c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
 		s->enm(s->ctx, f->key, c->klen, f->label, v, name, nlen, f->fmt);
@@ -841,10 +845,10 @@ static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *
 		s->guid(s->ctx, f->key, c->klen, f->label, (const whea_guid *)(const void *)q, f->fmt);
 		break;
 	case OP_BITS:
-		emit_bitfields(w, f->key, c->klen, f->label, row_value(p, len, f, c), f, c, f->sub, c->subcd);
+		emit_bitfields(w, f->key, c->klen, f->label, row_value(p, len, c), f, c, f->sub, c->subcd);
 		break;
 	case OP_FLAGS:
-		s->bits(s->ctx, f->key, c->klen, f->label, row_value(p, len, f, c), f->size * 8u, f->names,
+		s->bits(s->ctx, f->key, c->klen, f->label, row_value(p, len, c), f->size * 8u, f->names,
 			c->nl ? cd->nlens + c->nl - 1 : NULL, NULL);
 		break;
 	default: {
@@ -908,12 +912,12 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 					continue;
 				if (c->gated && !(vb & c->vbit)) {
 					/* not valid: only kept (under "notValid") when not zero */
-					if (!invalid_pending && !all_zero(p + f->off, f->size))
+					if (!invalid_pending && !all_zero(p + c->off, c->size))
 						invalid_pending = true;
 					continue;
 				}
 				if (c->op == OP_RUN) {
-					run_add(s, &rn, &c->sk, row_value(p, len, f, c));
+					run_add(s, &rn, &c->sk, row_value(p, len, c));
 					continue;
 				}
 				run_flush(s, &rn);
