@@ -67,11 +67,12 @@ static void check_header(pctx *c, const uint8_t *p)
 		report(c, WHEA_DIAG_WARNING, WHEA_EFORMAT, 12, "unknown header severity %u (treated as fatal)", sev);
 	if (whea_le32(p + 104) & ~0x1ffu)
 		report(c, WHEA_DIAG_WARNING, WHEA_EFORMAT, 104, "header flags have reserved bits set (0x%x)", whea_le32(p + 104) & ~0x1ffu);
-	for (int i = 116; i < 128; i++)
-		if (p[i]) {
-			report(c, WHEA_DIAG_WARNING, WHEA_EFORMAT, (uint64_t)i, "header reserved bytes 116..127 are not zero");
-			break;
-		}
+	if (whea_le32(p + 116) | whea_le64(p + 120)) { /* the offset of the first non-zero byte */
+		int i = 116;
+		while (!p[i])
+			i++;
+		report(c, WHEA_DIAG_WARNING, WHEA_EFORMAT, (uint64_t)i, "header reserved bytes 116..127 are not zero");
+	}
 	if (vb & 2) {
 		whea_guid creator;
 		memcpy(creator.b, p + 64, 16);
