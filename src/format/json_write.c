@@ -37,7 +37,7 @@
 #define JW_OPAQUE(x) (void)0
 #endif
 
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#if defined(__GNUC__) && defined(__SSE2__)
 /* Vector registers through the compiler's vector extensions (no intrinsics headers). */
 typedef uint8_t jw_u8x16 __attribute__((vector_size(16)));
 typedef int8_t jw_i8x16 __attribute__((vector_size(16)));
@@ -348,7 +348,7 @@ static char *esc_at(char *q, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	uint64_t x;
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#if defined(__GNUC__) && defined(__SSE2__)
 	for (; i + 16 <= n; i += 16) { /* sixteen at a time where there are vector registers */
 		jw_i8x16 v;
 		memcpy(&v, p + i, 16);
@@ -863,7 +863,7 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 
 /* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
  * halves from nibbles, no table); the escaped name of a type is cached per thread. */
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#if defined(__GNUC__) && defined(__SSE2__)
 #if defined(__clang__)
 #define JW_ZIP(a, b, i) __builtin_shufflevector(a, b, i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, i + 20, \
 						i + 5, i + 21, i + 6, i + 22, i + 7, i + 23)
@@ -1080,9 +1080,17 @@ __attribute__((target("ssse3"))) static size_t b64_ssse3(char *out, const uint8_
 	return i;
 }
 
+/* Whether the CPU has SSSE3 (__builtin_cpu_init: also when called before libgcc's constructor
+ * has run, e.g. from another constructor; it returns at once afterwards). */
+static bool have_ssse3(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("ssse3");
+}
+
 static void b64_at(char *out, const uint8_t *p, size_t n)
 {
-	size_t i = n >= 16 && __builtin_cpu_supports("ssse3") ? b64_ssse3(out, p, n) : 0;
+	size_t i = n >= 16 && have_ssse3() ? b64_ssse3(out, p, n) : 0;
 	whea_b64_encode(out + i / 3 * 4, p + i, n - i);
 }
 #else
