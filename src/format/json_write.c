@@ -812,8 +812,8 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const k
 	q += klen;
 	memcpy(q, "\": ", 4);
 	q += pretty ? 3 : 2;
-	if (boolean)
-		return bool_at(q, v != 0);
+	if (boolean) /* v is 0 or 1 (whea_skey.boolean) */
+		return bool_at(q, v & 1);
 	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
 	if (v < 10) {
 		*q = (char)('0' + v);
