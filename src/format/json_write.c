@@ -37,7 +37,7 @@
 #define JW_OPAQUE(x) (void)0
 #endif
 
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#if defined(__GNUC__) && defined(__SSE2__)
 /* Vector registers through the compiler's vector extensions (no intrinsics headers). */
 typedef uint8_t jw_u8x16 __attribute__((vector_size(16)));
 typedef int8_t jw_i8x16 __attribute__((vector_size(16)));
@@ -156,8 +156,14 @@ static WHEA_ALWAYS_INLINE void copy_str(char *d, const char *s, size_t n)
 	memcpy(d + n - 16, s + n - 16, 16);
 }
 
-/* Separator (comma: 0 or 1) and, pretty, newline and ind bytes of indentation at q. */
-static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bool pretty)
+/* Pretty: the deepest indentation at which every separator of a callback (comma and the
+ * indentation of a small object's members, ind + 2) fits one 32-byte copy; the frameless paths
+ * are taken only up to it, so their separators need no length test ("shallow"). */
+#define SHALLOW_IND (SEP_NL_COPY - 3)
+
+/* Separator (comma: 0 or 1) and, pretty, newline and ind bytes of indentation at q (shallow:
+ * comma + ind is known to be at most SEP_NL_COPY). */
+static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bool pretty, bool shallow)
 {
 	if (!pretty) {
 		*q = ',';
@@ -165,7 +171,7 @@ static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bo
 	}
 	const char *s = sep_nl + 1 - comma;
 	size_t n = comma + ind;
-	if (n <= SEP_NL_COPY)
+	if (shallow || n <= SEP_NL_COPY)
 		memcpy(q, s, SEP_NL_COPY); /* one fixed-size copy; the room covers it */
 	else
 		copy_str(q, s, n);
@@ -222,7 +228,7 @@ static WHEA_ALWAYS_INLINE char *kpre_at(char *q, const kpre *k, bool first, bool
 static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t extra, bool pretty)
 {
 	char *q = room(w, MEMBER_ROOM(0));
-	w->p = sep_at(q, w->comma, w->ind, pretty);
+	w->p = sep_at(q, w->comma, w->ind, pretty, false);
 	w->comma = 1;
 	q = room(w, 1);
 	*q = '"';
@@ -234,9 +240,10 @@ static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t
 }
 
 /* Separator and key (NULL inside arrays) of the next member at q (room checked). */
-static WHEA_ALWAYS_INLINE char *member_prefix(const jw *w, char *q, const char *key, size_t klen, bool pretty)
+static WHEA_ALWAYS_INLINE char *member_prefix(const jw *w, char *q, const char *key, size_t klen, bool pretty,
+					       bool shallow)
 {
-	q = sep_at(q, w->comma, w->ind, pretty);
+	q = sep_at(q, w->comma, w->ind, pretty, shallow);
 	return key ? key_at(q, key, klen, pretty) : q;
 }
 
@@ -248,7 +255,7 @@ static WHEA_ALWAYS_INLINE char *member_at_(jw *w, const char *key, size_t klen, 
 	if (!fits && JW_UNLIKELY(klen > JW_KEY_MAX))
 		return member_long(w, key, klen, extra, pretty);
 	char *q = room_(w, MEMBER_ROOM(klen) + extra, fits);
-	q = member_prefix(w, q, key, klen, pretty);
+	q = member_prefix(w, q, key, klen, pretty, fits);
 	w->comma = 1;
 	return q;
 }
@@ -258,26 +265,27 @@ static WHEA_ALWAYS_INLINE char *member_at(jw *w, const char *key, size_t klen, s
 	return member_at_(w, key, klen, extra, pretty, false);
 }
 
-/* Whether a member with a key of klen bytes and extra bytes of value fits (see jw_fits). */
-static inline bool member_fits(const jw *w, size_t klen, size_t extra)
+/* Whether a member with a key of klen bytes and extra bytes of value fits (see jw_fits), and
+ * pretty output is shallow enough (SHALLOW_IND). */
+static inline bool member_fits(const jw *w, size_t klen, size_t extra, bool pretty)
 {
 	/* any key length: the frameless path copies keys of any length; only the reservations of
 	 * the other path have to stay bounded */
-	return jw_fits(w, MEMBER_ROOM(klen) + extra);
+	return jw_fits(w, MEMBER_ROOM(klen) + extra) && (!pretty || w->ind <= SHALLOW_IND);
 }
 
 /* Inner member key of a small object written in one go: separator, indentation, key. */
 static WHEA_ALWAYS_INLINE char *inner_key(char *q, unsigned comma, unsigned ind, const char *key, size_t klen,
-					  bool pretty)
+					  bool pretty, bool shallow)
 {
-	return key_at(sep_at(q, comma, ind, pretty), key, klen, pretty);
+	return key_at(sep_at(q, comma, ind, pretty, shallow), key, klen, pretty);
 }
 
 /* Closes a small object written in one go: its own line (pretty) and the brace. */
-static WHEA_ALWAYS_INLINE char *close_at(char *q, unsigned ind, bool pretty)
+static WHEA_ALWAYS_INLINE char *close_at(char *q, unsigned ind, bool pretty, bool shallow)
 {
 	if (pretty)
-		q = sep_at(q, 0, ind, true);
+		q = sep_at(q, 0, ind, true, shallow);
 	*q = '}';
 	return q + 1;
 }
@@ -348,7 +356,7 @@ static char *esc_at(char *q, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	uint64_t x;
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#if defined(__GNUC__) && defined(__SSE2__)
 	for (; i + 16 <= n; i += 16) { /* sixteen at a time where there are vector registers */
 		jw_i8x16 v;
 		memcpy(&v, p + i, 16);
@@ -524,7 +532,7 @@ static void str_member_z(jw *w, const char *key, const char *s)
 /* Opens a container member (key NULL inside arrays) with bracket c. */
 static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char c, bool pretty, bool fits)
 {
-	char *q = fits ? member_prefix(w, w->p, key, klen, pretty) : member_at_(w, key, klen, 1, pretty, false);
+	char *q = fits ? member_prefix(w, w->p, key, klen, pretty, true) : member_at_(w, key, klen, 1, pretty, false);
 	*q = c;
 	w->p = q + 1;
 	w->comma = 0;
@@ -544,7 +552,7 @@ static WHEA_ALWAYS_INLINE void close_f(jw *w, char c, bool pretty, bool fits)
 	w->comma = 1;
 	char *q = room_(w, MEMBER_ROOM(0), fits);
 	if (pretty && !empty)
-		q = sep_at(q, 0, w->ind, true);
+		q = sep_at(q, 0, w->ind, true, fits);
 	*q = c;
 	w->p = q + 1;
 }
@@ -560,7 +568,7 @@ static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const char *key, size_t klen, 
 {
 	jw *w = ctx;
 	(void)label;
-	if (JW_UNLIKELY(!member_fits(w, klen, 1)))
+	if (JW_UNLIKELY(!member_fits(w, klen, 1, pretty)))
 		open_(w, key, klen, array ? '[' : '{', pretty);
 	else
 		open_f(w, key, klen, array ? '[' : '{', pretty, true);
@@ -569,7 +577,7 @@ static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const char *key, size_t klen, 
 static WHEA_ALWAYS_INLINE void j_end(void *ctx, bool array, bool pretty)
 {
 	jw *w = ctx;
-	if (JW_UNLIKELY(!jw_fits(w, MEMBER_ROOM(0))))
+	if (JW_UNLIKELY(!jw_fits(w, MEMBER_ROOM(0)) || (pretty && w->ind > SHALLOW_IND)))
 		close_(w, array ? ']' : '}', pretty);
 	else
 		close_f(w, array ? ']' : '}', pretty, true);
@@ -583,11 +591,11 @@ static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen
 	char *q = member_at_(w, key, klen, BCDREV_ROOM, pretty, fits);
 	unsigned in = inner_ind(w);
 	*q++ = '{';
-	q = inner_key(q, 0, in, "major", 5, pretty);
+	q = inner_key(q, 0, in, "major", 5, pretty, fits);
 	q = dec_at(q, (v >> 8) & 0xff);
-	q = inner_key(q, 1, in, "minor", 5, pretty);
+	q = inner_key(q, 1, in, "minor", 5, pretty, fits);
 	q = dec_at(q, v & 0xff);
-	w->p = close_at(q, w->ind, pretty);
+	w->p = close_at(q, w->ind, pretty, fits);
 }
 
 static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
@@ -601,11 +609,11 @@ static WHEA_ALWAYS_INLINE void j_num(void *ctx, const char *key, size_t klen, co
 	jw *w = ctx;
 	(void)label, (void)width;
 	if (fmt == WHEA_FMT_BCDREV) {
-		if (JW_UNLIKELY(!member_fits(w, klen, BCDREV_ROOM)))
+		if (JW_UNLIKELY(!member_fits(w, klen, BCDREV_ROOM, pretty)))
 			bcdrev_slow(w, key, klen, v, pretty);
 		else
 			bcdrev_member(w, key, klen, v, pretty, true);
-	} else if (JW_UNLIKELY(!member_fits(w, klen, 20))) {
+	} else if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty))) {
 		num_member(w, key, klen, v, pretty);
 	} else {
 		num_member_f(w, key, klen, v, pretty, true);
@@ -623,11 +631,11 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	if (fmt == WHEA_FMT_CODE)
-		q = inner_key(q, 0, in, "code", 4, pretty);
+		q = inner_key(q, 0, in, "code", 4, pretty, fits);
 	else
-		q = inner_key(q, 0, in, "value", 5, pretty);
+		q = inner_key(q, 0, in, "value", 5, pretty, fits);
 	q = fits ? dec4_at(q, (uint32_t)v) : dec_at(q, v);
-	q = inner_key(q, 1, in, "name", 4, pretty);
+	q = inner_key(q, 1, in, "name", 4, pretty, fits);
 	if (!name) {
 		memcpy(q, "\"unknown (", 10);
 		q = fits ? dec4_at(q + 10, (uint32_t)v) : dec_at(q + 10, v);
@@ -646,7 +654,7 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 		str_from(w, q, (const uint8_t *)name, nlen);
 		q = room(w, INNER_ROOM(0));
 	}
-	w->p = close_at(q, w->ind, pretty);
+	w->p = close_at(q, w->ind, pretty, fits);
 }
 
 /* Room an enum object needs after its key, name_room for its name. */
@@ -677,7 +685,8 @@ static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, co
 	jw *w = ctx;
 	(void)label;
 	/* plain: the name's length when it needs no escaping (at most 255) */
-	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 || !member_fits(w, klen, ENUM_ROOM(255 + 32)))) {
+	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 ||
+			!member_fits(w, klen, ENUM_ROOM(255 + 32), pretty))) {
 		enum_slow(w, key, klen, v, name, plain, fmt, pretty);
 		return;
 	}
@@ -708,12 +717,12 @@ static JW_NOINLINE void flags_rest(jw *w, char *q, uint64_t v, const whea_name *
 			q = member_at(w, n, l, 8, pretty);
 			w->ind = ind;
 		} else {
-			q = inner_key(q, 1, in, n, l, pretty);
+			q = inner_key(q, 1, in, n, l, pretty, false);
 		}
 		q = bool_at(q, flag_set(&names[i], v));
 	}
 	w->p = q;
-	w->p = close_at(room(w, INNER_ROOM(0)), w->ind, pretty);
+	w->p = close_at(room(w, INNER_ROOM(0)), w->ind, pretty, false);
 }
 
 /* Room for the key and "value" of a flag set after its key. */
@@ -724,7 +733,7 @@ static JW_NOINLINE void flags_slow(jw *w, const char *key, size_t klen, uint64_t
 {
 	char *q = member_at(w, key, klen, FLAGS_HEAD_ROOM, pretty);
 	*q++ = '{';
-	q = inner_key(q, 0, inner_ind(w), "value", 5, pretty);
+	q = inner_key(q, 0, inner_ind(w), "value", 5, pretty, false);
 	flags_rest(w, dec_at(q, v), v, names, nlens, 0, pretty);
 }
 
@@ -733,7 +742,7 @@ static JW_NOINLINE void flags_slow(jw *w, const char *key, size_t klen, uint64_t
 static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen, uint64_t v, const whea_name *names,
 					    const uint8_t *nlens, bool pretty)
 {
-	if (JW_UNLIKELY(!nlens || v >= 10000 || !member_fits(w, klen, FLAGS_HEAD_ROOM))) {
+	if (JW_UNLIKELY(!nlens || v >= 10000 || !member_fits(w, klen, FLAGS_HEAD_ROOM, pretty))) {
 		flags_slow(w, key, klen, v, names, nlens, pretty);
 		return;
 	}
@@ -745,7 +754,7 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 	}
 	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
 	*q++ = '{';
-	q = inner_key(q, 0, in, "value", 5, pretty);
+	q = inner_key(q, 0, in, "value", 5, pretty, true);
 	q = dec4_at(q, (uint32_t)v);
 	const char *end = w->end;
 	for (size_t i = 0; names[i].name; i++) {
@@ -760,7 +769,7 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 		q += l + (pretty ? 3 : 2);
 		q = bool_at(q, flag_set(&names[i], v));
 	}
-	w->p = close_at(q, w->ind, pretty);
+	w->p = close_at(q, w->ind, pretty, true);
 }
 
 static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
@@ -770,7 +779,7 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, c
 	(void)label, (void)width;
 	jw *w = ctx;
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
-		if (JW_UNLIKELY(!member_fits(w, klen, 20)))
+		if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty)))
 			num_member(w, key, klen, v, pretty);
 		else
 			num_member_f(w, key, klen, v, pretty, true);
@@ -783,7 +792,7 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, c
 {
 	jw *w = ctx;
 	(void)label;
-	if (JW_UNLIKELY(!member_fits(w, klen, 8)))
+	if (JW_UNLIKELY(!member_fits(w, klen, 8, pretty)))
 		bool_member(w, key, klen, v, pretty);
 	else
 		bool_member_f(w, key, klen, v, pretty, true);
@@ -803,8 +812,8 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const k
 	q += klen;
 	memcpy(q, "\": ", 4);
 	q += pretty ? 3 : 2;
-	if (boolean)
-		return bool_at(q, v != 0);
+	if (boolean) /* v is 0 or 1 (whea_skey.boolean) */
+		return bool_at(q, v & 1);
 	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
 	if (v < 10) {
 		*q = (char)('0' + v);
@@ -830,7 +839,7 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 			continue;
 		}
 		char *q = room(w, scalar_room(w, pretty) + k->klen);
-		q = sep_at(q, w->comma, w->ind, pretty);
+		q = sep_at(q, w->comma, w->ind, pretty, false);
 		w->comma = 1;
 		*q++ = '"';
 		whea_copy_blocks(q, k->key, k->klen);
@@ -863,13 +872,15 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 
 /* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
  * halves from nibbles, no table); the escaped name of a type is cached per thread. */
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#if defined(__GNUC__) && defined(__SSE2__)
 #if defined(__clang__)
-#define JW_ZIP(a, b, i) __builtin_shufflevector(a, b, i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, i + 20, \
-						i + 5, i + 21, i + 6, i + 22, i + 7, i + 23)
+#define JW_ZIP(a, b, i)                                                                                    \
+	__builtin_shufflevector(a, b, i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, i + 20, i + 5, \
+				i + 21, i + 6, i + 22, i + 7, i + 23)
 #else
-#define JW_ZIP(a, b, i) __builtin_shuffle(a, b, (jw_u8x16){i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, \
-							  i + 20, i + 5, i + 21, i + 6, i + 22, i + 7, i + 23})
+#define JW_ZIP(a, b, i)                                                                                    \
+	__builtin_shuffle(a, b, (jw_u8x16){i, i + 16, i + 1, i + 17, i + 2, i + 18, i + 3, i + 19, i + 4, i + 20, i + 5, \
+					   i + 21, i + 6, i + 22, i + 7, i + 23})
 #endif
 
 /* Lower-case hex digits of the 16 nibbles in h. */
@@ -993,9 +1004,9 @@ static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t 
 			    pretty);
 	unsigned in = inner_ind(w);
 	*q++ = '{';
-	q = inner_key(q, 0, in, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4, pretty);
+	q = inner_key(q, 0, in, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4, pretty, false);
 	q = guid_text_at(q, g);
-	q = inner_key(q, 1, in, "type", 4, pretty);
+	q = inner_key(q, 1, in, "type", 4, pretty, false);
 	if (e->len) {
 		memcpy(q, e->text, NC_TEXT); /* fixed size: the room covers it */
 		q += e->len;
@@ -1003,7 +1014,7 @@ static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t 
 		str_from(w, q, (const uint8_t *)name, tlen);
 		q = room(w, INNER_ROOM(0));
 	}
-	w->p = close_at(q, w->ind, pretty);
+	w->p = close_at(q, w->ind, pretty, false);
 }
 
 /* typed_guid_member per mode, out of the callbacks' frameless path. */
@@ -1028,7 +1039,7 @@ static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, c
 	jw *w = ctx;
 	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE)
 		(pretty ? typed_guid_p : typed_guid_c)(w, key, klen, g, role);
-	else if (JW_UNLIKELY(!member_fits(w, klen, 40)))
+	else if (JW_UNLIKELY(!member_fits(w, klen, 40, pretty)))
 		guid_slow(w, key, klen, g, pretty);
 	else
 		w->p = guid_text_at(member_at_(w, key, klen, 40, pretty, true), g);
@@ -1080,9 +1091,17 @@ __attribute__((target("ssse3"))) static size_t b64_ssse3(char *out, const uint8_
 	return i;
 }
 
+/* Whether the CPU has SSSE3 (__builtin_cpu_init: also when called before libgcc's constructor
+ * has run, e.g. from another constructor; it returns at once afterwards). */
+static bool have_ssse3(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("ssse3");
+}
+
 static void b64_at(char *out, const uint8_t *p, size_t n)
 {
-	size_t i = n >= 16 && __builtin_cpu_supports("ssse3") ? b64_ssse3(out, p, n) : 0;
+	size_t i = n >= 16 && have_ssse3() ? b64_ssse3(out, p, n) : 0;
 	whea_b64_encode(out + i / 3 * 4, p + i, n - i);
 }
 #else
@@ -1239,7 +1258,8 @@ static void write_diags(jw *w)
 
 JW_MODES(j_begin, (void *c, const char *k, size_t kl, const char *l, bool a), c, k, kl, l, a)
 JW_MODES(j_end, (void *c, bool a), c, a)
-JW_MODES(j_num, (void *c, const char *k, size_t kl, const char *l, uint64_t v, int f, unsigned wd), c, k, kl, l, v, f, wd)
+JW_MODES(j_num, (void *c, const char *k, size_t kl, const char *l, uint64_t v, int f, unsigned wd), c, k, kl, l, v, f,
+	 wd)
 JW_MODES(j_enm, (void *c, const char *k, size_t kl, const char *l, uint64_t v, const char *n, size_t nl, int f), c, k,
 	 kl, l, v, n, nl, f)
 JW_MODES(j_bits, (void *c, const char *k, size_t kl, const char *l, uint64_t v, unsigned wd, const whea_name *n,
