@@ -1062,52 +1062,6 @@ static void j_text(void *ctx, const char *key, const char *label, const uint8_t 
 	str_member(ctx, key, key ? strlen(key) : 0, p, n);
 }
 
-/* ---- Base64: twelve bytes per step with SSSE3 byte shuffles where the CPU has them (hosted
- * x86-64 builds, checked at run time; about half the instructions of whea_b64_encode's table
- * steps), the rest and every other machine with whea_b64_encode. Same characters: each step is
- * a whole number of 3-byte groups. */
-#if defined(__GNUC__) && defined(__x86_64__) && __STDC_HOSTED__
-#include <tmmintrin.h>
-
-/* Encodes p[0..n) twelve bytes at a time while 16 can be read; returns the bytes done. */
-__attribute__((target("ssse3"))) static size_t b64_ssse3(char *out, const uint8_t *p, size_t n)
-{
-	/* each 32-bit lane gets the bytes b1 b0 b2 b1 of its group: its 16-bit halves hold the
-	 * first and the last two 6-bit groups, which one multiply each moves into place */
-	const __m128i spread = _mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
-	/* per 6-bit value: 0..25 -> 'A'.., 26..51 -> 'a'.., 52..61 -> '0'.., 62 -> '+', 63 -> '/',
-	 * as offsets indexed by a class (13: below 26, 0: 26..51, 1..12: 52..63) */
-	const __m128i offsets = _mm_setr_epi8(71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 65, 0, 0);
-	size_t i = 0;
-	for (; i + 16 <= n; i += 12, out += 16) {
-		__m128i x = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), spread);
-		__m128i a = _mm_mulhi_epu16(_mm_and_si128(x, _mm_set1_epi32(0x0fc0fc00)), _mm_set1_epi32(0x04000040));
-		__m128i b = _mm_mullo_epi16(_mm_and_si128(x, _mm_set1_epi32(0x003f03f0)), _mm_set1_epi32(0x01000010));
-		__m128i six = _mm_or_si128(a, b);
-		__m128i cls = _mm_or_si128(_mm_subs_epu8(six, _mm_set1_epi8(51)),
-					   _mm_and_si128(_mm_cmplt_epi8(six, _mm_set1_epi8(26)), _mm_set1_epi8(13)));
-		_mm_storeu_si128((__m128i *)(void *)out, _mm_add_epi8(six, _mm_shuffle_epi8(offsets, cls)));
-	}
-	return i;
-}
-
-/* Whether the CPU has SSSE3 (__builtin_cpu_init: also when called before libgcc's constructor
- * has run, e.g. from another constructor; it returns at once afterwards). */
-static bool have_ssse3(void)
-{
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("ssse3");
-}
-
-static void b64_at(char *out, const uint8_t *p, size_t n)
-{
-	size_t i = n >= 16 && have_ssse3() ? b64_ssse3(out, p, n) : 0;
-	whea_b64_encode(out + i / 3 * 4, p + i, n - i);
-}
-#else
-static void b64_at(char *out, const uint8_t *p, size_t n) { whea_b64_encode(out, p, n); }
-#endif
-
 static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
 {
 	jw *w = ctx;
@@ -1116,7 +1070,7 @@ static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t
 	char *q = member_at(w, key, key ? strlen(key) : 0, WHEA_B64_LEN(k) + 2, w->pretty);
 	*q++ = '"';
 	for (;;) {
-		b64_at(q, p, k);
+		whea_b64_encode(q, p, k); /* SSSE3 where the CPU has it (util/base64.c) */
 		q += WHEA_B64_LEN(k);
 		p += k;
 		n -= k;

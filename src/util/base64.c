@@ -60,11 +60,21 @@ __attribute__((target("ssse3"))) static size_t encode_ssse3(char *out, const uin
 }
 #endif
 
+#ifdef B64_SSSE3
+/* Whether the CPU has SSSE3 (__builtin_cpu_init first: right also when called before libgcc's
+ * constructor has run, e.g. from another constructor; afterwards it returns at once). */
+static bool have_ssse3(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("ssse3");
+}
+#endif
+
 void whea_b64_encode(char *out, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 #ifdef B64_SSSE3
-	if (n >= 16 && __builtin_cpu_supports("ssse3")) {
+	if (n >= 16 && have_ssse3()) {
 		i = encode_ssse3(out, p, n);
 		out += i / 12 * 16;
 	}
