@@ -12,6 +12,7 @@
 #include "cper/interp.h"
 #include "format/json_fast.h"
 #include "format/json_read.h"
+#include "format/thread_exit.h"
 #include "util/base64.h"
 #include "util/le.h"
 #include "whea/format.h"
@@ -822,8 +823,21 @@ static _Thread_local uint32_t arena_cap;
 static _Thread_local char *arena_str;
 static _Thread_local size_t arena_strcap;
 
+static _Thread_local uint8_t *scratch;
+static _Thread_local size_t scratch_cap;
+
+/* Frees the calling thread's arenas and scratch buffer: at thread exit. */
+static void arenas_free(void)
+{
+	free(arena_nodes), arena_nodes = NULL, arena_cap = 0;
+	free(arena_str), arena_str = NULL, arena_strcap = 0;
+	free(scratch), scratch = NULL, scratch_cap = 0;
+}
+
 static int ensure_arena(size_t len)
 {
+	if (!arena_nodes && !arena_str)
+		whea_thread_exit_register(arenas_free);
 	size_t nodes = WHEA_JSON_NODES_FOR(len), str = WHEA_JSON_STRBUF_FOR(len) + 1;
 	if (nodes > UINT32_MAX)
 		return whea_error_set(WHEA_ELIMIT, -1, NULL, "JSON text too large");
@@ -841,9 +855,6 @@ static int ensure_arena(size_t len)
 	}
 	return 0;
 }
-
-static _Thread_local uint8_t *scratch;
-static _Thread_local size_t scratch_cap;
 
 /* One encoding pass into buf. Hooks read back what earlier rows wrote, so the pass needs a buffer
  * as large as the record. */
@@ -867,6 +878,8 @@ static int grow_scratch(size_t n)
 	uint8_t *p = realloc(scratch, n);
 	if (!p)
 		return whea_error_set(WHEA_ENOMEM, -1, NULL, "out of memory for a %zu-byte record", n);
+	if (!scratch)
+		whea_thread_exit_register(arenas_free);
 	scratch = p, scratch_cap = n;
 	return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "cper/interp.h"
 #include "format/json_fast.h"
+#include "format/thread_exit.h"
 #include "util/le.h"
 #include "whea/format.h"
 
@@ -369,10 +370,15 @@ static uint8_t row_op(const whea_field *f)
 	return FX_OP_ROW;
 }
 
+static void fx_thread_owns(void);
+
 static const fx_kw *kw_build(const void *owner, size_t n, size_t stride, size_t keyoff, bool fields)
 {
-	if (!kw_arena && !(kw_arena = malloc(FX_KW_ARENA * sizeof *kw_arena)))
-		return NULL; /* the callers give up */
+	if (!kw_arena) {
+		if (!(kw_arena = malloc(FX_KW_ARENA * sizeof *kw_arena)))
+			return NULL; /* the callers give up */
+		fx_thread_owns();
+	}
 	if (kw_ntabs >= FX_KW_TABS - 1)
 		return NULL;
 	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 54);
@@ -2073,6 +2079,18 @@ static _Thread_local uint8_t *fx_buf;
 static _Thread_local char *fx_text; /* the copy of the text, FX_PAD zeros after it */
 static _Thread_local size_t fx_text_cap;
 
+/* Frees the calling thread's buffers (key words, output, text copy): at thread exit. */
+static void fx_thread_exit(void)
+{
+	free(kw_arena), kw_arena = NULL;
+	kw_used = kw_ntabs = 0;
+	memset(kw_tabs, 0, sizeof kw_tabs);
+	free(fx_buf), fx_buf = NULL;
+	free(fx_text), fx_text = NULL, fx_text_cap = 0;
+}
+
+static void fx_thread_owns(void) { whea_thread_exit_register(fx_thread_exit); }
+
 /* The text copied with FX_PAD zero bytes after it; NULL if there is no memory for it. */
 static const char *padded_copy(const char *json, size_t n)
 {
@@ -2081,6 +2099,8 @@ static const char *padded_copy(const char *json, size_t n)
 		char *t = realloc(fx_text, want);
 		if (!t)
 			return NULL;
+		if (!fx_text)
+			fx_thread_owns();
 		fx_text = t, fx_text_cap = want;
 	}
 	size_t i = 0;
@@ -2128,6 +2148,7 @@ int whea_json_fast_encode(const char *json, size_t jsonlen, uint8_t *out, size_t
 	if (!fx_buf) { /* all zeros between records */
 		if (!(fx_buf = malloc(FX_CAP)))
 			return 1;
+		fx_thread_owns();
 		clear(fx_buf, FX_CAP);
 	}
 	const char *text = padded_copy(json, jsonlen);

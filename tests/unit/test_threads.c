@@ -1,7 +1,8 @@
 /* tests/unit/test_threads.c — the decode and encode paths from several threads at once, starting
  * cold: the lock-free caches the writers and the interpreter fill on first use (compiled tables,
  * text labels, GUID names, the section index, the base64 table) must give every thread the same
- * output as one thread alone. Inputs: the vector records (argv[1], skipped when absent) and
+ * output as one thread alone, and a thread's encoder buffers are freed when it exits (LeakSanitizer
+ * in the ASan build). Inputs: the vector records (argv[1], skipped when absent) and
  * records the builder makes with one section of every type. Meant for ThreadSanitizer too:
  * meson setup build-tsan -Db_sanitize=thread && build-tsan/tests/test_threads ../shared/vectors */
 #include <dirent.h>
@@ -49,11 +50,19 @@ static uint64_t run_one(unsigned i, char *out, uint8_t *back)
 		else
 			whea_record_to_text(&r, &o, WHEA_TEXT_HEXDUMP);
 		h = fnv(h, out, o.len);
-		if (m == 1) { /* compact JSON back to binary */
+		if (m == 1) { /* compact JSON back to binary: the fast path, then the node-tree path */
 			size_t n = 0;
 			int rc = whea_json_to_record(out, o.len, back, OUTCAP, &n);
 			h = fnv(h, &rc, sizeof rc);
 			h = fnv(h, back, rc == 0 ? n : 0);
+			char *colon = memchr(out, ':', o.len); /* white space before it: the fast path declines */
+			if (colon && o.len < OUTCAP) {
+				memmove(colon + 1, colon, o.len - (size_t)(colon - out));
+				*colon = ' ';
+				rc = whea_json_to_record(out, o.len + 1, back, OUTCAP, &n);
+				h = fnv(h, &rc, sizeof rc);
+				h = fnv(h, back, rc == 0 ? n : 0);
+			}
 		}
 	}
 	return h;
