@@ -1148,8 +1148,6 @@ static void write_diags(jw *w)
 
 /* ---- The two sinks: thin copies of the busy callbacks per mode. */
 
-/* ---- The two sinks: thin copies of the busy callbacks per mode. */
-
 /* Defines name_c and name_p: the body `name` with pretty false / true. */
 #define JW_MODES(name, params, ...)                                        \
 	static void name##_c params { name(__VA_ARGS__, false); }          \
