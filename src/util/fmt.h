@@ -48,8 +48,8 @@ static inline unsigned whea_dec_len_inline(uint64_t v)
 
 /* Decimal by ranges instead of a digit count, the big values as whole blocks of eight digits
  * (about a fifth fewer instructions than a digit-count loop over the values of the test vectors;
- * checked against printf for every value below 2 * 10^8 and 50 million random 64-bit ones).
- * Each stores at q and returns the end; 20 bytes of room cover any value. */
+ * tests/unit/test_util.c checks them against printf). Each stores at q and returns the end; 20
+ * bytes of room cover any value. */
 
 /* Two digits of v (< 100). */
 static inline char *whea_pair_at(char *q, unsigned v)
