@@ -4,7 +4,7 @@
 # rate of each build and their ratio. On these shared, noisy machines only the ratio within one
 # run means much; single rates vary by a quarter between runs.
 #
-#     bench/compare.sh /work/base/build/bench/bench_records build/bench/bench_records 7
+#     bench/compare.sh ../old/build/bench/bench_records build/bench/bench_records 7
 set -eu
 old=$1
 new=$2
