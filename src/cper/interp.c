@@ -298,6 +298,13 @@ static uint32_t put_enames(uint8_t *nl, size_t *used, const whea_name *n)
 	return at + 1;
 }
 
+/* The name lengths of a FLAGS or ENUM row or bitfield of kind with names (see crow.nl), 0 for
+ * other kinds. */
+static uint32_t put_names(uint8_t *nl, size_t *used, uint8_t kind, const whea_name *names)
+{
+	return kind == WHEA_K_FLAGS ? put_nlens(nl, used, names) : kind == WHEA_K_ENUM ? put_enames(nl, used, names) : 0;
+}
+
 /* whea_name_of, with the name's entry of lens (NULL: none) in *nlen (0 when none). */
 static inline const char *name_len_of(const whea_name *names, uint64_t v, const uint8_t *lens, size_t *nlen)
 {
@@ -463,9 +470,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		const whea_field *f = &d->fields[i];
 		crow *r = &rows[i];
 		compile_row(f, r);
-		r->nl = f->kind == WHEA_K_FLAGS  ? put_nlens(nl, &nused, f->names)
-			: f->kind == WHEA_K_ENUM ? put_enames(nl, &nused, f->names)
-						 : 0;
+		r->nl = put_names(nl, &nused, f->kind, f->names);
 		if (f->kind == WHEA_K_UINT)
 			skey_make(&r->sk, f->key, f->label, &str);
 		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
@@ -484,9 +489,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		const whea_bitfield *b = &d->bits[i];
 		cbit *cb = &bits[i];
 		compile_bit(b, cb);
-		cb->nl = b->kind == WHEA_K_FLAGS  ? put_nlens(nl, &nused, b->names)
-			 : b->kind == WHEA_K_ENUM ? put_enames(nl, &nused, b->names)
-						  : 0;
+		cb->nl = put_names(nl, &nused, b->kind, b->names);
 		skey_make(&cb->sk, b->key, b->label, &str);
 		if (cb->sk.key && b->kind == WHEA_K_BOOL)
 			cb->cls = BIT_BOOL;
