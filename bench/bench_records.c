@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "whea/format.h"
+#include "../tests/files.h"
 
 #define MAXREC 256
 
@@ -37,20 +38,17 @@ static void load(const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d)) != NULL && nrec < MAXREC) {
-		size_t l = strlen(e->d_name);
-		if (l < 5 || strcmp(e->d_name + l - 4, ".bin"))
+		if (!test_has_suffix(e->d_name, ".bin"))
 			continue;
 		char path[2048];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		if (!f)
+		if (!(recs[nrec] = test_read_file(path, &lens[nrec])))
 			continue;
-		recs[nrec] = malloc(1 << 16);
-		lens[nrec] = fread(recs[nrec], 1, 1 << 16, f);
-		fclose(f);
 		whea_record r;
-		if (whea_record_parse(&r, recs[nrec], lens[nrec], WHEA_PARSE_TOLERANT, NULL, NULL) || r.record_length > lens[nrec])
-			continue; /* only whole records: the JSON path re-encodes them */
+		if (whea_record_parse(&r, recs[nrec], lens[nrec], WHEA_PARSE_TOLERANT, NULL, NULL) || r.record_length > lens[nrec]) {
+			free(recs[nrec]); /* only whole records: the JSON path re-encodes them */
+			continue;
+		}
 		total_bytes += lens[nrec];
 		nrec++;
 	}

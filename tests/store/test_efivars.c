@@ -15,6 +15,7 @@
 #include "util/le.h"
 #include "whea/record.h"
 #include "whea/store.h"
+#include "../files.h"
 
 extern const whea_store_backend whea_store_backend_efivars;
 static const whea_store_backend *B = &whea_store_backend_efivars;
@@ -122,16 +123,6 @@ static void put_var(const char *dir, unsigned num, uint32_t attr, const void *da
 	put_file(var_file(dir, num), a, 4, data, n);
 }
 
-static uint8_t *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	uint8_t *b = malloc(1 << 20);
-	*n = fread(b, 1, 1 << 20, f);
-	fclose(f);
-	return b;
-}
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -265,7 +256,7 @@ static void test_basic(void)
 	/* The files are byte-exact: attribute word 0x0000000F little-endian, then the record. */
 	for (int i = 0; i < 3; i++) {
 		size_t n;
-		uint8_t *b = slurp(var_file(dir, (unsigned)i), &n);
+		uint8_t *b = test_read_file(var_file(dir, (unsigned)i), &n);
 		CHECK(b != NULL, "HwErrRec%04X exists", i);
 		if (!b)
 			continue;

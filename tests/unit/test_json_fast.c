@@ -13,6 +13,7 @@
 #include "format/json_fast.h"
 #include "util/le.h"
 #include "whea/format.h"
+#include "../files.h"
 
 static unsigned long n_inputs, n_fast, n_mismatch;
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
@@ -262,16 +263,6 @@ static void record_inputs(const uint8_t *p, size_t n, const char *name, unsigned
 	}
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	uint8_t *b = malloc(1 << 20);
-	*len = b ? fread(b, 1, 1 << 20, f) : 0;
-	fclose(f);
-	return b;
-}
 
 static void dir_inputs(const char *dir)
 {
@@ -280,14 +271,14 @@ static void dir_inputs(const char *dir)
 	unsigned files = 0;
 	CHECK(d != NULL, "cannot open %s", dir);
 	while (d && (e = readdir(d)) != NULL) {
-		size_t l = strlen(e->d_name), n;
-		bool bin = l > 4 && (!strcmp(e->d_name + l - 4, ".bin") || (l > 5 && !strcmp(e->d_name + l - 5, ".cper")));
-		bool json = l > 5 && !strcmp(e->d_name + l - 5, ".json");
+		size_t n;
+		bool bin = test_has_suffix(e->d_name, ".bin") || test_has_suffix(e->d_name, ".cper");
+		bool json = test_has_suffix(e->d_name, ".json");
 		if (!bin && !json)
 			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		uint8_t *p = read_file(path, &n);
+		uint8_t *p = test_read_file(path, &n);
 		if (!p)
 			continue;
 		files++;

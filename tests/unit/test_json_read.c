@@ -22,6 +22,7 @@
 #include "format/json_read.h"
 #include "whea/error.h"
 #include "../rng.h"
+#include "../files.h"
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Minimal test harness                                                                           */
@@ -1348,16 +1349,6 @@ static void test_random_roundtrip(void)
 /* ---------------------------------------------------------------------------------------------- */
 /* The shared test vectors: every file is valid JSON                                               */
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	static char buf[1 << 22];
-	*len = fread(buf, 1, sizeof buf, f);
-	fclose(f);
-	return buf;
-}
 
 static void test_vectors(void)
 {
@@ -1372,13 +1363,12 @@ static void test_vectors(void)
 	struct dirent *de;
 	int files = 0;
 	while ((de = readdir(dp)) != NULL) {
-		size_t nl = strlen(de->d_name);
-		if (nl < 5 || strcmp(de->d_name + nl - 5, ".json") != 0)
+		if (!test_has_suffix(de->d_name, ".json"))
 			continue;
 		char path[512];
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 		size_t len = 0;
-		char *text = read_file(path, &len);
+		char *text = (char *)test_read_file(path, &len);
 		if (!text)
 			continue;
 		int rc = parse_n(text, len);
@@ -1387,11 +1377,12 @@ static void test_vectors(void)
 		else if (!check_tree(&g_doc))
 			fail_at(__FILE__, __LINE__, "expected a consistent tree for %s", path);
 		files++;
+		free(text);
 	}
 	closedir(dp);
 	EXPECT_TRUE(files > 0);
 	size_t len = 0;
-	char *text = read_file("../shared/vectors/libcper_memory.json", &len);
+	char *text = (char *)test_read_file("../shared/vectors/libcper_memory.json", &len);
 	if (text && parse_n(text, len) == 0) {
 		uint32_t hdr = whea_json_get(&g_doc, whea_json_get(&g_doc, 0, "expected"), "header");
 		uint64_t v = 0;
@@ -1402,6 +1393,7 @@ static void test_vectors(void)
 		EXPECT_INT(whea_json_bool(&g_doc, whea_json_get(&g_doc, hdr, "timestampIsPrecise"), &b), 0);
 		EXPECT_TRUE(!b);
 	}
+	free(text);
 	t_end();
 #else
 	printf("SKIP vectors: no directory listing on this platform\n");

@@ -11,23 +11,9 @@
 #include "whea/format.h"
 #include "whea/input.h"
 #include "../rng.h"
+#include "../files.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *p = malloc((size_t)n + 1);
-	*len = fread(p, 1, (size_t)n, f);
-	p[*len] = 0;
-	fclose(f);
-	return p;
-}
 
 typedef struct diags {
 	unsigned errors, warnings;
@@ -303,8 +289,8 @@ static void test_vectors(const char *dir)
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 		snprintf(jpathname, sizeof jpathname, "%s/%.*s.json", dir, (int)(nl - 4), de->d_name);
 		size_t n, jn;
-		uint8_t *p = read_file(path, &n);
-		char *jt = (char *)read_file(jpathname, &jn);
+		uint8_t *p = test_read_file(path, &n);
+		char *jt = (char *)test_read_file(jpathname, &jn);
 		if (!p || !jt) {
 			CHECK(0, "cannot read %s or its .json", path);
 			free(p), free(jt);

@@ -12,6 +12,7 @@
 #include "../check.h"
 #include "whea/format.h"
 #include "whea/record.h"
+#include "../files.h"
 
 #define THREADS 4
 #define MAXREC 512
@@ -100,17 +101,15 @@ static void load_vectors(const char *dir)
 	}
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		size_t l = strlen(e->d_name);
-		if (l < 5 || strcmp(e->d_name + l - 4, ".bin"))
+		if (!test_has_suffix(e->d_name, ".bin"))
 			continue;
 		char path[1024];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		static uint8_t buf[1 << 16];
-		size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
-		if (f)
-			fclose(f);
-		add(buf, n);
+		size_t n = 0;
+		uint8_t *p = test_read_file(path, &n);
+		if (p)
+			add(p, n);
+		free(p);
 	}
 	closedir(d);
 }
