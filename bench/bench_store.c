@@ -149,11 +149,7 @@ static uint64_t frame_bytes(uint32_t len) { return (FRAME_OVERHEAD + (uint64_t)l
 
 static whea_store *store_open(const char *dir, uint64_t capacity)
 {
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.capacity = capacity;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .capacity = capacity};
 	whea_store *s;
 	if (whea_store_open(&s, dir, &o))
 		die_store("cannot open the store");
@@ -353,11 +349,7 @@ static void durable_overhead(const uint8_t *recs, uint32_t len, int count, doubl
 	static whea_store_os os;
 	os = *whea_store_os_default();
 	os.datasync = no_sync;
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.os = &os;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .os = &os};
 	char dir[4200];
 	path_in(dir, sizeof dir, "nosync-store");
 	whea_store *s;

@@ -60,12 +60,8 @@ static void put_var(unsigned num, const uint8_t *p, size_t n)
 
 static whea_store *open_efivars(void)
 {
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.backend = "efivars";
-	o.capacity = 1u << 20;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .backend = "efivars",
+			     .capacity = 1u << 20};
 	whea_store *s = NULL;
 	if (whea_store_open(&s, dir, &o))
 		fail("open");
@@ -90,12 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put_var(num, data + start, size - start);
 
 	whea_store *s = open_efivars();
-	whea_store_stat st;
-	if (whea_store_stat_get(s, &st))
-		fail("stat");
-	walk(s, st.count);
-	if (whea_store_verify(s, NULL, NULL) < 0)
-		fail("verify");
+	check_store(s, true);
 	const uint64_t new_id = 0x0123456789abcdefull;
 	uint8_t rec[512];
 	size_t rec_len = testrec_make(rec, sizeof rec, new_id, 40, WHEA_SEV_FATAL);
@@ -103,9 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("write into an opened store");
 	whea_store_close(s);
 	s = open_efivars();
-	if (whea_store_stat_get(s, &st))
-		fail("stat after reopen");
-	walk(s, st.count);
+	check_store(s, false);
 	whea_store_close(s);
 	return 0;
 }

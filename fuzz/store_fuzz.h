@@ -5,6 +5,7 @@
 #ifndef WHEA_FUZZ_STORE_FUZZ_H
 #define WHEA_FUZZ_STORE_FUZZ_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -57,6 +58,19 @@ static uint64_t walk(whea_store *s, uint64_t expect)
 	if (n != expect)
 		fail("the chain is shorter than the record count");
 	return n;
+}
+
+/* Checks an opened store: its count, the chain (walk) and, with verify, whea_store_verify; returns
+ * the count. */
+static uint64_t check_store(whea_store *s, bool verify)
+{
+	whea_store_stat st;
+	if (whea_store_stat_get(s, &st))
+		fail("stat");
+	walk(s, st.count);
+	if (verify && whea_store_verify(s, NULL, NULL) < 0)
+		fail("verify");
+	return st.count;
 }
 
 #endif

@@ -27,11 +27,7 @@ static size_t make_record(uint8_t *buf, size_t cap, uint64_t id)
 
 static whea_store *open_dir(const char *dir, uint64_t capacity)
 {
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.capacity = capacity;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .capacity = capacity};
 	whea_store *s = NULL;
 	if (whea_store_open(&s, dir, &o))
 		fprintf(stderr, "open %s: %s\n", dir, whea_error_last()->message);

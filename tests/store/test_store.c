@@ -26,13 +26,8 @@ static size_t make_record(uint8_t *buf, size_t cap, uint64_t id, uint32_t body, 
 
 static whea_store *open_store(const char *backend, const char *dir, uint64_t capacity, uint32_t flags)
 {
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.backend = backend;
-	o.capacity = capacity;
-	o.flags = flags;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .backend = backend,
+			     .capacity = capacity, .flags = flags};
 	whea_store *s = NULL;
 	int r = whea_store_open(&s, dir, &o);
 	CHECK(r == 0, "open %s %s: %s", backend, dir ? dir : "", whea_error_last()->message);
@@ -336,11 +331,7 @@ static void test_file_garbage(void)
 	/* No store at all, read-only: not found. */
 	char none[512];
 	mkpath(none, sizeof none, "none");
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.flags = WHEA_STORE_READONLY;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .flags = WHEA_STORE_READONLY};
 	CHECK(whea_store_open(&s, none, &o) == WHEA_ENOTFOUND, "read-only open of nothing");
 	o.flags = 0;
 	o.backend = "nosuch";
@@ -364,11 +355,7 @@ static void test_readonly_dir(void)
 	chmod(logp, 0444);
 	chmod(lockp, 0444);
 	chmod(dir, 0555);
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.flags = WHEA_STORE_READONLY;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .flags = WHEA_STORE_READONLY};
 	CHECK(whea_store_open(&s, dir, &o) == 0, "read-only open of a read-only dir: %s", whea_error_last()->message);
 	CHECK(s && reads_back(s, 9, 10), "reads in a read-only dir");
 	CHECK(s && write_id(s, 10, 10) == WHEA_EUNSUCCESSFUL, "write refused on a read-only handle");

@@ -890,12 +890,8 @@ static int resolve_location(store_ctx *c)
 
 static int open_store(store_ctx *c, const subcmd *sc)
 {
-	whea_store_opts o;
-	memset(&o, 0, sizeof o);
-	o.size = sizeof o;
-	o.version = WHEA_STORE_OPTS_VERSION;
-	o.backend = c->backend;
-	o.capacity = c->capacity;
+	whea_store_opts o = {.size = sizeof o, .version = WHEA_STORE_OPTS_VERSION, .backend = c->backend,
+			     .capacity = c->capacity};
 	o.flags = (sc->readonly || c->readonly ? WHEA_STORE_READONLY : 0) | (sc->create ? 0 : WHEA_STORE_NOCREATE);
 	int rc = whea_store_open(&c->s, c->location, &o);
 	if (rc == WHEA_ENOTFOUND && !sc->create) {
