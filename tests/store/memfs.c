@@ -404,6 +404,27 @@ static mfd *getfd(memfs *fs, int fd, const char *what)
 	return f;
 }
 
+/* What the descriptor calls do first: fail once the machine is "dead", then find the descriptor
+ * (what: the misuse to report when it is not open). 0 with *fsp and *fp set, or -errno. */
+static int enter_fd(void *ctx, int fd, const char *what, memfs **fsp, mfd **fp)
+{
+	memfs *fs = *fsp = ctx;
+	if (fs->dead)
+		return -EIO;
+	return (*fp = getfd(fs, fd, what)) ? 0 : -EBADF;
+}
+
+/* The same for a call that writes: the descriptor must be a file opened read-write. */
+static int enter_wfd(void *ctx, int fd, const char *what, const char *not_writable, memfs **fsp, mfd **fp)
+{
+	int r = enter_fd(ctx, fd, what, fsp, fp);
+	if (r == 0 && ((*fp)->node->dir || !((*fp)->flags & WHEA_OS_RDWR))) {
+		misuse(*fsp, not_writable, fd);
+		return -EBADF;
+	}
+	return r;
+}
+
 /* ---- the OS table ---------------------------------------------------------------------------- */
 
 /* What every path call does first: fail once the machine is "dead", then find the parent
@@ -470,12 +491,11 @@ static int m_close(void *ctx, int fd)
 
 static int64_t m_pread(void *ctx, int fd, void *out, size_t n, uint64_t off)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
-	mfd *f = getfd(fs, fd, "pread on a bad descriptor");
-	if (!f)
-		return -EBADF;
+	memfs *fs;
+	mfd *f;
+	int r = enter_fd(ctx, fd, "pread on a bad descriptor", &fs, &f);
+	if (r)
+		return r;
 	if (f->node->dir)
 		return -EISDIR;
 	const buf *b = &f->node->data;
@@ -489,20 +509,15 @@ static int64_t m_pread(void *ctx, int fd, void *out, size_t n, uint64_t off)
 
 static int64_t m_pwrite(void *ctx, int fd, const void *src, size_t n, uint64_t off)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
-	mfd *f = getfd(fs, fd, "pwrite on a bad descriptor");
-	if (!f)
-		return -EBADF;
-	if (f->node->dir || !(f->flags & WHEA_OS_RDWR)) {
-		misuse(fs, "pwrite on a descriptor not open for writing", fd);
-		return -EBADF;
-	}
+	memfs *fs;
+	mfd *f;
+	int r = enter_wfd(ctx, fd, "pwrite on a bad descriptor", "pwrite on a descriptor not open for writing", &fs, &f);
+	if (r)
+		return r;
 	if (!n)
 		return 0;
 	mnode *nd = f->node;
-	int r = buf_write(&nd->data, src, n, off, nd->maps > 0);
+	r = buf_write(&nd->data, src, n, off, nd->maps > 0);
 	if (r)
 		return r;
 	fop *o = vec_push(&nd->ops, sizeof *o);
@@ -543,16 +558,11 @@ static int m_sync(void *ctx, int fd) { return do_sync(ctx, fd); }
 
 static int m_truncate(void *ctx, int fd, uint64_t len)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
-	mfd *f = getfd(fs, fd, "truncate on a bad descriptor");
-	if (!f)
-		return -EBADF;
-	if (f->node->dir || !(f->flags & WHEA_OS_RDWR)) {
-		misuse(fs, "truncate on a descriptor not open for writing", fd);
-		return -EBADF;
-	}
+	memfs *fs;
+	mfd *f;
+	int r = enter_wfd(ctx, fd, "truncate on a bad descriptor", "truncate on a descriptor not open for writing", &fs, &f);
+	if (r)
+		return r;
 	mnode *n = f->node;
 	if (buf_resize(&n->data, (size_t)len, n->maps > 0))
 		return -EFBIG;
@@ -572,12 +582,11 @@ static void fill_stat(const mnode *n, whea_os_stat *st)
 
 static int m_fstat(void *ctx, int fd, whea_os_stat *st)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
-	mfd *f = getfd(fs, fd, "fstat on a bad descriptor");
-	if (!f)
-		return -EBADF;
+	memfs *fs;
+	mfd *f;
+	int r = enter_fd(ctx, fd, "fstat on a bad descriptor", &fs, &f);
+	if (r)
+		return r;
 	fill_stat(f->node, st);
 	return 0;
 }
@@ -711,12 +720,11 @@ static int m_listdir(void *ctx, const char *path, whea_os_dirent_fn fn, void *ar
 
 static int m_map(void *ctx, int fd, size_t len, void **addr)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
-	mfd *f = getfd(fs, fd, "map of a bad descriptor");
-	if (!f)
-		return -EBADF;
+	memfs *fs;
+	mfd *f;
+	int r = enter_fd(ctx, fd, "map of a bad descriptor", &fs, &f);
+	if (r)
+		return r;
 	mnode *n = f->node;
 	if (n->dir || !len)
 		return -EINVAL;
@@ -782,10 +790,9 @@ static void m_free(void *ctx, void *p)
 
 static int m_make_mutable(void *ctx, int fd)
 {
-	memfs *fs = ctx;
-	if (fs->dead)
-		return -EIO;
-	return getfd(fs, fd, "make_mutable on a bad descriptor") ? 0 : -EBADF;
+	memfs *fs;
+	mfd *f;
+	return enter_fd(ctx, fd, "make_mutable on a bad descriptor", &fs, &f);
 }
 
 /* ---- crash ----------------------------------------------------------------------------------- */
