@@ -14,8 +14,10 @@ vec=${WHEA_VECTORS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/vectors}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 i=0
-# Rounds alternate which build goes first (old new, new old, ...): the second of two back-to-back
-# runs was seen to be up to 15% faster on an identical binary, and this cancels that.
+# Rounds alternate which build goes first (old new, new old, ...), so that neither build always
+# runs second: in one set run in fixed order, the second build was 13% faster on JSON -> binary,
+# a path whose code the two builds shared (noise or order, it cannot tell; alternating cancels the
+# order part).
 while [ "$i" -lt "$rounds" ]; do
 	if [ $((i % 2)) = 0 ]; then
 		"$old" "$vec" "$secs" >>"$tmp/old"
