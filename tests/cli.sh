@@ -37,6 +37,14 @@ if [ -d "$vec" ]; then
 	expect_rc 0 "$whea" decode "$tmp/hex.txt"
 	base64 "$vec/win_dwr_memory_padded.bin" >"$tmp/b64.txt"
 	expect_rc 0 "$whea" decode "$tmp/b64.txt"
+	# A sound header with an error inside a section (an ARM context array longer than the
+	# section): decode's exit status comes from its one walk of the sections.
+	cp "$vec/libcper_arm.bin" "$tmp/secterr.bin"
+	printf '\377\377\377\377\0\0\0\0' | dd of="$tmp/secterr.bin" bs=1 seek=306 conv=notrunc status=none
+	for m in --text --json --jsonl; do expect_rc 1 "$whea" decode $m "$tmp/secterr.bin"; done
+	grep -q "contextInfo" "$tmp/out" && ok || bad "decode --jsonl of a section error does not name the field"
+	expect_rc 0 "$whea" decode --tolerant "$tmp/secterr.bin"
+	expect_rc 1 "$whea" validate "$tmp/secterr.bin"
 else
 	echo "SKIP vector CLI checks: $vec not found"
 fi

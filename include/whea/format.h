@@ -42,6 +42,18 @@ enum whea_text_flags {
 WHEA_API int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags);
 WHEA_API int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags);
 
+/* The diagnostics a writer put in its output, by severity. */
+typedef struct whea_diag_counts {
+	unsigned errors, warnings;
+} whea_diag_counts;
+
+/* As whea_record_to_json / whea_record_to_text, and *counts gets the number of error and warning
+ * diagnostics written: the record-level ones and every section's. A caller that needs both the
+ * output and the record's validity (a decoder's exit status) can then parse without
+ * WHEA_PARSE_SECTIONS and walk the sections once, here, instead of twice. */
+WHEA_API int whea_record_to_json_counted(const whea_record *r, whea_out *o, unsigned flags, whea_diag_counts *counts);
+WHEA_API int whea_record_to_text_counted(const whea_record *r, whea_out *o, unsigned flags, whea_diag_counts *counts);
+
 /* Writes the JSON Schema (draft 2020-12) of one record as whea_record_to_json writes it,
  * generated from the header, descriptor and every registered section table (docs/JSON.md;
  * docs/schema/whea-record.schema.json is its output for the built-in types). flags:

@@ -60,8 +60,9 @@ typedef struct jw {
 	bool in_scratch; /* p points into scratch (else into o's buffer, o->len not yet updated) */
 	char *synced;    /* o->buf + o->len when p last caught up with o */
 	whea_out *o;
-	/* Diagnostics are collected and written at the end of the record. */
+	/* Diagnostics are collected and written at the end of the record, and counted. */
 	unsigned ndiag, dropped;
+	whea_diag_counts counts;
 	struct {
 		int sev, code;
 		uint64_t off;
@@ -1111,6 +1112,10 @@ static void j_time(void *ctx, const char *key, const char *label, const uint8_t 
 static void j_diag(void *ctx, const whea_diag *d)
 {
 	jw *w = ctx;
+	if (d->severity == WHEA_DIAG_ERROR)
+		w->counts.errors++;
+	else
+		w->counts.warnings++;
 	if (w->ndiag == JW_MAX_DIAGS) {
 		w->dropped++;
 		return;
@@ -1172,6 +1177,11 @@ static const whea_sink sink_pretty = {NULL,   j_begin_p, j_end_p,  j_num_p,  j_e
 
 int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 {
+	return whea_record_to_json_counted(r, o, flags, NULL);
+}
+
+int whea_record_to_json_counted(const whea_record *r, whea_out *o, unsigned flags, whea_diag_counts *counts)
+{
 	jw w;
 	w.o = o;
 	w.pretty = flags & WHEA_JSON_PRETTY;
@@ -1182,6 +1192,7 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	w.p = w.synced = o->buf ? o->buf + o->len : NULL;
 	w.end = o->buf ? o->buf + o->cap : NULL;
 	w.ndiag = w.dropped = 0;
+	w.counts = (whea_diag_counts){0, 0};
 	whea_sink s = w.pretty ? sink_pretty : sink_compact;
 	s.ctx = &w;
 	open_(&w, NULL, 0, '{', w.pretty);
@@ -1193,5 +1204,7 @@ int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 	write_diags(&w);
 	close_(&w, '}', w.pretty);
 	jw_sync(&w);
+	if (counts)
+		*counts = w.counts;
 	return o->err;
 }

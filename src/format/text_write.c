@@ -30,6 +30,7 @@ typedef struct tw {
 	unsigned gen; /* registry generation, read once per record (label cache) */
 	uint64_t lc_base; /* lc_tag(gen, 0): a label's tag is lc_base | sub */
 	struct guid_cache *gn;       /* this thread's GUID names (one TLS look-up per record) */
+	whea_diag_counts counts;     /* diagnostics written, by severity */
 	char scratch[LABEL_SCRATCH]; /* labels derived when the label cache cannot hold them */
 } tw;
 
@@ -1306,6 +1307,10 @@ static void t_time(void *ctx, const char *key, const char *label, const uint8_t 
 static void t_diag(void *ctx, const whea_diag *d)
 {
 	tw *w = ctx;
+	if (d->severity == WHEA_DIAG_ERROR)
+		w->counts.errors++;
+	else
+		w->counts.warnings++;
 	indent(w);
 	const char *sev = d->severity == WHEA_DIAG_ERROR ? "ERROR" : "warning";
 	size_t ml = strlen(d->msg);
@@ -1356,6 +1361,11 @@ static void record_line(tw *w, const whea_record *r)
 
 int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 {
+	return whea_record_to_text_counted(r, o, flags, NULL);
+}
+
+int whea_record_to_text_counted(const whea_record *r, whea_out *o, unsigned flags, whea_diag_counts *counts)
+{
 	tw w; /* not cleared as a whole: scratch needs no zeros, the arrays are set as depth grows */
 	w.o = o;
 	tw_load(&w);
@@ -1366,6 +1376,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	w.gn = &gn_cache;
 	w.in_array[0] = w.in_array[1] = false;
 	w.index[0] = w.index[1] = 0;
+	w.counts = (whea_diag_counts){0, 0};
 	record_line(&w, r);
 	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, false};
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
@@ -1375,5 +1386,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	whea_interp_record(&s, r);
 	put(&w, "\n", 1);
 	tw_sync(&w);
+	if (counts)
+		*counts = w.counts;
 	return o->err;
 }

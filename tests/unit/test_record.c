@@ -271,6 +271,29 @@ static bool same_uncompiled(const uint8_t *p, size_t n, const char *name)
 	return same;
 }
 
+/* The writers' diagnostic counts (record-level and sections, from a parse without section
+ * checks) must equal what a full validation finds: `whea decode` takes its exit status from them. */
+static void counts_agree(const uint8_t *p, size_t n, const char *name)
+{
+	static char out[1 << 20];
+	whea_record full, r;
+	if (whea_record_parse(&full, p, n, WHEA_PARSE_TOLERANT | WHEA_PARSE_SECTIONS, NULL, NULL) ||
+	    whea_record_parse(&r, p, n, WHEA_PARSE_TOLERANT, NULL, NULL))
+		return;
+	for (int k = 0; k < 3; k++) {
+		whea_out o;
+		whea_diag_counts c = {99, 99};
+		whea_out_init(&o, out, sizeof out, NULL, NULL);
+		if (k == 0)
+			whea_record_to_text_counted(&r, &o, 0, &c);
+		else
+			whea_record_to_json_counted(&r, &o, k == 2 ? WHEA_JSON_PRETTY : 0, &c);
+		CHECK(c.errors == full.errors && c.warnings == full.warnings,
+		      "%s: writer %d counted %u errors, %u warnings; validation found %u, %u", name, k, c.errors, c.warnings,
+		      full.errors, full.warnings);
+	}
+}
+
 static void test_vectors(const char *dir)
 {
 	DIR *dp = dir ? opendir(dir) : NULL;
@@ -319,6 +342,7 @@ static void test_vectors(const char *dir)
 		jfree(&j);
 		CHECK(round_trip(p, n, de->d_name), "%s: binary -> JSON -> binary differs", de->d_name);
 		same_uncompiled(p, n, de->d_name);
+		counts_agree(p, n, de->d_name);
 		free(p);
 		free(jt);
 	}
@@ -455,6 +479,7 @@ static void test_properties(void)
 				rounds++;
 				good += round_trip(buf, n, name);
 				same_uncompiled(buf, n, name);
+				counts_agree(buf, n, name);
 			}
 	}
 	CHECK(rounds > 500, "only %u property rounds", rounds);

@@ -21,30 +21,32 @@ static int decode_record(void *vctx, const cli_rec *r)
 	decode_ctx *c = vctx;
 	whea_out *o = cli_stdout();
 	whea_record rec;
-	if (whea_record_parse(&rec, r->data, r->len, WHEA_PARSE_TOLERANT | WHEA_PARSE_SECTIONS, NULL, NULL)) {
+	whea_diag_counts found = {0, 0};
+	/* Sections are checked by the writer's own walk (found), not a second walk during parse. */
+	if (whea_record_parse(&rec, r->data, r->len, WHEA_PARSE_TOLERANT, NULL, NULL)) {
 		char msg[400];
 		cli_err("%s: record %u (offset %llu): cannot decode: %s", r->file, r->index, (unsigned long long)r->offset,
 			cli_lib_error(msg, sizeof msg, 0));
 		c->status = CLI_INVALID;
 		return 0;
 	}
-	if (rec.errors)
-		c->status = CLI_INVALID;
 	switch (c->format) {
 	case FMT_JSON:
 		/* The pretty writer starts each record on a new line itself. */
 		cli_out_str(o, c->nrecords ? (c->pretty ? "," : ",\n") : (c->pretty ? "[" : "[\n"));
-		whea_record_to_json(&rec, o, c->pretty ? WHEA_JSON_PRETTY : 0);
+		whea_record_to_json_counted(&rec, o, c->pretty ? WHEA_JSON_PRETTY : 0, &found);
 		break;
 	case FMT_JSONL:
-		whea_record_to_json(&rec, o, 0);
+		whea_record_to_json_counted(&rec, o, 0, &found);
 		cli_out_str(o, "\n");
 		break;
 	default:
-		whea_record_to_text(&rec, o, c->hexdump ? WHEA_TEXT_HEXDUMP : 0);
+		whea_record_to_text_counted(&rec, o, c->hexdump ? WHEA_TEXT_HEXDUMP : 0, &found);
 		break;
 	}
 	c->nrecords++;
+	if (found.errors)
+		c->status = CLI_INVALID;
 	if (o->err) {
 		c->out_failed = true;
 		return 1;
