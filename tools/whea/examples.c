@@ -36,10 +36,7 @@ static bool notify_by_name(const char *want, whea_guid *out)
 
 static int start(whea_builder *b, uint8_t *buf, size_t cap, size_t index, uint32_t sev, const char *notify)
 {
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
 	init.severity = sev;
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	notify_by_name(notify, &init.notify_type);
