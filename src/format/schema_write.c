@@ -7,6 +7,7 @@
 
 #include "cper/interp.h"
 #include "util/fmt.h"
+#include "util/jsonesc.h"
 #include "whea/error.h"
 #include "whea/format.h"
 
@@ -54,20 +55,9 @@ static void newline(sw *w)
 
 static void str(sw *w, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	PUTS(w, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char e[2] = {'\\', (char)c};
-			put(w, e, 2);
-		} else if (c < 0x20) {
-			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			put(w, e, 6);
-		} else {
-			put(w, (const char *)s, 1);
-		}
-	}
+	for (char e[WHEA_JSON_ESC_MAX]; *s; s++)
+		put(w, e, whea_json_esc((unsigned char)*s, e));
 	PUTS(w, "\"");
 }
 
