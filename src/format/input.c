@@ -395,10 +395,7 @@ static int add_entry(whea_builder *b, const uint8_t *blk, const gesb_entry *e)
 static int build_record(const uint8_t *blk, size_t end, const whea_guid *notify, uint64_t record_id, unsigned count,
 			const uint8_t *stamp, uint8_t *out, size_t need)
 {
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
 	init.severity = whea_le32(blk + 16);
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	if (notify)
