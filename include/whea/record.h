@@ -140,8 +140,21 @@ typedef struct whea_builder {
 	size_t used;   /* end of the last body */
 } whea_builder;
 
+/* The header values for whea_builder_init. Start from WHEA_RECORD_INIT_DEFAULTS and set what you
+ * need, e.g.
+ *     whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+ *     init.severity = WHEA_SEV_CORRECTED;
+ *     init.record_id = whea_record_id_next(&ids, now);
+ * The defaults are size = sizeof(whea_record_init) and version = WHEA_RECORD_INIT_VERSION (taken
+ * where the caller compiles, so a program built against this header keeps telling the library
+ * which layout it has), and zero for every other field: severity WHEA_SEV_RECOVERABLE (0), zero
+ * creator, notification type, platform and partition ids (the last two then stay invalid in the
+ * validation bits), record id 0, flags 0, no timestamp, RecordLength = the bytes used. Fields only
+ * ever grow at the end. */
+#define WHEA_RECORD_INIT_VERSION 1
+#define WHEA_RECORD_INIT_DEFAULTS {.size = sizeof(whea_record_init), .version = WHEA_RECORD_INIT_VERSION}
 typedef struct whea_record_init {
-	uint32_t size, version;     /* sizeof(whea_record_init), 1 */
+	uint32_t size, version;     /* sizeof(whea_record_init), WHEA_RECORD_INIT_VERSION */
 	uint32_t severity;          /* header severity; raised automatically by more severe sections */
 	whea_guid creator, notify_type, platform_id, partition_id;
 	uint64_t record_id;         /* e.g. from whea_record_id_next() */

@@ -4,6 +4,8 @@
  * the record builder. Freestanding: no malloc, no stdio; every read is bounds-checked. */
 #include <string.h>
 
+#include "util/base64.h"
+#include "util/fmt.h"
 #include "util/le.h"
 #include "whea/error.h"
 #include "whea/input.h"
@@ -32,36 +34,10 @@ const char *whea_input_kind_name(int kind)
 
 static bool is_space(unsigned c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-static int hex_val(unsigned c)
-{
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (int)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (int)(c - 'A' + 10);
-	return -1;
-}
-
-static int b64_val(unsigned c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (int)(c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (int)(c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0' + 52);
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* "0x" / "0X" starting a token at p[i] (the previous character is no hex digit). */
 static bool hex_prefix_at(const uint8_t *p, size_t n, size_t i)
 {
-	return p[i] == '0' && i + 1 < n && (p[i + 1] | 0x20) == 'x' && (i == 0 || hex_val(p[i - 1]) < 0);
+	return p[i] == '0' && i + 1 < n && (p[i + 1] | 0x20) == 'x' && (i == 0 || whea_hex_val(p[i - 1]) < 0);
 }
 
 /* ---- detection ------------------------------------------------------------------------------- */
@@ -80,7 +56,7 @@ static void scan_text(const uint8_t *p, size_t n, text_scan *t)
 		if (is_space(c))
 			continue;
 		t->non_space++;
-		if (t->b64 && (b64_val(c) >= 0 || c == '='))
+		if (t->b64 && (whea_b64_val(c) >= 0 || c == '='))
 			t->b64_chars++;
 		else
 			t->b64 = false;
@@ -88,7 +64,7 @@ static void scan_text(const uint8_t *p, size_t n, text_scan *t)
 			continue;
 		if (hex_prefix_at(p, n, i))
 			i++; /* skip the 'x'; base64 cannot hold it, but "0x" text is hex anyway */
-		else if (hex_val(c) >= 0)
+		else if (whea_hex_val(c) >= 0)
 			t->hex_digits++;
 		else if (c != ',')
 			t->hex = false;
@@ -178,7 +154,7 @@ static int hex_decode(const char *text, size_t len, uint8_t *out, size_t cap, si
 			i++;
 			continue;
 		}
-		int v = hex_val(c);
+		int v = whea_hex_val(c);
 		if (v >= 0) {
 			if (hi < 0) {
 				hi = v;
@@ -218,7 +194,7 @@ static int b64_decode(const char *text, size_t len, uint8_t *out, size_t cap, si
 			pad++;
 			continue;
 		}
-		int v = b64_val(c);
+		int v = whea_b64_val(c);
 		if (v < 0)
 			return bad_char("base64", text, i);
 		if (pad)
@@ -395,10 +371,7 @@ static int add_entry(whea_builder *b, const uint8_t *blk, const gesb_entry *e)
 static int build_record(const uint8_t *blk, size_t end, const whea_guid *notify, uint64_t record_id, unsigned count,
 			const uint8_t *stamp, uint8_t *out, size_t need)
 {
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
 	init.severity = whea_le32(blk + 16);
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	if (notify)

@@ -7,6 +7,7 @@
 
 #include "cper/interp.h"
 #include "util/fmt.h"
+#include "util/jsonesc.h"
 #include "whea/error.h"
 #include "whea/format.h"
 
@@ -54,20 +55,9 @@ static void newline(sw *w)
 
 static void str(sw *w, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	PUTS(w, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char e[2] = {'\\', (char)c};
-			put(w, e, 2);
-		} else if (c < 0x20) {
-			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			put(w, e, 6);
-		} else {
-			put(w, (const char *)s, 1);
-		}
-	}
+	for (char e[WHEA_JSON_ESC_MAX]; *s; s++)
+		put(w, e, whea_json_esc((unsigned char)*s, e));
 	PUTS(w, "\"");
 }
 
@@ -107,6 +97,22 @@ static void close_(sw *w, char c)
 	if (w->pretty && !empty)
 		newline(w);
 	put(w, &c, 1);
+}
+
+/* Closes the containers cs names, innermost first: closes(w, "]}}"). */
+static void closes(sw *w, const char *cs)
+{
+	while (*cs)
+		close_(w, *cs++);
+}
+
+/* Opens key: {"not": {"enum": [ for the caller to list the values key must not have (the
+ * fallback alternative after the known ones); closes(w, "]}}") ends it. */
+static void open_not_enum(sw *w, const char *key)
+{
+	open_(w, key, '{');
+	open_(w, "not", '{');
+	open_(w, "enum", '[');
 }
 
 static void m_str(sw *w, const char *key, const char *v)
@@ -235,8 +241,7 @@ static void timestamp_props(sw *w, const char *key)
 	open_(w, "enum", '[');
 	for (int e = WHEA_TS_BCD; e <= WHEA_TS_UNIX; e++)
 		m_str(w, NULL, whea_ts_encoding_name(e));
-	close_(w, ']');
-	close_(w, '}');
+	closes(w, "]}");
 	m_num(w, suffixed(b, sizeof b, key, "Raw"), WHEA_FMT_DEC, 64);
 }
 
@@ -311,8 +316,7 @@ static void selected_row(sw *w, const char *key, const whea_field *f)
 		m_num(w, "value", f->fmt ? f->fmt : WHEA_FMT_HEX, f->size * 8u);
 		close_(w, '}');
 		m_strs(w, "required", (const char *const[]){"value", NULL});
-		close_(w, '}');
-		close_(w, ']');
+		closes(w, "}]");
 	} else {
 		m_str(w, "type", "object");
 	}
@@ -479,28 +483,19 @@ static void enum_entry(sw *w, const whea_name *names, int fmt, unsigned bits)
 		close_(w, '}');
 		open_(w, "name", '{');
 		m_str(w, "const", n->name);
-		close_(w, '}');
-		close_(w, '}');
-		close_(w, '}');
+		closes(w, "}}}");
 	}
 	open_(w, NULL, '{');
 	open_(w, "properties", '{');
 	if (any) {
-		open_(w, vk, '{');
-		open_(w, "not", '{');
-		open_(w, "enum", '[');
+		open_not_enum(w, vk);
 		for (const whea_name *n = names; n->name; n++)
 			m_u64(w, NULL, n->value);
-		close_(w, ']');
-		close_(w, '}');
-		close_(w, '}');
+		closes(w, "]}}");
 	}
 	open_(w, "name", '{');
 	m_str(w, "pattern", "^unknown \\([0-9]+\\)$");
-	close_(w, '}');
-	close_(w, '}');
-	close_(w, '}');
-	close_(w, ']');
+	closes(w, "}}}]");
 }
 
 /* {"value": N, "<bit name>": bool, ...}: every named bit, always. */
@@ -580,16 +575,13 @@ static void guid_pair(sw *w, const char *gkey, const whea_guid *g, const whea_gu
 		open_(w, "enum", '[');
 		m_str(w, NULL, whea_guid_format(g, b));
 		m_str(w, NULL, whea_guid_format(alt, b));
-		close_(w, ']');
-		close_(w, '}');
+		closes(w, "]}");
 	} else {
 		m_guid_const(w, gkey, g);
 	}
 	open_(w, "type", '{');
 	m_str(w, "const", name);
-	close_(w, '}');
-	close_(w, '}');
-	close_(w, '}');
+	closes(w, "}}}");
 }
 
 /* The i-th known GUID of a list: section types (with their other encoding) or notification types. */
@@ -627,24 +619,16 @@ static void guid_named(sw *w, const char *name, const char *gkey, bool sections)
 		guid_pair(w, gkey, &g, alt, n);
 	open_(w, NULL, '{');
 	open_(w, "properties", '{');
-	open_(w, gkey, '{');
-	open_(w, "not", '{');
-	open_(w, "enum", '[');
+	open_not_enum(w, gkey);
 	for (size_t i = 0; guid_at(sections, i, &g, &alt) != NULL; i++) {
 		m_str(w, NULL, whea_guid_format(&g, b));
 		if (alt)
 			m_str(w, NULL, whea_guid_format(alt, b));
 	}
-	close_(w, ']');
-	close_(w, '}');
-	close_(w, '}');
+	closes(w, "]}}");
 	open_(w, "type", '{');
 	m_str(w, "const", "Unknown");
-	close_(w, '}');
-	close_(w, '}');
-	close_(w, '}');
-	close_(w, ']');
-	close_(w, '}');
+	closes(w, "}}}]}");
 }
 
 /* An object with exactly the given members, each the fixed entry of the same position. */
@@ -689,8 +673,7 @@ static void section_key(sw *w, size_t i, const whea_section_type *t)
 	for (size_t j = i; (u = whea_section_at(j)) != NULL; j++)
 		if (same_key(t, u))
 			m_ref(w, NULL, REF_SECTION, u, 0, 0);
-	close_(w, ']');
-	close_(w, '}');
+	closes(w, "]}");
 }
 
 /* sections[]: {"<section key>": body}, exactly one member; "Unknown" for unregistered GUIDs. */
@@ -708,9 +691,7 @@ static void section_item(sw *w)
 	open_(w, "anyOf", '[');
 	m_fixed(w, NULL, "dataOnly");
 	m_fixed(w, NULL, "truncatedSection");
-	close_(w, ']');
-	close_(w, '}');
-	close_(w, '}');
+	closes(w, "]}}");
 	m_u64(w, "minProperties", 1);
 	m_u64(w, "maxProperties", 1);
 	m_false(w, "additionalProperties");
@@ -749,9 +730,7 @@ static void diagnostic_item(sw *w)
 	close_(w, '}');
 	m_strs(w, "required", (const char *const[]){"message", NULL});
 	m_false(w, "additionalProperties");
-	close_(w, '}');
-	close_(w, ']');
-	close_(w, '}');
+	closes(w, "}]}");
 }
 
 static void fixed_entries(sw *w)

@@ -114,16 +114,6 @@ void whea_b64_encode(char *out, const uint8_t *p, size_t n)
 	}
 }
 
-static int val(char c)
-{
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == '/') return 63;
-	return -1;
-}
-
 long whea_b64_decode(uint8_t *out, size_t cap, const char *s, size_t len)
 {
 	if (len % 4)
@@ -136,7 +126,7 @@ long whea_b64_decode(uint8_t *out, size_t cap, const char *s, size_t len)
 	for (size_t i = 0; i < len; i += 4) {
 		int q[4];
 		for (int k = 0; k < 4; k++) {
-			q[k] = val(s[i + k]);
+			q[k] = whea_b64_val((unsigned char)s[i + k]);
 			if (q[k] < 0 && !(s[i + k] == '=' && i + 4 == len && k >= 4 - (int)pad))
 				return -1;
 			if (q[k] < 0)

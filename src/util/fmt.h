@@ -25,6 +25,14 @@ unsigned whea_u64_dec_len(uint64_t v);
  * max(width, 20) bytes. */
 unsigned whea_u64_dec_pad(char *out, uint64_t v, unsigned width);
 unsigned whea_u64_hex(char *out, uint64_t v, unsigned min_digits);
+/* Value of the hex digit c (either case), or -1: the one rule for GUIDs, hex input and JSON. */
+static inline int whea_hex_val(unsigned c)
+{
+	if (c - '0' < 10u)
+		return (int)(c - '0');
+	c |= 0x20; /* 'A'..'F' -> 'a'..'f'; no other byte lands in 'a'..'f' */
+	return c - 'a' < 6u ? (int)(c - 'a' + 10) : -1;
+}
 
 /* Tables and inline versions of the above for the writers' hot paths. */
 extern const char whea_digits2[201];   /* "00" "01" ... "99" */

@@ -35,17 +35,6 @@ char *whea_guid_format(const whea_guid *g, char out[WHEA_GUID_STRLEN + 1])
 	return out;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int whea_guid_parse(whea_guid *out, const char *s, size_t len)
 {
 	if (len == WHEA_GUID_STRLEN + 2 && s[0] == '{' && s[len - 1] == '}')
@@ -53,7 +42,7 @@ int whea_guid_parse(whea_guid *out, const char *s, size_t len)
 	if (len != WHEA_GUID_STRLEN || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return WHEA_EFORMAT;
 	for (int i = 0; i < 16; i++) {
-		int hi = hexval(s[byte_pos[i]]), lo = hexval(s[byte_pos[i] + 1]);
+		int hi = whea_hex_val((unsigned char)s[byte_pos[i]]), lo = whea_hex_val((unsigned char)s[byte_pos[i] + 1]);
 		if (hi < 0 || lo < 0)
 			return WHEA_EFORMAT;
 		out->b[i] = (uint8_t)(hi << 4 | lo);

@@ -86,7 +86,9 @@ static void faults_init(void)
 static uint32_t make_record(uint8_t *buf, size_t cap, uint64_t id, uint32_t fill, uint8_t tag)
 {
 	whea_builder b;
-	whea_record_init init = {.size = sizeof init, .version = 1, .severity = WHEA_SEV_CORRECTED, .record_id = id};
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+	init.severity = WHEA_SEV_CORRECTED;
+	init.record_id = id;
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	if (whea_builder_init(&b, buf, cap, 1, &init))
 		return 0;

@@ -3,8 +3,6 @@
 #ifndef WHEA_TESTS_TESTREC_H
 #define WHEA_TESTS_TESTREC_H
 
-#include <string.h>
-
 #include "whea/record.h"
 
 /* Builds the record in buf (cap bytes); returns its length, 0 if it does not fit. */
@@ -13,10 +11,7 @@ static inline size_t testrec_make(uint8_t *buf, size_t cap, uint64_t id, uint32_
 	static const whea_guid section = WHEA_GUID(0x9876ccdd, 0x1234, 0x4abc, 0x8a, 0x01, 0x02, 0x03, 0x04, 0x05,
 						   0x06, 0x07);
 	whea_builder b;
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
 	init.severity = sev;
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	init.record_id = id;

@@ -56,7 +56,9 @@ const uint8_t *wl_make_record(wl *w, unsigned slot, uint32_t size, unsigned sev)
 	if (!buf)
 		abort();
 	whea_builder b;
-	whea_record_init init = {.size = sizeof init, .version = 1, .severity = sev, .record_id = wl_slot_id(slot)};
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+	init.severity = sev;
+	init.record_id = wl_slot_id(slot);
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	uint8_t *body;
 	int r = whea_builder_init(&b, buf, size, 2, &init);

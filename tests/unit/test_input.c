@@ -137,10 +137,7 @@ static void test_detect(void)
 {
 	begin("detect");
 	uint8_t rec[512];
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
 	whea_builder b;
 	EXPECT(whea_builder_init(&b, rec, sizeof rec, 1, &init) == 0, "builder");
 	EXPECT(whea_builder_add_section(&b, &G_MEMORY, 80, WHEA_SEV_CORRECTED, 0, NULL) == 0, "section");

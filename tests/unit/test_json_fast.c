@@ -360,7 +360,8 @@ static void random_inputs_of(const whea_section_type *t, unsigned rounds_per_typ
 			int pattern = (int)(k % 3);
 			size_t len = k < 6 ? base : k < 12 ? base + rnd() % 64 : rnd() % (base + 32) + 1;
 			whea_builder b;
-			whea_record_init init = {.size = sizeof init, .version = 1, .severity = WHEA_SEV_RECOVERABLE};
+			whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+			init.severity = WHEA_SEV_RECOVERABLE;
 			init.record_id = rnd();
 			uint8_t *body;
 			if (whea_builder_init(&b, buf, sizeof buf, 1, &init) ||
@@ -389,7 +390,8 @@ static void hook_inputs(void)
 	static uint8_t buf[1024];
 	for (unsigned c = 0; c < 16; c++) {
 		whea_builder b;
-		whea_record_init init = {.size = sizeof init, .version = 1, .severity = WHEA_SEV_RECOVERABLE};
+		whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+		init.severity = WHEA_SEV_RECOVERABLE;
 		uint8_t *body;
 		if (whea_builder_init(&b, buf, sizeof buf, 1, &init) ||
 		    whea_builder_add_section(&b, &hook_type.guid, 48, WHEA_SEV_RECOVERABLE, 0, &body) < 0)

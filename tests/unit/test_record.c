@@ -356,7 +356,9 @@ static void test_vectors(const char *dir)
 static size_t sample_record(uint8_t *buf, size_t cap)
 {
 	whea_builder b;
-	whea_record_init init = {.size = sizeof init, .version = 1, .severity = WHEA_SEV_CORRECTED, .record_id = 42};
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+	init.severity = WHEA_SEV_CORRECTED;
+	init.record_id = 42;
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	if (whea_builder_init(&b, buf, cap, 2, &init))
 		return 0;
@@ -441,7 +443,8 @@ static uint64_t rnd(void) { return test_rng(&rng_state); }
 static size_t random_record(uint8_t *buf, size_t cap, const whea_section_type *t, size_t len, int pattern)
 {
 	whea_builder b;
-	whea_record_init init = {.size = sizeof init, .version = 1, .severity = WHEA_SEV_RECOVERABLE};
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+	init.severity = WHEA_SEV_RECOVERABLE;
 	init.record_id = rnd();
 	if (whea_builder_init(&b, buf, cap, 1, &init))
 		return 0;
@@ -492,8 +495,10 @@ static void test_builder(void)
 {
 	uint8_t buf[2048];
 	whea_builder b;
-	whea_record_init init = {.size = sizeof init, .version = 1, .severity = WHEA_SEV_CORRECTED, .record_id = 7,
-				 .record_length_is_capacity = true};
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+	init.severity = WHEA_SEV_CORRECTED;
+	init.record_id = 7;
+	init.record_length_is_capacity = true;
 	CHECK(whea_builder_init(&b, buf, 1000, 4, &init) == 0, "init");
 	uint8_t *body;
 	const whea_guid *mem = &whea_section_by_key("Memory", 6)->guid;

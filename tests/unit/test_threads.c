@@ -121,7 +121,8 @@ static void make_records(void)
 	for (size_t i = 0; (t = whea_section_at(i)) != NULL; i++) {
 		uint8_t buf[4096], *body;
 		whea_builder b;
-		whea_record_init init = {.size = sizeof init, .version = 1, .severity = WHEA_SEV_CORRECTED};
+		whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
+		init.severity = WHEA_SEV_CORRECTED;
 		init.record_id = 1000 + i;
 		size_t len = t->def && t->def->size && t->def->size < 2048 ? t->def->size : 64;
 		if (whea_builder_init(&b, buf, sizeof buf, 1, &init) ||

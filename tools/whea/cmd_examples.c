@@ -10,21 +10,30 @@
 #define BERT_PATH "/sys/firmware/acpi/tables/data/BERT"
 #define EXAMPLE_CAP 4096
 
-int cmd_examples(int argc, char **argv)
+/* The arguments of `whea examples` and `whea demo`: --help and one option taking a value, which
+ * lands in *val (the last one given wins). Returns -1 to go on, or the exit code to return now. */
+static int parse_one_option(const char *cmd, int argc, char **argv, const char *name, const char *alias,
+			    const char **val)
 {
-	const char *dir = ".", *v;
 	for (int i = 1; i < argc; i++) {
 		int k;
 		if (cli_flag(argv[i], "--help", "-h"))
-			return cli_show_usage("examples"), CLI_OK;
-		if ((k = cli_opt("examples", argc, argv, &i, "--output", "-o", &v)) > 0)
-			dir = v;
-		else if (k < 0)
+			return cli_show_usage(cmd), CLI_OK;
+		if ((k = cli_opt(cmd, argc, argv, &i, name, alias, val)) > 0)
+			continue;
+		if (k < 0)
 			return CLI_USAGE;
-		else
-			return cli_usage_error("examples", argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
-					       argv[i]);
+		return cli_usage_error(cmd, argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", argv[i]);
 	}
+	return -1;
+}
+
+int cmd_examples(int argc, char **argv)
+{
+	const char *dir = ".";
+	int rc = parse_one_option("examples", argc, argv, "--output", "-o", &dir);
+	if (rc >= 0)
+		return rc;
 	uint8_t buf[EXAMPLE_CAP];
 	const cli_example *e;
 	for (size_t i = 0; (e = cli_example_at(i)) != NULL; i++) {
@@ -111,19 +120,10 @@ static void demo_examples(demo_ctx *c)
 
 int cmd_demo(int argc, char **argv)
 {
-	const char *bert = BERT_PATH, *v;
-	for (int i = 1; i < argc; i++) {
-		int k;
-		if (cli_flag(argv[i], "--help", "-h"))
-			return cli_show_usage("demo"), CLI_OK;
-		if ((k = cli_opt("demo", argc, argv, &i, "--bert", NULL, &v)) > 0)
-			bert = v;
-		else if (k < 0)
-			return CLI_USAGE;
-		else
-			return cli_usage_error("demo", argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
-					       argv[i]);
-	}
+	const char *bert = BERT_PATH;
+	int rc = parse_one_option("demo", argc, argv, "--bert", NULL, &bert);
+	if (rc >= 0)
+		return rc;
 	demo_ctx c = {CLI_OK};
 	fflush(stdout);
 	long n = demo_bert(bert, &c);

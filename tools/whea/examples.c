@@ -36,10 +36,7 @@ static bool notify_by_name(const char *want, whea_guid *out)
 
 static int start(whea_builder *b, uint8_t *buf, size_t cap, size_t index, uint32_t sev, const char *notify)
 {
-	whea_record_init init;
-	memset(&init, 0, sizeof init);
-	init.size = sizeof init;
-	init.version = 1;
+	whea_record_init init = WHEA_RECORD_INIT_DEFAULTS;
 	init.severity = sev;
 	init.creator = WHEA_CREATOR_OPENWHEA;
 	notify_by_name(notify, &init.notify_type);
@@ -51,12 +48,8 @@ static int start(whea_builder *b, uint8_t *buf, size_t cap, size_t index, uint32
 }
 
 /* Platform memory error (6.5, 80 bytes). */
-static int memory_corrected(whea_builder *b)
+static void memory_corrected(uint8_t *p)
 {
-	uint8_t *p;
-	int idx = whea_builder_add_section(b, &SEC_MEMORY, 80, WHEA_SEV_CORRECTED, 1 /* primary */, &p);
-	if (idx < 0)
-		return idx;
 	/* valid: error status, address, mask, node, card, module, bank, device, row, column, type,
 	 * rank, card handle, module handle */
 	whea_st64(p + 0, (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) |
@@ -75,16 +68,11 @@ static int memory_corrected(whea_builder *b)
 	whea_st16(p + 74, 1);                     /* rank */
 	whea_st16(p + 76, 0x1000);                /* SMBIOS type 16 handle */
 	whea_st16(p + 78, 0x1103);                /* SMBIOS type 17 handle */
-	return whea_builder_set_fru(b, (unsigned)idx, NULL, "DIMM_B1");
 }
 
 /* PCI Express error (6.7, 208 bytes) with the AER capability. */
-static int pcie_fatal(whea_builder *b)
+static void pcie_fatal(uint8_t *p)
 {
-	uint8_t *p;
-	int idx = whea_builder_add_section(b, &SEC_PCIE, 208, WHEA_SEV_FATAL, 1 | 1u << 2 /* primary, reset */, &p);
-	if (idx < 0)
-		return idx;
 	/* valid: port type, version, command/status, device id, serial number, AER info */
 	whea_st64(p + 0, (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 7));
 	whea_st32(p + 8, 4);                      /* root port */
@@ -110,16 +98,11 @@ static int pcie_fatal(whea_builder *b)
 	whea_st32(aer + 28, 0x4a000001);          /* header log */
 	whea_st32(aer + 32, 0x170000ff);
 	whea_st32(aer + 36, 0xfee00000);
-	return 0;
 }
 
 /* IA32/X64 processor error (6.2): 64-byte header and one error-information structure. */
-static int x86_recoverable(whea_builder *b)
+static void x86_recoverable(uint8_t *p)
 {
-	uint8_t *p;
-	int idx = whea_builder_add_section(b, &SEC_X86, 128, WHEA_SEV_RECOVERABLE, 1, &p);
-	if (idx < 0)
-		return idx;
 	whea_st64(p + 0, 1u << 0 | 1u << 1 | 1u << 2); /* APIC id, CPUID info valid; one error info */
 	whea_st64(p + 8, 0x12);                   /* local APIC id */
 	whea_st64(p + 16, 0x000606a6);            /* CPUID.1 EAX */
@@ -133,16 +116,11 @@ static int x86_recoverable(whea_builder *b)
 	 * restartable IP; data access, data read, level 2, uncorrected, restartable */
 	whea_st64(e + 24, 0x7full | 1ull << 16 | 3ull << 18 | 2ull << 22 | 1ull << 26 | 1ull << 28);
 	whea_st64(e + 56, 0xffffffff8a2c1f37ull); /* instruction pointer */
-	return 0;
 }
 
 /* Processor generic error (6.1, 192 bytes). */
-static int generic_processor(whea_builder *b)
+static void generic_processor(uint8_t *p)
 {
-	uint8_t *p;
-	int idx = whea_builder_add_section(b, &SEC_GENERIC, 192, WHEA_SEV_CORRECTED, 1, &p);
-	if (idx < 0)
-		return idx;
 	/* valid: type, ISA, error type, operation, flags, level, CPU version, brand, id, IP */
 	whea_st64(p + 0, 0xffu | 1u << 8 | 1u << 12);
 	p[8] = 0;                                 /* IA32/X64 */
@@ -156,27 +134,36 @@ static int generic_processor(whea_builder *b)
 	memcpy(p + 24, brand, sizeof brand);
 	whea_st64(p + 152, 4);                    /* processor (APIC) id */
 	whea_st64(p + 184, 0xffffffff81234567ull); /* instruction pointer */
-	return 0;
 }
 
 size_t cli_example_build(size_t i, uint8_t *buf, size_t cap)
 {
+	/* Each example is one section of severity sev in a record of the same severity; fill writes
+	 * the section's bytes into the zeroed body. Descriptor flags: 1 = primary, 4 = reset. */
 	static const struct {
 		uint32_t sev;
 		const char *notify;
-		int (*fill)(whea_builder *);
+		const whea_guid *type;
+		uint32_t length, desc_flags;
+		void (*fill)(uint8_t *body);
+		const char *fru_text;   /* NULL: none */
 	} how[] = {
-		{WHEA_SEV_CORRECTED, "CMC", memory_corrected},
-		{WHEA_SEV_FATAL, "PCIe", pcie_fatal},
-		{WHEA_SEV_RECOVERABLE, "MCE", x86_recoverable},
-		{WHEA_SEV_CORRECTED, "CMC", generic_processor},
+		{WHEA_SEV_CORRECTED, "CMC", &SEC_MEMORY, 80, 1, memory_corrected, "DIMM_B1"},
+		{WHEA_SEV_FATAL, "PCIe", &SEC_PCIE, 208, 1 | 4, pcie_fatal, NULL},
+		{WHEA_SEV_RECOVERABLE, "MCE", &SEC_X86, 128, 1, x86_recoverable, NULL},
+		{WHEA_SEV_CORRECTED, "CMC", &SEC_GENERIC, 192, 1, generic_processor, NULL},
 	};
 	if (i >= sizeof how / sizeof how[0])
 		return 0;
 	whea_builder b;
+	uint8_t *p;
 	int rc = start(&b, buf, cap, i, how[i].sev, how[i].notify);
 	if (!rc)
-		rc = how[i].fill(&b);
+		rc = whea_builder_add_section(&b, how[i].type, how[i].length, how[i].sev, how[i].desc_flags, &p);
+	if (rc >= 0) {
+		how[i].fill(p);
+		rc = how[i].fru_text ? whea_builder_set_fru(&b, (unsigned)rc, NULL, how[i].fru_text) : 0;
+	}
 	if (rc) {
 		char msg[400];
 		cli_err("example %s: %s", examples[i].name, cli_lib_error(msg, sizeof msg, 0));
