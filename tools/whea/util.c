@@ -281,6 +281,10 @@ int cli_read_all(FILE *f, const char *name, size_t max, cli_buf *b)
 
 FILE *cli_open_binary_out(const char *cmd, const char *out)
 {
+	if (out && !*out) {
+		cli_usage_error(cmd, "the output file name is empty");
+		return NULL;
+	}
 	if (!out || strcmp(out, "-") == 0) {
 		if (isatty(STDOUT_FILENO)) {
 			cli_usage_error(cmd, "refusing to write binary records to a terminal; use -o FILE or a pipe");
@@ -348,7 +352,7 @@ int cli_stdout_finish(void)
 {
 	int rc = out_ready ? whea_out_flush(&out_sink) : 0;
 	if (rc || fflush(stdout) != 0 || ferror(stdout)) {
-		cli_err("write error on standard output: %s", strerror(rc && out_errno ? out_errno : errno));
+		cli_err("standard output: write error: %s", strerror(rc && out_errno ? out_errno : errno));
 		return CLI_IO;
 	}
 	return 0;
