@@ -4,6 +4,7 @@
  * the record builder. Freestanding: no malloc, no stdio; every read is bounds-checked. */
 #include <string.h>
 
+#include "format/input_priv.h"
 #include "util/le.h"
 #include "whea/error.h"
 #include "whea/input.h"
@@ -113,22 +114,27 @@ static int detect_text(const uint8_t *data, size_t len)
 	return WHEA_INPUT_UNKNOWN;
 }
 
-/* The first 20 bytes look like a Generic Error Status Block whose data fits in len. */
-static bool gesb_plausible(const uint8_t *p, size_t len)
+bool whea_gesb_header_plausible(const uint8_t *p)
 {
-	if (len < GESB_HDR)
-		return false;
 	uint32_t status = whea_le32(p), data_len = whea_le32(p + 12), sev = whea_le32(p + 16);
 	if ((status & GESB_RESERVED) || GESB_COUNT(status) == 0 || sev > 3)
 		return false;
-	return data_len >= ENTRY_HDR && data_len <= len - GESB_HDR;
+	return data_len >= ENTRY_HDR;
+}
+
+/* The first 20 bytes look like a Generic Error Status Block whose data fits in len. */
+static bool gesb_plausible(const uint8_t *p, size_t len)
+{
+	return len >= GESB_HDR && whea_gesb_header_plausible(p) && whea_le32(p + 12) <= len - GESB_HDR;
 }
 
 int whea_input_detect(const uint8_t *data, size_t len)
 {
 	if (!data || len == 0)
 		return WHEA_INPUT_UNKNOWN;
-	if (len >= 4 && memcmp(data, "CPER", 4) == 0)
+	/* A signature, or the start of one cut short: a record truncated to 1..3 bytes is still a
+	 * record (the parser reports the truncation), not one hex digit or base64 text. */
+	if (memcmp(data, "CPER", len < 4 ? len : 4) == 0)
 		return WHEA_INPUT_CPER;
 	size_t i = 0;
 	while (i < len && i < DETECT_SCAN && is_space(data[i]))
