@@ -45,5 +45,56 @@ expect_rc 1 "$whea" validate "$tmp/garbage.bin"
 echo '{"header":{},"sectionDescriptors":[{}],"sections":[{"Memory":{"node":"x"}}]}' >"$tmp/bad.json"
 expect_rc 1 "$whea" encode -o "$tmp/bad.bin" "$tmp/bad.json"
 grep -q 'sections\[0\].Memory.node' "$tmp/err" && ok || bad "bad JSON error lacks the JSON path: $(cat "$tmp/err")"
+
+# ---- regressions found by the issue 2 acceptance audit ----
+expect_msg() { # regex: the last command's stderr or stdout must match it
+	grep -qE "$1" "$tmp/err" "$tmp/out" && ok || bad "message lacks /$1/: $(head -c 300 "$tmp/err")"
+}
+# Output that cannot be written is an I/O error, usage texts included.
+for c in decode validate encode build sections schema examples demo store; do
+	"$whea" "$c" --help >/dev/full 2>"$tmp/err"
+	[ $? = 2 ] && grep -q "write error" "$tmp/err" && ok || bad "$c --help to a full disk did not fail"
+done
+expect_rc 2 "$whea" help no-such-command
+expect_rc 2 "$whea" encode -o "" /dev/null
+expect_msg "output file name is empty"
+# JSON errors give the line and column in the whole file, not within the record.
+rec=$(ls "$tmp"/*.cper | head -1)
+"$whea" decode --jsonl "$rec" >"$tmp/one.jsonl"
+{ cat "$tmp/one.jsonl" "$tmp/one.jsonl"; sed 's/"sectionCount":1/"sectionCount":01/' "$tmp/one.jsonl"; } >"$tmp/three.jsonl"
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$tmp/three.jsonl"
+expect_msg "record 3 .*line 3, column [0-9]+: leading zeros"
+"$whea" decode --json --pretty "$rec" | sed 's/"sectionCount": 1/"sectionCount": true/' >"$tmp/pretty.json"
+line=$(grep -n '"sectionCount"' "$tmp/pretty.json" | cut -d: -f1)
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$tmp/pretty.json"
+expect_msg "line $line, column [0-9]+: .*sectionCount"
+# A truncated JSON file: where the text ends, by JSON path.
+head -c 300 "$tmp/one.jsonl" >"$tmp/cut.json"
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$tmp/cut.json"
+expect_msg "never closes: line 1, column [0-9]+: .*at [$][.]header"
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$rec"
+expect_msg "binary CPER record .*whea decode --json"
+# A record cut to 1..3 bytes is a truncated record, not hex or base64 text.
+for n in 1 2 3; do
+	head -c $n "$rec" >"$tmp/cut.bin"
+	expect_rc 1 "$whea" validate "$tmp/cut.bin"
+	expect_msg "record is truncated: $n bytes"
+done
+# A Generic Error Status Block (BERT) cut short says what is missing, not "no CPER record".
+python3 - "$rec" "$tmp/gesb.bin" <<'PY'
+import struct, sys
+r = open(sys.argv[1], 'rb').read()
+off, ln = struct.unpack_from('<II', r, 128)
+entry = r[144:160] + struct.pack('<IHBBI', 2, 0x201, 0, 1, ln) + bytes(36) + r[off:off + ln]
+open(sys.argv[2], 'wb').write(struct.pack('<IIIII', 1 | 1 << 4, 0, 0, len(entry), 2) + entry)
+PY
+expect_rc 0 "$whea" validate "$tmp/gesb.bin"
+head -c 100 "$tmp/gesb.bin" >"$tmp/gesb-cut.bin"
+expect_rc 1 "$whea" validate "$tmp/gesb-cut.bin"
+expect_msg "offset 0: .*Status Block .*DataLength [0-9]+ runs past the 100 bytes present"
+xxd -p "$tmp/gesb-cut.bin" >"$tmp/gesb-cut.hex"
+expect_rc 1 "$whea" decode "$tmp/gesb-cut.hex"
+expect_msg "DataLength [0-9]+ runs past the 100 bytes present"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]
