@@ -95,6 +95,11 @@ expect_msg "offset 0: .*Status Block .*DataLength [0-9]+ runs past the 100 bytes
 xxd -p "$tmp/gesb-cut.bin" >"$tmp/gesb-cut.hex"
 expect_rc 1 "$whea" decode "$tmp/gesb-cut.hex"
 expect_msg "DataLength [0-9]+ runs past the 100 bytes present"
+# An empty --store is refused (the library would take the default store); WHEA_STORE_DIR keeps a
+# regression inside $tmp.
+WHEA_STORE_DIR=$tmp/default-store expect_rc 2 "$whea" store write --store "" "$rec"
+expect_msg "store needs a directory, got an empty name"
+[ ! -e "$tmp/default-store" ] && ok || bad "store write --store '' wrote to the default store"
 
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]
