@@ -95,6 +95,13 @@ expect_msg "offset 0: .*Status Block .*DataLength [0-9]+ runs past the 100 bytes
 xxd -p "$tmp/gesb-cut.bin" >"$tmp/gesb-cut.hex"
 expect_rc 1 "$whea" decode "$tmp/gesb-cut.hex"
 expect_msg "DataLength [0-9]+ runs past the 100 bytes present"
+# A --json-section file that is not one JSON object: the message names the file and its own place.
+printf '{"node": 1\n' >"$tmp/section.json"
+expect_rc 1 "$whea" build -t Memory --json-section "$tmp/section.json" -o "$tmp/x.bin"
+expect_msg "section.json: --json-section: line 2, column 1: expected ',' or '}', got end of input"
+printf '{"node": 1}\n{"card": 2}\n' >"$tmp/section.json"
+expect_rc 1 "$whea" build -t Memory --json-section "$tmp/section.json" -o "$tmp/x.bin"
+expect_msg "section.json: --json-section: line 2, column 1: "
 # An empty --store is refused (the library would take the default store); WHEA_STORE_DIR keeps a
 # regression inside $tmp.
 WHEA_STORE_DIR=$tmp/default-store expect_rc 2 "$whea" store write --store "" "$rec"

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "format/json_read.h"
 
 typedef struct field_arg {
 	const char *key;      /* "node" or "deviceID.vendorID" */
@@ -415,6 +416,32 @@ static int parse_args(build_opts *o, int argc, char **argv)
 
 /* ---- the command ---- */
 
+/* The --json-section text must be one JSON object: parsed here so that a syntax error names the
+ * file and its own line, column and byte, not a place in the composed document. */
+static bool section_json_ok(const char *name, const char *text, size_t len)
+{
+	if (len > CLI_RECORD_MAX) {
+		cli_err("%s: --json-section: %zu bytes is more than a record of 16 MiB can hold", name, len);
+		return false;
+	}
+	uint32_t max = (uint32_t)WHEA_JSON_NODES_FOR(len);
+	whea_jnode *nodes = cli_xmalloc(sizeof *nodes * max);
+	char *strbuf = cli_xmalloc(WHEA_JSON_STRBUF_FOR(len) + 1);
+	whea_jdoc doc;
+	char msg[512];
+	bool ok = false;
+	if (whea_json_parse(&doc, text, len, nodes, max, strbuf, WHEA_JSON_STRBUF_FOR(len)))
+		cli_err("%s: --json-section: %s", name, cli_lib_error(msg, sizeof msg, 0));
+	else if (nodes[0].type != WHEA_JOBJECT)
+		cli_err("%s: --json-section needs a JSON object (the section's fields), found %s", name,
+			whea_json_type_name(nodes[0].type));
+	else
+		ok = true;
+	free(nodes);
+	free(strbuf);
+	return ok;
+}
+
 static int read_section_file(const char *path, cli_buf *b)
 {
 	FILE *f = cli_open_in(path);
@@ -423,15 +450,13 @@ static int read_section_file(const char *path, cli_buf *b)
 		return CLI_IO;
 	}
 	cli_close_in(f);
+	if (!section_json_ok(cli_display_name(path), b->p ? b->p : "", b->len))
+		return CLI_INVALID;
 	size_t s = 0, e = b->len;
 	while (s < e && strchr(" \t\r\n", b->p[s]))
 		s++;
 	while (e > s && strchr(" \t\r\n", b->p[e - 1]))
 		e--;
-	if (e - s < 2 || b->p[s] != '{' || b->p[e - 1] != '}') {
-		cli_err("%s: --json-section needs a JSON object (the section's fields)", cli_display_name(path));
-		return CLI_INVALID;
-	}
 	memmove(b->p, b->p + s, e - s);
 	b->len = e - s;
 	b->p[b->len] = 0;
