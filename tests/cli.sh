@@ -95,6 +95,17 @@ expect_msg "offset 0: .*Status Block .*DataLength [0-9]+ runs past the 100 bytes
 xxd -p "$tmp/gesb-cut.bin" >"$tmp/gesb-cut.hex"
 expect_rc 1 "$whea" decode "$tmp/gesb-cut.hex"
 expect_msg "DataLength [0-9]+ runs past the 100 bytes present"
+# Hex or base64 text of a record with one bad character: the decoder names it and its offset (the
+# text was taken for the other kind, or for garbage, and "no CPER record" was all it said).
+xxd -p "$rec" | sed '3s/^../zz/' >"$tmp/bad.hex"
+expect_rc 1 "$whea" validate "$tmp/bad.hex"
+expect_msg "offset [0-9]+: error: hex text: bad character 'z'"
+{ xxd -p "$rec"; echo 4; } >"$tmp/odd.hex"
+expect_rc 1 "$whea" validate "$tmp/odd.hex"
+expect_msg "hex text: odd number of hex digits"
+base64 "$rec" | sed '2s/^./*/' >"$tmp/bad.b64"
+expect_rc 1 "$whea" validate "$tmp/bad.b64"
+expect_msg "offset [0-9]+: error: base64 text: bad character '[*]'"
 # A --json-section file that is not one JSON object: the message names the file and its own place.
 printf '{"node": 1\n' >"$tmp/section.json"
 expect_rc 1 "$whea" build -t Memory --json-section "$tmp/section.json" -o "$tmp/x.bin"

@@ -96,10 +96,45 @@ static void scan_text(const uint8_t *p, size_t n, text_scan *t)
 	}
 }
 
+/* The text starts with the "CPER" signature in hex ("43504552", also spaced or as 0x43, 0x50, ...)
+ * or in base64 ("Q1BFU": the first 5 characters of any record's base64 are these). Such text is
+ * read as that kind even when a character further on does not fit it, so the decoder names the bad
+ * character and its offset instead of the text being taken for the other kind or for garbage. */
+static bool hex_signature(const uint8_t *p, size_t n)
+{
+	static const char sig[] = "43504552";
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 8; i++) {
+		if (is_space(p[i]) || p[i] == ',')
+			continue;
+		if (hex_prefix_at(p, n, i)) {
+			i++;
+			continue;
+		}
+		if (p[i] != (uint8_t)sig[k++])
+			return false;
+	}
+	return k == 8;
+}
+
+static bool base64_signature(const uint8_t *p, size_t n)
+{
+	static const char sig[] = "Q1BFU";
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 5; i++)
+		if (!is_space(p[i]) && p[i] != (uint8_t)sig[k++])
+			return false;
+	return k == 5;
+}
+
 static int detect_text(const uint8_t *data, size_t len)
 {
 	size_t n = len < DETECT_SCAN ? len : DETECT_SCAN;
 	bool whole = n == len;
+	if (hex_signature(data, n))
+		return WHEA_INPUT_HEX;
+	if (base64_signature(data, n))
+		return WHEA_INPUT_BASE64;
 	text_scan t;
 	scan_text(data, n, &t);
 	if (t.non_space == 0)
