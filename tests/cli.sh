@@ -113,6 +113,9 @@ expect_msg "section.json: --json-section: line 2, column 1: expected ',' or '}',
 printf '{"node": 1}\n{"card": 2}\n' >"$tmp/section.json"
 expect_rc 1 "$whea" build -t Memory --json-section "$tmp/section.json" -o "$tmp/x.bin"
 expect_msg "section.json: --json-section: line 2, column 1: "
+# store write --batch of an input without records fails as the plain write does.
+expect_rc 1 "$whea" store write --store "$tmp/st" --batch /dev/null
+expect_msg "no CPER records found"
 # An empty --store is refused (the library would take the default store); WHEA_STORE_DIR keeps a
 # regression inside $tmp.
 WHEA_STORE_DIR=$tmp/default-store expect_rc 2 "$whea" store write --store "" "$rec"

@@ -254,7 +254,7 @@ static int write_record(void *vctx, const cli_rec *r)
 static int write_batch(write_ctx *w)
 {
 	if (!w->nitems)
-		return 0;
+		return w->status; /* nothing to write; inputs without records stay an error */
 	unsigned flags = w->c->opts & O_DUMMY ? WHEA_STORE_WRITE_DUMMY : 0;
 	int rc = whea_store_write_batch(w->c->s, flags, w->items, w->nitems);
 	if (rc) {
