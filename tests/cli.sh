@@ -113,6 +113,13 @@ expect_msg "section.json: --json-section: line 2, column 1: expected ',' or '}',
 printf '{"node": 1}\n{"card": 2}\n' >"$tmp/section.json"
 expect_rc 1 "$whea" build -t Memory --json-section "$tmp/section.json" -o "$tmp/x.bin"
 expect_msg "section.json: --json-section: line 2, column 1: "
+# A command that fails before it has a record to write leaves an existing output file alone.
+echo keep >"$tmp/keep.bin"
+expect_rc 1 "$whea" encode -o "$tmp/keep.bin" "$tmp/bad.json"
+expect_rc 1 "$whea" build -t Memory -f no-such-field=1 -o "$tmp/keep.bin"
+[ "$(cat "$tmp/keep.bin")" = keep ] && ok || bad "a failed encode or build emptied its output file"
+expect_rc 2 "$whea" encode -o "$tmp/no/such/dir/x.bin" "$tmp/one.jsonl"
+expect_msg "x.bin: cannot create"
 # store write --batch of an input without records fails as the plain write does.
 expect_rc 1 "$whea" store write --store "$tmp/st" --batch /dev/null
 expect_msg "no CPER records found"

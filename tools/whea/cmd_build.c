@@ -3,7 +3,6 @@
  * descriptor, one section) and hands it to whea_json_to_record, so the encoder and its checks are
  * the same as for `whea encode`. Field values are typed with the section's field table: enum
  * names become their values, gated fields set their validation bits. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -463,17 +462,15 @@ static int read_section_file(const char *path, cli_buf *b)
 	return 0;
 }
 
-static FILE *open_text_out(const char *path)
+/* Writes to the output, creating the file with the first record (a record that cannot be made
+ * leaves an existing file alone). */
+static int write_out(cli_lazy_out *out, const void *p, size_t n)
 {
-	if (!path || strcmp(path, "-") == 0)
-		return stdout;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		cli_err("%s: cannot create: %s", path, strerror(errno));
-	return f;
+	FILE *f = cli_lazy_file(out);
+	return f ? cli_write(f, cli_lazy_name(out), p, n) : CLI_IO;
 }
 
-static int emit_records(build_opts *o, const char *file_json, FILE *out, const char *out_name)
+static int emit_records(build_opts *o, const char *file_json, cli_lazy_out *out)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -489,7 +486,7 @@ static int emit_records(build_opts *o, const char *file_json, FILE *out, const c
 			break;
 		if (o->json) {
 			cli_buf_str(&doc, "\n");
-			rc = cli_write(out, out_name, doc.p, doc.len);
+			rc = write_out(out, doc.p, doc.len);
 			continue;
 		}
 		int e;
@@ -501,7 +498,7 @@ static int emit_records(build_opts *o, const char *file_json, FILE *out, const c
 			fprintf(stderr, "whea: build: the document was: %s\n", doc.p);
 			rc = CLI_INVALID;
 		} else {
-			rc = cli_write(out, out_name, rec, len);
+			rc = write_out(out, rec, len);
 		}
 	}
 	free(rec);
@@ -520,13 +517,12 @@ int cmd_build(int argc, char **argv)
 	cli_buf section = {0};
 	if (rc == 0 && o.json_section)
 		rc = read_section_file(o.json_section, &section);
-	FILE *out = NULL;
-	const char *out_name = o.out ? o.out : "standard output";
-	if (rc == 0 && !(out = o.json ? open_text_out(o.out) : cli_open_binary_out("build", o.out)))
-		rc = o.out ? CLI_IO : CLI_USAGE;
+	cli_lazy_out out;
+	if (rc == 0)
+		rc = cli_lazy_begin(&out, "build", o.out, !o.json);
 	if (rc == 0) {
-		rc = emit_records(&o, o.json_section ? section.p : NULL, out, out_name);
-		if (cli_close_out(out, out_name) && !rc)
+		rc = emit_records(&o, o.json_section ? section.p : NULL, &out);
+		if (cli_lazy_close(&out) && !rc)
 			rc = CLI_IO;
 	}
 	cli_buf_free(&section);

@@ -9,8 +9,7 @@
 #include "format/json_read.h"
 
 typedef struct encode_ctx {
-	FILE *out;
-	const char *out_name;
+	cli_lazy_out out;     /* opened with the first record that encodes */
 	uint8_t *buf;
 	size_t cap;
 	unsigned records;     /* records written */
@@ -84,7 +83,8 @@ static void encode_one(encode_ctx *c, const char *file, unsigned recno, const ch
 		c->status = c->status == CLI_IO ? CLI_IO : CLI_INVALID;
 		return;
 	}
-	if (cli_write(c->out, c->out_name, c->buf, outlen))
+	FILE *f = cli_lazy_file(&c->out);
+	if (!f || cli_write(f, cli_lazy_name(&c->out), c->buf, outlen))
 		c->status = CLI_IO;
 	else
 		c->records++;
@@ -193,9 +193,9 @@ int cmd_encode(int argc, char **argv)
 		return code;
 	if (nfiles == 0)
 		files[nfiles++] = "-";
-	encode_ctx c = {NULL, out ? out : "standard output", NULL, 0, 0, CLI_OK};
-	if (!(c.out = cli_open_binary_out("encode", out)))
-		return free(files), (out ? CLI_IO : CLI_USAGE);
+	encode_ctx c = {{0}, NULL, 0, 0, CLI_OK};
+	if (cli_lazy_begin(&c.out, "encode", out, true))
+		return free(files), CLI_USAGE;
 	for (int i = 0; i < nfiles && c.status != CLI_IO; i++) {
 		const char *name = cli_display_name(files[i]);
 		FILE *f = cli_open_in(files[i]);
@@ -207,7 +207,7 @@ int cmd_encode(int argc, char **argv)
 		cli_close_in(f);
 		cli_buf_free(&text);
 	}
-	if (cli_close_out(c.out, c.out_name))
+	if (cli_lazy_close(&c.out))
 		c.status = CLI_IO;
 	free(c.buf);
 	free(files);
