@@ -53,5 +53,89 @@ expect_rc 1 "$whea" validate "$tmp/garbage.bin"
 echo '{"header":{},"sectionDescriptors":[{}],"sections":[{"Memory":{"node":"x"}}]}' >"$tmp/bad.json"
 expect_rc 1 "$whea" encode -o "$tmp/bad.bin" "$tmp/bad.json"
 grep -q 'sections\[0\].Memory.node' "$tmp/err" && ok || bad "bad JSON error lacks the JSON path: $(cat "$tmp/err")"
+
+# ---- regressions found by the issue 2 acceptance audit ----
+expect_msg() { # regex: the last command's stderr or stdout must match it
+	grep -qE "$1" "$tmp/err" "$tmp/out" && ok || bad "message lacks /$1/: $(head -c 300 "$tmp/err")"
+}
+# Output that cannot be written is an I/O error, usage texts included.
+for c in decode validate encode build sections schema examples demo store; do
+	"$whea" "$c" --help >/dev/full 2>"$tmp/err"
+	[ $? = 2 ] && grep -q "write error" "$tmp/err" && ok || bad "$c --help to a full disk did not fail"
+done
+expect_rc 2 "$whea" help no-such-command
+expect_rc 2 "$whea" encode -o "" /dev/null
+expect_msg "output file name is empty"
+# JSON errors give the line and column in the whole file, not within the record.
+rec=$(ls "$tmp"/*.cper | head -1)
+"$whea" decode --jsonl "$rec" >"$tmp/one.jsonl"
+{ cat "$tmp/one.jsonl" "$tmp/one.jsonl"; sed 's/"sectionCount":1/"sectionCount":01/' "$tmp/one.jsonl"; } >"$tmp/three.jsonl"
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$tmp/three.jsonl"
+expect_msg "record 3 .*line 3, column [0-9]+: leading zeros"
+"$whea" decode --json --pretty "$rec" | sed 's/"sectionCount": 1/"sectionCount": true/' >"$tmp/pretty.json"
+line=$(grep -n '"sectionCount"' "$tmp/pretty.json" | cut -d: -f1)
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$tmp/pretty.json"
+expect_msg "line $line, column [0-9]+: .*sectionCount"
+# A truncated JSON file: where the text ends, by JSON path.
+head -c 300 "$tmp/one.jsonl" >"$tmp/cut.json"
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$tmp/cut.json"
+expect_msg "never closes: line 1, column [0-9]+: .*at [$][.]header"
+expect_rc 1 "$whea" encode -o "$tmp/x.bin" "$rec"
+expect_msg "binary CPER record .*whea decode --json"
+# A record cut to 1..3 bytes is a truncated record, not hex or base64 text.
+for n in 1 2 3; do
+	head -c $n "$rec" >"$tmp/cut.bin"
+	expect_rc 1 "$whea" validate "$tmp/cut.bin"
+	expect_msg "record is truncated: $n bytes"
+done
+# A Generic Error Status Block (BERT) cut short says what is missing, not "no CPER record".
+python3 - "$rec" "$tmp/gesb.bin" <<'PY'
+import struct, sys
+r = open(sys.argv[1], 'rb').read()
+off, ln = struct.unpack_from('<II', r, 128)
+entry = r[144:160] + struct.pack('<IHBBI', 2, 0x201, 0, 1, ln) + bytes(36) + r[off:off + ln]
+open(sys.argv[2], 'wb').write(struct.pack('<IIIII', 1 | 1 << 4, 0, 0, len(entry), 2) + entry)
+PY
+expect_rc 0 "$whea" validate "$tmp/gesb.bin"
+head -c 100 "$tmp/gesb.bin" >"$tmp/gesb-cut.bin"
+expect_rc 1 "$whea" validate "$tmp/gesb-cut.bin"
+expect_msg "offset 0: .*Status Block .*DataLength [0-9]+ runs past the 100 bytes present"
+xxd -p "$tmp/gesb-cut.bin" >"$tmp/gesb-cut.hex"
+expect_rc 1 "$whea" decode "$tmp/gesb-cut.hex"
+expect_msg "DataLength [0-9]+ runs past the 100 bytes present"
+# Hex or base64 text of a record with one bad character: the decoder names it and its offset (the
+# text was taken for the other kind, or for garbage, and "no CPER record" was all it said).
+xxd -p "$rec" | sed '3s/^../zz/' >"$tmp/bad.hex"
+expect_rc 1 "$whea" validate "$tmp/bad.hex"
+expect_msg "offset [0-9]+: error: hex text: bad character 'z'"
+{ xxd -p "$rec"; echo 4; } >"$tmp/odd.hex"
+expect_rc 1 "$whea" validate "$tmp/odd.hex"
+expect_msg "hex text: odd number of hex digits"
+base64 "$rec" | sed '2s/^./*/' >"$tmp/bad.b64"
+expect_rc 1 "$whea" validate "$tmp/bad.b64"
+expect_msg "offset [0-9]+: error: base64 text: bad character '[*]'"
+# A --json-section file that is not one JSON object: the message names the file and its own place.
+printf '{"node": 1\n' >"$tmp/section.json"
+expect_rc 1 "$whea" build -t Memory --json-section "$tmp/section.json" -o "$tmp/x.bin"
+expect_msg "section.json: --json-section: line 2, column 1: expected ',' or '}', got end of input"
+printf '{"node": 1}\n{"card": 2}\n' >"$tmp/section.json"
+expect_rc 1 "$whea" build -t Memory --json-section "$tmp/section.json" -o "$tmp/x.bin"
+expect_msg "section.json: --json-section: line 2, column 1: "
+# A command that fails before it has a record to write leaves an existing output file alone.
+echo keep >"$tmp/keep.bin"
+expect_rc 1 "$whea" encode -o "$tmp/keep.bin" "$tmp/bad.json"
+expect_rc 1 "$whea" build -t Memory -f no-such-field=1 -o "$tmp/keep.bin"
+[ "$(cat "$tmp/keep.bin")" = keep ] && ok || bad "a failed encode or build emptied its output file"
+expect_rc 2 "$whea" encode -o "$tmp/no/such/dir/x.bin" "$tmp/one.jsonl"
+expect_msg "x.bin: cannot create"
+# store write --batch of an input without records fails as the plain write does.
+expect_rc 1 "$whea" store write --store "$tmp/st" --batch /dev/null
+expect_msg "no CPER records found"
+# An empty --store is refused (the library would take the default store); WHEA_STORE_DIR keeps a
+# regression inside $tmp.
+WHEA_STORE_DIR=$tmp/default-store expect_rc 2 "$whea" store write --store "" "$rec"
+expect_msg "store needs a directory, got an empty name"
+[ ! -e "$tmp/default-store" ] && ok || bad "store write --store '' wrote to the default store"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]

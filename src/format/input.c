@@ -4,6 +4,7 @@
  * the record builder. Freestanding: no malloc, no stdio; every read is bounds-checked. */
 #include <string.h>
 
+#include "format/input_priv.h"
 #include "util/base64.h"
 #include "util/fmt.h"
 #include "util/le.h"
@@ -71,10 +72,45 @@ static void scan_text(const uint8_t *p, size_t n, text_scan *t)
 	}
 }
 
+/* The text starts with the "CPER" signature in hex ("43504552", also spaced or as 0x43, 0x50, ...)
+ * or in base64 ("Q1BFU": the first 5 characters of any record's base64 are these). Such text is
+ * read as that kind even when a character further on does not fit it, so the decoder names the bad
+ * character and its offset instead of the text being taken for the other kind or for garbage. */
+static bool hex_signature(const uint8_t *p, size_t n)
+{
+	static const char sig[] = "43504552";
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 8; i++) {
+		if (is_space(p[i]) || p[i] == ',')
+			continue;
+		if (hex_prefix_at(p, n, i)) {
+			i++;
+			continue;
+		}
+		if (p[i] != (uint8_t)sig[k++])
+			return false;
+	}
+	return k == 8;
+}
+
+static bool base64_signature(const uint8_t *p, size_t n)
+{
+	static const char sig[] = "Q1BFU";
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 5; i++)
+		if (!is_space(p[i]) && p[i] != (uint8_t)sig[k++])
+			return false;
+	return k == 5;
+}
+
 static int detect_text(const uint8_t *data, size_t len)
 {
 	size_t n = len < DETECT_SCAN ? len : DETECT_SCAN;
 	bool whole = n == len;
+	if (hex_signature(data, n))
+		return WHEA_INPUT_HEX;
+	if (base64_signature(data, n))
+		return WHEA_INPUT_BASE64;
 	text_scan t;
 	scan_text(data, n, &t);
 	if (t.non_space == 0)
@@ -89,22 +125,27 @@ static int detect_text(const uint8_t *data, size_t len)
 	return WHEA_INPUT_UNKNOWN;
 }
 
-/* The first 20 bytes look like a Generic Error Status Block whose data fits in len. */
-static bool gesb_plausible(const uint8_t *p, size_t len)
+bool whea_gesb_header_plausible(const uint8_t *p)
 {
-	if (len < GESB_HDR)
-		return false;
 	uint32_t status = whea_le32(p), data_len = whea_le32(p + 12), sev = whea_le32(p + 16);
 	if ((status & GESB_RESERVED) || GESB_COUNT(status) == 0 || sev > 3)
 		return false;
-	return data_len >= ENTRY_HDR && data_len <= len - GESB_HDR;
+	return data_len >= ENTRY_HDR;
+}
+
+/* The first 20 bytes look like a Generic Error Status Block whose data fits in len. */
+static bool gesb_plausible(const uint8_t *p, size_t len)
+{
+	return len >= GESB_HDR && whea_gesb_header_plausible(p) && whea_le32(p + 12) <= len - GESB_HDR;
 }
 
 int whea_input_detect(const uint8_t *data, size_t len)
 {
 	if (!data || len == 0)
 		return WHEA_INPUT_UNKNOWN;
-	if (len >= 4 && memcmp(data, "CPER", 4) == 0)
+	/* A signature, or the start of one cut short: a record truncated to 1..3 bytes is still a
+	 * record (the parser reports the truncation), not one hex digit or base64 text. */
+	if (memcmp(data, "CPER", len < 4 ? len : 4) == 0)
 		return WHEA_INPUT_CPER;
 	size_t i = 0;
 	while (i < len && i < DETECT_SCAN && is_space(data[i]))

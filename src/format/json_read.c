@@ -624,6 +624,19 @@ typedef struct jr {
 	uint64_t keys[WHEA_JSON_MAX_DEPTH]; /* open objects: bit (khash & 63) of each member key so far */
 } jr;
 
+void whea_json_linecol(const char *text, size_t at, unsigned long *line, unsigned long *col)
+{
+	*line = *col = 1;
+	for (size_t i = 0; i < at; i++) {
+		if (text[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((uint8_t)text[i] & 0xC0) != 0x80) { /* not a UTF-8 continuation byte */
+			++*col;
+		}
+	}
+}
+
 /* Records code at byte `at` with the path of node `node` (+ tail). With linecol, the message starts
  * with "line L, column C: " (column counted in characters, 1-based). */
 static JR_COLD JR_PRINTF(7, 8) int jr_err(jr *s, int code, const uint8_t *at, uint32_t node, const jr_seg *tail,
@@ -632,15 +645,8 @@ static JR_COLD JR_PRINTF(7, 8) int jr_err(jr *s, int code, const uint8_t *at, ui
 	char msg[JR_MSGCAP], path[JR_PATHCAP];
 	jr_out o = {msg, sizeof msg, 0};
 	if (linecol) {
-		unsigned long line = 1, col = 1;
-		for (const uint8_t *q = s->text; q < at; q++) {
-			if (*q == '\n') {
-				line++;
-				col = 1;
-			} else if ((*q & 0xC0) != 0x80) {
-				col++;
-			}
-		}
+		unsigned long line, col;
+		whea_json_linecol((const char *)s->text, (size_t)(at - s->text), &line, &col);
 		jr_printf(&o, "line %lu, column %lu: ", line, col);
 	}
 	va_list ap;

@@ -139,6 +139,10 @@ int whea_json_fail(const whea_jdoc *d, uint32_t n, const char *fmt, ...)
 #endif
 	;
 
+/* Line and column of byte `at` of text (both 1-based, the column counted in characters), as syntax
+ * errors state them ("line L, column C: "). */
+void whea_json_linecol(const char *text, size_t at, unsigned long *line, unsigned long *col);
+
 /* "null", "false", "true", "number", "string", "array", "object" (or "invalid"). */
 const char *whea_json_type_name(int type);
 

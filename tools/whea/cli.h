@@ -93,6 +93,23 @@ int cli_read_all(FILE *f, const char *name, size_t max, cli_buf *b);
 /* Output for binary data: the file out, or stdout (refused when it is a terminal). NULL after a
  * message on failure. */
 FILE *cli_open_binary_out(const char *cmd, const char *out);
+/* An output opened at its first write, so that a command failing before it has anything to write
+ * neither creates the file nor empties an existing one. Standard output (path NULL or "-") is
+ * checked at once: binary output is refused on a terminal. */
+typedef struct cli_lazy_out {
+	const char *cmd;   /* for messages */
+	const char *path;  /* NULL or "-": standard output */
+	bool binary;
+	FILE *f;           /* NULL until opened */
+} cli_lazy_out;
+/* Sets it up; returns 0, or CLI_USAGE after a message (a terminal for binary, an empty name). */
+int cli_lazy_begin(cli_lazy_out *o, const char *cmd, const char *path, bool binary);
+/* The stream, opened now if need be; NULL after a message when the file cannot be created. */
+FILE *cli_lazy_file(cli_lazy_out *o);
+/* Its name for messages ("standard output" or the path). */
+const char *cli_lazy_name(const cli_lazy_out *o);
+/* cli_close_out when it was opened; 0 otherwise. */
+int cli_lazy_close(cli_lazy_out *o);
 /* Writes n bytes; returns 0 or CLI_IO after a message. */
 int cli_write(FILE *f, const char *name, const void *p, size_t n);
 /* Flushes and closes (not stdout: flushes only); returns 0 or CLI_IO after a message. */

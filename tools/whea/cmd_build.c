@@ -3,13 +3,13 @@
  * descriptor, one section) and hands it to whea_json_to_record, so the encoder and its checks are
  * the same as for `whea encode`. Field values are typed with the section's field table: enum
  * names become their values, gated fields set their validation bits. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "cli.h"
+#include "format/json_read.h"
 
 typedef struct field_arg {
 	const char *key;      /* "node" or "deviceID.vendorID" */
@@ -415,6 +415,32 @@ static int parse_args(build_opts *o, int argc, char **argv)
 
 /* ---- the command ---- */
 
+/* The --json-section text must be one JSON object: parsed here so that a syntax error names the
+ * file and its own line, column and byte, not a place in the composed document. */
+static bool section_json_ok(const char *name, const char *text, size_t len)
+{
+	if (len > CLI_RECORD_MAX) {
+		cli_err("%s: --json-section: %zu bytes is more than a record of 16 MiB can hold", name, len);
+		return false;
+	}
+	uint32_t max = (uint32_t)WHEA_JSON_NODES_FOR(len);
+	whea_jnode *nodes = cli_xmalloc(sizeof *nodes * max);
+	char *strbuf = cli_xmalloc(WHEA_JSON_STRBUF_FOR(len) + 1);
+	whea_jdoc doc;
+	char msg[512];
+	bool ok = false;
+	if (whea_json_parse(&doc, text, len, nodes, max, strbuf, WHEA_JSON_STRBUF_FOR(len)))
+		cli_err("%s: --json-section: %s", name, cli_lib_error(msg, sizeof msg, 0));
+	else if (nodes[0].type != WHEA_JOBJECT)
+		cli_err("%s: --json-section needs a JSON object (the section's fields), found %s", name,
+			whea_json_type_name(nodes[0].type));
+	else
+		ok = true;
+	free(nodes);
+	free(strbuf);
+	return ok;
+}
+
 static int read_section_file(const char *path, cli_buf *b)
 {
 	FILE *f = cli_open_in(path);
@@ -423,32 +449,28 @@ static int read_section_file(const char *path, cli_buf *b)
 		return CLI_IO;
 	}
 	cli_close_in(f);
+	if (!section_json_ok(cli_display_name(path), b->p ? b->p : "", b->len))
+		return CLI_INVALID;
 	size_t s = 0, e = b->len;
 	while (s < e && strchr(" \t\r\n", b->p[s]))
 		s++;
 	while (e > s && strchr(" \t\r\n", b->p[e - 1]))
 		e--;
-	if (e - s < 2 || b->p[s] != '{' || b->p[e - 1] != '}') {
-		cli_err("%s: --json-section needs a JSON object (the section's fields)", cli_display_name(path));
-		return CLI_INVALID;
-	}
 	memmove(b->p, b->p + s, e - s);
 	b->len = e - s;
 	b->p[b->len] = 0;
 	return 0;
 }
 
-static FILE *open_text_out(const char *path)
+/* Writes to the output, creating the file with the first record (a record that cannot be made
+ * leaves an existing file alone). */
+static int write_out(cli_lazy_out *out, const void *p, size_t n)
 {
-	if (!path || strcmp(path, "-") == 0)
-		return stdout;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		cli_err("%s: cannot create: %s", path, strerror(errno));
-	return f;
+	FILE *f = cli_lazy_file(out);
+	return f ? cli_write(f, cli_lazy_name(out), p, n) : CLI_IO;
 }
 
-static int emit_records(build_opts *o, const char *file_json, FILE *out, const char *out_name)
+static int emit_records(build_opts *o, const char *file_json, cli_lazy_out *out)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -464,7 +486,7 @@ static int emit_records(build_opts *o, const char *file_json, FILE *out, const c
 			break;
 		if (o->json) {
 			cli_buf_str(&doc, "\n");
-			rc = cli_write(out, out_name, doc.p, doc.len);
+			rc = write_out(out, doc.p, doc.len);
 			continue;
 		}
 		int e;
@@ -476,7 +498,7 @@ static int emit_records(build_opts *o, const char *file_json, FILE *out, const c
 			fprintf(stderr, "whea: build: the document was: %s\n", doc.p);
 			rc = CLI_INVALID;
 		} else {
-			rc = cli_write(out, out_name, rec, len);
+			rc = write_out(out, rec, len);
 		}
 	}
 	free(rec);
@@ -495,13 +517,12 @@ int cmd_build(int argc, char **argv)
 	cli_buf section = {0};
 	if (rc == 0 && o.json_section)
 		rc = read_section_file(o.json_section, &section);
-	FILE *out = NULL;
-	const char *out_name = o.out ? o.out : "standard output";
-	if (rc == 0 && !(out = o.json ? open_text_out(o.out) : cli_open_binary_out("build", o.out)))
-		rc = o.out ? CLI_IO : CLI_USAGE;
+	cli_lazy_out out;
+	if (rc == 0)
+		rc = cli_lazy_begin(&out, "build", o.out, !o.json);
 	if (rc == 0) {
-		rc = emit_records(&o, o.json_section ? section.p : NULL, out, out_name);
-		if (cli_close_out(out, out_name) && !rc)
+		rc = emit_records(&o, o.json_section ? section.p : NULL, &out);
+		if (cli_lazy_close(&out) && !rc)
 			rc = CLI_IO;
 	}
 	cli_buf_free(&section);

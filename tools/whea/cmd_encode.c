@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "format/json_read.h"
 
 typedef struct encode_ctx {
-	FILE *out;
-	const char *out_name;
+	cli_lazy_out out;     /* opened with the first record that encodes */
 	uint8_t *buf;
 	size_t cap;
 	unsigned records;     /* records written */
@@ -48,6 +48,27 @@ static size_t value_end(const char *t, size_t len, size_t start)
 	return 0;
 }
 
+/* The library's last error about the record at text[base..base + n), placed in the whole file: the
+ * byte offset, and the line and column, which the library counts from the record's own start
+ * (wrong for every record after the first line), are made file-relative. */
+static const char *error_in_file(char *buf, size_t cap, const char *text, size_t base, size_t n)
+{
+	char msg[512];
+	cli_lib_error(msg, sizeof msg, (int64_t)base);
+	int64_t off = whea_error_last()->offset;
+	if (off < 0 || (uint64_t)off > n) {
+		snprintf(buf, cap, "%s", msg);
+		return buf;
+	}
+	unsigned long line, col;
+	int skip = 0;
+	if (sscanf(msg, "line %lu, column %lu: %n", &line, &col, &skip) < 2 || skip == 0)
+		skip = 0;
+	whea_json_linecol(text, base + (size_t)off, &line, &col);
+	snprintf(buf, cap, "line %lu, column %lu: %s", line, col, msg + skip);
+	return buf;
+}
+
 static void encode_one(encode_ctx *c, const char *file, unsigned recno, const char *json, size_t n, size_t base)
 {
 	size_t outlen = 0;
@@ -57,15 +78,41 @@ static void encode_one(encode_ctx *c, const char *file, unsigned recno, const ch
 		c->cap = outlen;
 	}
 	if (rc) {
-		char msg[512];
-		cli_err("%s: record %u (byte %zu): %s", file, recno, base, cli_lib_error(msg, sizeof msg, (int64_t)base));
+		char msg[600];
+		cli_err("%s: record %u (byte %zu): %s", file, recno, base, error_in_file(msg, sizeof msg, json - base, base, n));
 		c->status = c->status == CLI_IO ? CLI_IO : CLI_INVALID;
 		return;
 	}
-	if (cli_write(c->out, c->out_name, c->buf, outlen))
+	FILE *f = cli_lazy_file(&c->out);
+	if (!f || cli_write(f, cli_lazy_name(&c->out), c->buf, outlen))
 		c->status = CLI_IO;
 	else
 		c->records++;
+}
+
+/* A record that never closes (a truncated file): the JSON reader, given the rest of the input,
+ * says where it ended (the JSON path and byte of the cut). */
+static void report_unclosed(const char *file, unsigned recno, const char *t, size_t len, size_t pos)
+{
+	char msg[600];
+	size_t outlen = 0;
+	if (whea_json_to_record(t + pos, len - pos, NULL, 0, &outlen) == WHEA_ENOSPACE) /* cannot happen: no close */
+		snprintf(msg, sizeof msg, "the input ends at byte %zu", len);
+	else
+		error_in_file(msg, sizeof msg, t, pos, len - pos);
+	cli_err("%s: record %u (byte %zu): the object never closes: %s", file, recno, pos, msg);
+}
+
+/* What t[pos] is, for a message: "'x'", "byte 0x00", or binary CPER (a common mistake). */
+static void describe_start(const char *t, size_t len, size_t pos, char *buf, size_t cap)
+{
+	unsigned ch = (unsigned char)t[pos];
+	if (len - pos >= 4 && memcmp(t + pos, "CPER", 4) == 0)
+		snprintf(buf, cap, "a binary CPER record ('whea decode --json' turns it into JSON)");
+	else if (ch > 0x20 && ch < 0x7f)
+		snprintf(buf, cap, "'%c'", (char)ch);
+	else
+		snprintf(buf, cap, "byte 0x%02x", ch);
 }
 
 /* The record object at t[pos]; returns the index after it, or 0 after a message. */
@@ -73,12 +120,14 @@ static size_t one_object(encode_ctx *c, const char *file, unsigned *recno, const
 {
 	++*recno;
 	if (t[pos] != '{') {
-		cli_err("%s: record %u (byte %zu): expected a JSON object, found '%c'", file, *recno, pos, t[pos]);
+		char what[100];
+		describe_start(t, len, pos, what, sizeof what);
+		cli_err("%s: record %u (byte %zu): expected a JSON object, found %s", file, *recno, pos, what);
 		return 0;
 	}
 	size_t end = value_end(t, len, pos);
 	if (!end) {
-		cli_err("%s: record %u (byte %zu): the object never closes", file, *recno, pos);
+		report_unclosed(file, *recno, t, len, pos);
 		return 0;
 	}
 	encode_one(c, file, *recno, t + pos, end - pos, pos);
@@ -144,9 +193,9 @@ int cmd_encode(int argc, char **argv)
 		return code;
 	if (nfiles == 0)
 		files[nfiles++] = "-";
-	encode_ctx c = {NULL, out ? out : "standard output", NULL, 0, 0, CLI_OK};
-	if (!(c.out = cli_open_binary_out("encode", out)))
-		return free(files), (out ? CLI_IO : CLI_USAGE);
+	encode_ctx c = {{0}, NULL, 0, 0, CLI_OK};
+	if (cli_lazy_begin(&c.out, "encode", out, true))
+		return free(files), CLI_USAGE;
 	for (int i = 0; i < nfiles && c.status != CLI_IO; i++) {
 		const char *name = cli_display_name(files[i]);
 		FILE *f = cli_open_in(files[i]);
@@ -158,7 +207,7 @@ int cmd_encode(int argc, char **argv)
 		cli_close_in(f);
 		cli_buf_free(&text);
 	}
-	if (cli_close_out(c.out, c.out_name))
+	if (cli_lazy_close(&c.out))
 		c.status = CLI_IO;
 	free(c.buf);
 	free(files);

@@ -254,7 +254,7 @@ static int write_record(void *vctx, const cli_rec *r)
 static int write_batch(write_ctx *w)
 {
 	if (!w->nitems)
-		return 0;
+		return w->status; /* nothing to write; inputs without records stay an error */
 	unsigned flags = w->c->opts & O_DUMMY ? WHEA_STORE_WRITE_DUMMY : 0;
 	int rc = whea_store_write_batch(w->c->s, flags, w->items, w->nitems);
 	if (rc) {
@@ -770,8 +770,13 @@ static int common_opt(store_ctx *c, int argc, char **argv, int *i)
 {
 	const char *v;
 	int r;
-	if ((r = cli_opt(c->cmd, argc, argv, i, "--store", NULL, &v)) != 0)
+	if ((r = cli_opt(c->cmd, argc, argv, i, "--store", NULL, &v)) != 0) {
+		/* The library reads an empty location as "the default store": `--store "$UNSET"` must
+		 * not write to the system's store. */
+		if (r > 0 && !*v)
+			return cli_usage_error(c->cmd, "--store needs a directory, got an empty name"), -1;
 		return r < 0 ? r : (c->location = v, 1);
+	}
 	if ((r = cli_opt(c->cmd, argc, argv, i, "--backend", NULL, &v)) != 0)
 		return r < 0 ? r : (c->backend = v, 1);
 	if ((r = cli_opt(c->cmd, argc, argv, i, "--capacity", NULL, &v)) != 0) {

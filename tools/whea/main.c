@@ -159,7 +159,9 @@ int main(int argc, char **argv)
 		return cli_usage_error(NULL, "no command given");
 	const char *a = argv[1];
 	if (cli_flag(a, "--help", "-h") || strcmp(a, "help") == 0) {
-		if (argc > 2 && find_command(argv[2]))
+		if (argc > 2 && !find_command(argv[2]))
+			return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+		if (argc > 2)
 			cli_show_usage(argv[2]);
 		else
 			main_usage();
@@ -172,5 +174,10 @@ int main(int argc, char **argv)
 	const command *c = find_command(a);
 	if (!c)
 		return cli_usage_error(NULL, a[0] == '-' ? "unknown option '%s'" : "unknown command '%s'", a);
-	return c->run(argc - 1, argv + 1);
+	int rc = c->run(argc - 1, argv + 1);
+	/* Whatever a command printed with stdio (usage texts, listings) must have reached stdout: a
+	 * full disk or a closed stdout is an I/O error even when the command itself saw none. */
+	if (rc != CLI_IO && cli_close_out(stdout, "standard output"))
+		rc = CLI_IO;
+	return rc;
 }

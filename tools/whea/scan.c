@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "format/input_priv.h"
 #include "util/le.h"
 
 #define WINDOW_START (1u << 20)
@@ -153,7 +154,9 @@ static void scan_cper(cli_scan *s, window *w, const char *file)
 	unsigned index = 0;
 	while (!s->stopped && win_need(w, 1)) {
 		win_need(w, 4);
-		if (win_avail(w) < 4 || memcmp(win_ptr(w), "CPER", 4) != 0) {
+		/* Fewer than 4 bytes are left only at the end of the input: a signature cut short there
+		 * starts a record too (the parser reports the truncation). */
+		if (memcmp(win_ptr(w), "CPER", win_avail(w) < 4 ? win_avail(w) : 4) != 0) {
 			resync(s, w, file, 0, NULL);
 			continue;
 		}
@@ -256,6 +259,24 @@ static void scan_gesb(cli_scan *s, window *w, const char *file)
 	free(rb.p);
 }
 
+/* ---- what to scan an input as ---- */
+
+/* The detected kind; input that is nothing recognisable is scanned as CPER (which reports it as
+ * garbage and resynchronises at any "CPER" inside), except when it starts with a plausible status
+ * block header whose data runs past the end and holds no "CPER": a cut-short BERT dump, for which
+ * the GESB converter says what is missing instead of "no CPER record". */
+static int scan_kind(const uint8_t *p, size_t n, int force)
+{
+	if (force)
+		return force;
+	int kind = whea_input_detect(p, n);
+	if (kind != WHEA_INPUT_UNKNOWN)
+		return kind;
+	if (n >= 20 && whea_gesb_header_plausible(p) && !find_sig(p, n))
+		return WHEA_INPUT_GESB;
+	return WHEA_INPUT_CPER;
+}
+
 /* ---- text input ---- */
 
 /* Reads the rest of the input, decodes it and scans the bytes. */
@@ -274,7 +295,7 @@ static int scan_text(cli_scan *s, window *w, const char *file, int kind)
 		problem(s, file, e->offset >= 0 ? (uint64_t)e->offset : 0, "%s", e->message);
 	} else {
 		window mem = {NULL, bytes, cap, n, 0, 0, true, 0, false};
-		int inner = s->force_kind ? s->force_kind : whea_input_detect(bytes, n);
+		int inner = scan_kind(bytes, n, s->force_kind);
 		char name[600];
 		snprintf(name, sizeof name, "%s (decoded %s)", file, whea_input_kind_name(kind));
 		if (inner == WHEA_INPUT_GESB)
@@ -295,7 +316,7 @@ int cli_scan_path(cli_scan *s, const char *path)
 		return CLI_IO;
 	window w = {fp, cli_xmalloc(WINDOW_START), WINDOW_START, 0, 0, 0, false, 0, true};
 	win_need(&w, WINDOW_START);
-	int kind = s->force_kind ? s->force_kind : whea_input_detect(win_ptr(&w), win_avail(&w));
+	int kind = scan_kind(win_ptr(&w), win_avail(&w), s->force_kind);
 	int rc = 0;
 	switch (kind) {
 	case WHEA_INPUT_GESB:

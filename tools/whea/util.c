@@ -279,8 +279,19 @@ int cli_read_all(FILE *f, const char *name, size_t max, cli_buf *b)
 	}
 }
 
+/* "" as an output name: a usage error (an unset shell variable, most likely). */
+static bool empty_name(const char *cmd, const char *path)
+{
+	if (!path || *path)
+		return false;
+	cli_usage_error(cmd, "the output file name is empty");
+	return true;
+}
+
 FILE *cli_open_binary_out(const char *cmd, const char *out)
 {
+	if (empty_name(cmd, out))
+		return NULL;
 	if (!out || strcmp(out, "-") == 0) {
 		if (isatty(STDOUT_FILENO)) {
 			cli_usage_error(cmd, "refusing to write binary records to a terminal; use -o FILE or a pipe");
@@ -293,6 +304,29 @@ FILE *cli_open_binary_out(const char *cmd, const char *out)
 		cli_err("%s: cannot create: %s", out, strerror(errno));
 	return f;
 }
+
+static bool is_stdout_path(const char *path) { return !path || strcmp(path, "-") == 0; }
+
+int cli_lazy_begin(cli_lazy_out *o, const char *cmd, const char *path, bool binary)
+{
+	*o = (cli_lazy_out){cmd, path, binary, NULL};
+	if (empty_name(cmd, path))
+		return CLI_USAGE;
+	if (is_stdout_path(path) && !(o->f = binary ? cli_open_binary_out(cmd, NULL) : stdout))
+		return CLI_USAGE;
+	return 0;
+}
+
+FILE *cli_lazy_file(cli_lazy_out *o)
+{
+	if (!o->f && !(o->f = fopen(o->path, o->binary ? "wb" : "w")))
+		cli_err("%s: cannot create: %s", o->path, strerror(errno));
+	return o->f;
+}
+
+const char *cli_lazy_name(const cli_lazy_out *o) { return is_stdout_path(o->path) ? "standard output" : o->path; }
+
+int cli_lazy_close(cli_lazy_out *o) { return o->f ? cli_close_out(o->f, cli_lazy_name(o)) : 0; }
 
 int cli_write(FILE *f, const char *name, const void *p, size_t n)
 {
@@ -348,7 +382,7 @@ int cli_stdout_finish(void)
 {
 	int rc = out_ready ? whea_out_flush(&out_sink) : 0;
 	if (rc || fflush(stdout) != 0 || ferror(stdout)) {
-		cli_err("write error on standard output: %s", strerror(rc && out_errno ? out_errno : errno));
+		cli_err("standard output: write error: %s", strerror(rc && out_errno ? out_errno : errno));
 		return CLI_IO;
 	}
 	return 0;
