@@ -18,6 +18,10 @@ expect_rc 0 "$whea" --version
 expect_rc 2 "$whea" no-such-command
 expect_rc 2 "$whea" decode --no-such-option
 expect_rc 2 "$whea" decode /nonexistent/file
+for opts in "--json --jsonl" "--text --json" "--pretty" "--jsonl --pretty" "--json --hexdump" "--jsonl --hexdump"; do
+	expect_rc 2 "$whea" decode $opts /dev/null
+	grep -q "decode: " "$tmp/err" && ok || bad "decode $opts: no usage message"
+done
 expect_rc 0 "$whea" sections
 ( cd "$tmp" && "$whea" examples >/dev/null ) && ok || bad "examples"
 for f in "$tmp"/*.cper; do

@@ -65,11 +65,11 @@ static void text_file_banner(const char *path)
 int cmd_decode(int argc, char **argv)
 {
 	decode_ctx c = {FMT_TEXT, false, false, 0, CLI_OK, false};
-	int format = FMT_TEXT, pretty = 0, hexdump = 0, tolerant = 0, nfiles, code;
+	int json = 0, jsonl = 0, text = 0, pretty = 0, hexdump = 0, tolerant = 0, nfiles, code;
 	const cli_option opts[] = {
-		{"--json", NULL, &format, FMT_JSON, NULL},
-		{"--jsonl", NULL, &format, FMT_JSONL, NULL},
-		{"--text", NULL, &format, FMT_TEXT, NULL},
+		{"--json", NULL, &json, 1, NULL},
+		{"--jsonl", NULL, &jsonl, 1, NULL},
+		{"--text", NULL, &text, 1, NULL},
 		{"--pretty", NULL, &pretty, 1, NULL},
 		{"--hexdump", NULL, &hexdump, 1, NULL},
 		{"--tolerant", NULL, &tolerant, 1, NULL},
@@ -78,7 +78,13 @@ int cmd_decode(int argc, char **argv)
 	const char **files;
 	if (!cli_parse_args("decode", argc, argv, opts, &files, &nfiles, &code))
 		return code;
-	c.format = format;
+	if (json + jsonl + text > 1 || (pretty && !json) || (hexdump && (json || jsonl))) {
+		free(files);
+		return cli_usage_error("decode", json + jsonl + text > 1 ? "choose one of --text, --json and --jsonl"
+						 : pretty ? "--pretty applies to --json only"
+							  : "--hexdump applies to text output only");
+	}
+	c.format = json ? FMT_JSON : jsonl ? FMT_JSONL : FMT_TEXT;
 	c.pretty = pretty;
 	c.hexdump = hexdump;
 	if (nfiles == 0)
