@@ -59,6 +59,8 @@ typedef struct cli_option {
  * was printed); *files is then NULL. */
 bool cli_parse_args(const char *cmd, int argc, char **argv, const cli_option *opts, const char ***files, int *nfiles,
 		    int *exit_code);
+/* As cli_parse_args for a command that takes options only: any other argument is a usage error. */
+bool cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, int *exit_code);
 /* Parses an unsigned number, decimal or 0x hex; false when s is not one. */
 bool cli_parse_u64(const char *s, uint64_t *out);
 /* Shows a command's usage text (from main.c) on stdout. */

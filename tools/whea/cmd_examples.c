@@ -15,17 +15,9 @@
 static int parse_one_option(const char *cmd, int argc, char **argv, const char *name, const char *alias,
 			    const char **val)
 {
-	for (int i = 1; i < argc; i++) {
-		int k;
-		if (cli_flag(argv[i], "--help", "-h"))
-			return cli_show_usage(cmd), CLI_OK;
-		if ((k = cli_opt(cmd, argc, argv, &i, name, alias, val)) > 0)
-			continue;
-		if (k < 0)
-			return CLI_USAGE;
-		return cli_usage_error(cmd, argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", argv[i]);
-	}
-	return -1;
+	const cli_option opts[] = {{name, alias, NULL, 0, val}, {NULL, NULL, NULL, 0, NULL}};
+	int code;
+	return cli_parse_options(cmd, argc, argv, opts, &code) ? -1 : code;
 }
 
 int cmd_examples(int argc, char **argv)

@@ -4,16 +4,11 @@
 
 int cmd_schema(int argc, char **argv)
 {
-	unsigned flags = WHEA_JSON_PRETTY;
-	for (int i = 1; i < argc; i++) {
-		if (cli_flag(argv[i], "--help", "-h"))
-			return cli_show_usage("schema"), CLI_OK;
-		if (cli_flag(argv[i], "--compact", NULL))
-			flags = 0;
-		else
-			return cli_usage_error("schema", argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
-					       argv[i]);
-	}
+	int compact = 0, code;
+	const cli_option opts[] = {{"--compact", NULL, &compact, 1, NULL}, {NULL, NULL, NULL, 0, NULL}};
+	if (!cli_parse_options("schema", argc, argv, opts, &code))
+		return code;
+	unsigned flags = compact ? 0 : WHEA_JSON_PRETTY;
 	whea_out *o = cli_stdout();
 	int rc = whea_schema_write(o, flags);
 	if (rc && rc != WHEA_EIO) {

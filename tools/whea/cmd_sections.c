@@ -35,16 +35,10 @@ static void print_table(void)
 
 int cmd_sections(int argc, char **argv)
 {
-	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		if (cli_flag(argv[i], "--help", "-h"))
-			return cli_show_usage("sections"), CLI_OK;
-		if (cli_flag(argv[i], "--json", NULL))
-			json = true;
-		else
-			return cli_usage_error("sections", argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
-					       argv[i]);
-	}
+	int json = 0, code;
+	const cli_option opts[] = {{"--json", NULL, &json, 1, NULL}, {NULL, NULL, NULL, 0, NULL}};
+	if (!cli_parse_options("sections", argc, argv, opts, &code))
+		return code;
 	if (json)
 		print_json();
 	else

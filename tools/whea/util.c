@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/fmt.h"
+#include "util/jsonesc.h"
 
 void cli_err(const char *fmt, ...)
 {
@@ -122,6 +124,18 @@ bool cli_parse_args(const char *cmd, int argc, char **argv, const cli_option *op
 	return true;
 }
 
+bool cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, int *exit_code)
+{
+	const char **operands;
+	int n;
+	if (!cli_parse_args(cmd, argc, argv, opts, &operands, &n, exit_code))
+		return false;
+	if (n)
+		*exit_code = cli_usage_error(cmd, "unexpected argument '%s'", operands[0]);
+	free(operands);
+	return n == 0;
+}
+
 bool cli_parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -131,14 +145,8 @@ bool cli_parse_u64(const char *s, uint64_t *out)
 	if (!*s)
 		return false;
 	for (; *s; s++) {
-		int d;
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
+		int d = whea_hex_val((unsigned char)*s);
+		if (d < 0 || d >= base)
 			return false;
 		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
 			return false;
@@ -212,20 +220,10 @@ void cli_buf_printf(cli_buf *b, const char *fmt, ...)
 
 void cli_buf_json_str(cli_buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	char e[WHEA_JSON_ESC_MAX];
 	cli_buf_add(b, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			char e[2] = {'\\', (char)c};
-			cli_buf_add(b, e, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			cli_buf_add(b, e, 6);
-		} else {
-			cli_buf_add(b, &s[i], 1);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		cli_buf_add(b, e, whea_json_esc((unsigned char)s[i], e));
 	cli_buf_add(b, "\"", 1);
 }
 
