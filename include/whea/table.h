@@ -99,6 +99,16 @@ typedef struct whea_field {
 	whea_elem_size_fn elem_size;  /* ARRAY: size of a variable-length element */
 } whea_field;
 
+/* Where a struct keeps a PCI function's address, so that text output can show it in the usual
+ * SSSS:BB:DD.F notation besides the separate fields. Offsets are stored plus one (0 = not there):
+ * either one byte each for bus, device and function, or a 16-bit routing ID (bus in bits 15:8,
+ * device 7:3, function 2:0); the segment, when there, is seg_size (1 or 2) bytes. */
+typedef struct whea_pci_loc {
+	uint8_t seg, seg_size;
+	uint8_t bus, dev, fn;
+	uint8_t rid;
+} whea_pci_loc;
+
 /* A struct layout (a section body, a nested structure) or an integer's bitfield layout. */
 typedef struct whea_def {
 	const char *name;             /* human name, e.g. "Platform memory error" */
@@ -118,6 +128,8 @@ typedef struct whea_def {
 	 * base = absolute offset of st in the record, for diagnostics. */
 	void (*check)(const uint8_t *st, size_t len, uint64_t base,
 		      void (*diag)(void *ctx, int severity, uint64_t off, const char *msg), void *ctx);
+	/* Optional: the struct holds a PCI address (text output adds a "PCI location" line). */
+	const whea_pci_loc *pci_loc;
 } whea_def;
 
 #define WHEA_NFIELDS(a) ((uint16_t)(sizeof(a) / sizeof((a)[0])))

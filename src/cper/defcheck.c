@@ -75,13 +75,31 @@ static int check_row(const whea_def *d, const whea_field *f, uint64_t *vbits, ch
 	return f->sub ? check_def(f->sub, depth + 1, msg, cap) : 0;
 }
 
+/* A PCI location: either bus, device and function bytes or a routing ID, all inside the layout
+ * (a bitfield layout has no bytes of its own to point into). */
+static int check_pci_loc(const whea_def *d, char *msg, size_t cap)
+{
+	const whea_pci_loc *l = d->pci_loc;
+	if (!l)
+		return 0;
+	bool bdf = l->bus && l->dev && l->fn, any_bdf = l->bus || l->dev || l->fn;
+	uint32_t size = d->nbits ? 0 : d->min_size ? d->min_size : d->size;
+	if (bdf == !!l->rid || any_bdf != bdf || (l->seg && l->seg_size != 1 && l->seg_size != 2))
+		return fail(msg, cap, "%s: PCI location needs bus, device and function or a routing ID, and a 1- or 2-byte segment",
+			    d->name);
+	if ((l->seg && l->seg - 1u + l->seg_size > size) || l->bus > size || l->dev > size || l->fn > size ||
+	    (l->rid && l->rid + 1u > size))
+		return fail(msg, cap, "%s: PCI location beyond the layout's %u bytes", d->name, size);
+	return 0;
+}
+
 static int check_def(const whea_def *d, int depth, char *msg, size_t cap)
 {
 	if (depth > CHECK_DEPTH || !d->name)
 		return fail(msg, cap, "definition nested too deep or without a name");
 	if (d->min_size > d->size)
 		return fail(msg, cap, "%s: min_size %u > size %u", d->name, d->min_size, d->size);
-	if (check_bits(d, msg, cap))
+	if (check_bits(d, msg, cap) || check_pci_loc(d, msg, cap))
 		return WHEA_EINVAL;
 	uint64_t vbits = 0;
 	int nvalid = 0;

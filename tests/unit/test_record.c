@@ -109,6 +109,22 @@ static void test_tables(void)
 		}
 	}
 	CHECK(n >= 40, "only %zu section types registered", n);
+	/* The self-test refuses PCI locations that are half given or point past the layout. */
+	static const whea_field four[] = {{.key = "a", .off = 0, .size = 4, .kind = WHEA_K_UINT}};
+	static const whea_pci_loc bad_locs[] = {
+		{.bus = 1, .dev = 2},                       /* no function */
+		{.bus = 1, .dev = 2, .fn = 3, .rid = 1},    /* both forms */
+		{.seg = 1, .seg_size = 4, .rid = 2},        /* 4-byte segment */
+		{.bus = 1, .dev = 2, .fn = 5},              /* function byte past the end */
+		{.seg = 4, .seg_size = 2, .rid = 1},        /* segment past the end */
+	};
+	for (size_t i = 0; i < sizeof bad_locs / sizeof bad_locs[0]; i++) {
+		whea_def d = {.name = "loc", .size = 4, .fields = four, .nfields = 1, .pci_loc = &bad_locs[i]};
+		CHECK(whea_def_check(&d, msg, sizeof msg) != 0, "bad PCI location %zu accepted", i);
+	}
+	whea_def good = {.name = "loc", .size = 4, .fields = four, .nfields = 1,
+			 .pci_loc = &(const whea_pci_loc){.seg = 3, .seg_size = 2, .rid = 1}};
+	CHECK(whea_def_check(&good, msg, sizeof msg) == 0, "good PCI location refused: %s", msg);
 }
 
 /* ---- golden vectors ---------------------------------------------------------------------- */

@@ -16,6 +16,9 @@ typedef void (*diag_fn)(void *ctx, int severity, uint64_t off, const char *msg);
 #define ENUMBITS(k, l, w, n) {.key = (k), .lo = (l), .width = (w), .kind = WHEA_K_ENUM, .names = (n)}
 #define BITSDEF(nm, sz, arr) {.name = (nm), .size = (sz), .bits = (arr), .nbits = WHEA_NFIELDS(arr)}
 #define STRUCTDEF(nm, sz, arr) {.name = (nm), .size = (sz), .fields = (arr), .nfields = WHEA_NFIELDS(arr)}
+/* A struct with a PCI address at these byte offsets (segment of seg_size bytes, then bus, device, function). */
+#define PCI_AT(seg_, seg_size_, bus_, dev_, fn_) (&(const whea_pci_loc){.seg = (seg_) + 1, .seg_size = (seg_size_), .bus = (bus_) + 1, .dev = (dev_) + 1, .fn = (fn_) + 1})
+#define STRUCTDEF_PCI(nm, sz, arr, loc) {.name = (nm), .size = (sz), .fields = (arr), .nfields = WHEA_NFIELDS(arr), .pci_loc = (loc)}
 
 /* ---- shared small layouts ------------------------------------------------------------------- */
 
@@ -319,7 +322,7 @@ static const whea_field pcie_devid_fields[] = {
 	{.key = "slot", .off = 13, .size = 2, .kind = WHEA_K_UINT, .sub = &slot},
 	{.key = "reserved", .off = 15, .size = 1, .kind = WHEA_K_RESERVED},
 };
-static const whea_def pcie_devid = STRUCTDEF("PCIe device id", 16, pcie_devid_fields);
+static const whea_def pcie_devid = STRUCTDEF_PCI("PCIe device id", 16, pcie_devid_fields, PCI_AT(9, 2, 11, 8, 7));
 
 /* DeviceId, RCRB form (validation bit 8, newest UEFI): bytes 7..10 hold the RCRB base low dword. */
 static const whea_field pcie_devid_rcrb_fields[] = {
@@ -428,7 +431,7 @@ static const whea_field pci_id_fields[] = {
 	{.key = "segmentNumber", .off = 10, .size = 1, .kind = WHEA_K_UINT}, /* u8 here, u16 in PCIe */
 	{.key = "reserved", .off = 11, .size = 5, .kind = WHEA_K_RESERVED},
 };
-static const whea_def pci_id = STRUCTDEF("PCI component id", 16, pci_id_fields);
+static const whea_def pci_id = STRUCTDEF_PCI("PCI component id", 16, pci_id_fields, PCI_AT(10, 1, 9, 8, 7));
 
 static const whea_field register_pair_fields[] = {
 	{.key = "firstHalf", .label = "Address", .off = 0, .size = 8, .kind = WHEA_K_UINT, .fmt = WHEA_FMT_ADDR},
@@ -501,7 +504,9 @@ static const whea_field dmar_generic_fields[] = {
 	{.key = "deviceAddress", .off = 8, .size = 8, .kind = WHEA_K_UINT, .fmt = WHEA_FMT_ADDR},
 	{.key = "reserved", .off = 16, .size = 16, .kind = WHEA_K_RESERVED},
 };
-static const whea_def dmar_generic = STRUCTDEF("DMAr generic error", 32, dmar_generic_fields);
+/* The requester ID is a PCI routing ID in the segment that follows it. */
+static const whea_def dmar_generic = STRUCTDEF_PCI("DMAr generic error", 32, dmar_generic_fields,
+						  (&(const whea_pci_loc){.seg = 2 + 1, .seg_size = 2, .rid = 0 + 1}));
 
 /* VT-d fault recording register, 128 bits, as two qwords (bits 63:0 and 127:64). */
 static const whea_bitfield vtd_fault_low_bits[] = {HEXBITS("faultInformation", 12, 52)};
@@ -612,7 +617,8 @@ static const whea_field cxl_agent_device_fields[] = {
 	{.key = "segmentNumber", .off = 3, .size = 2, .kind = WHEA_K_UINT},
 	{.key = "reserved", .off = 5, .size = 3, .kind = WHEA_K_RESERVED},
 };
-static const whea_def cxl_agent_device = STRUCTDEF("CXL agent address (device)", 8, cxl_agent_device_fields);
+static const whea_def cxl_agent_device =
+	STRUCTDEF_PCI("CXL agent address (device)", 8, cxl_agent_device_fields, PCI_AT(3, 2, 2, 1, 0));
 
 static const whea_field cxl_agent_rcrb_fields[] = {
 	{.key = "rcrbBaseAddress", .label = "RCRB base address", .off = 0, .size = 8, .kind = WHEA_K_UINT,
@@ -681,7 +687,8 @@ static const whea_field cxl_component_devid_fields[] = {
 	{.key = "slot", .off = 9, .size = 2, .kind = WHEA_K_UINT, .sub = &slot},
 	{.key = "reserved", .off = 11, .size = 1, .kind = WHEA_K_RESERVED},
 };
-static const whea_def cxl_component_devid = STRUCTDEF("CXL component device id", 12, cxl_component_devid_fields);
+static const whea_def cxl_component_devid =
+	STRUCTDEF_PCI("CXL component device id", 12, cxl_component_devid_fields, PCI_AT(7, 2, 6, 5, 4));
 
 /* The event log starts at the CXL common event record (the record's 16-byte UUID is the section
  * type); its layout belongs to the CXL specification and is kept as bytes. */

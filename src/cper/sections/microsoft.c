@@ -649,7 +649,8 @@ static const whea_field cxl_device_info_fields[] = {
 	{.key = "reserved2", .off = 20, .size = 52, .kind = WHEA_K_RESERVED},
 };
 static const whea_def cxl_device_info = {
-	.name = "CXL device", .size = 72, .fields = cxl_device_info_fields, .nfields = WHEA_NFIELDS(cxl_device_info_fields)};
+	.name = "CXL device", .size = 72, .fields = cxl_device_info_fields, .nfields = WHEA_NFIELDS(cxl_device_info_fields),
+	.pci_loc = &(const whea_pci_loc){.seg = 7 + 1, .seg_size = 2, .bus = 6 + 1, .dev = 5 + 1, .fn = 4 + 1}};
 
 static const whea_field mem_range_fields_one[] = {
 	{.key = "startSystemPhysicalAddress", .off = 0, .size = 8, .kind = WHEA_K_UINT, .fmt = WHEA_FMT_ADDR},
