@@ -55,8 +55,14 @@ static unsigned run(const char *path)
 int main(int argc, char **argv)
 {
 	unsigned n = 0;
-	for (int i = 1; i < argc; i++)
-		n += run(argv[i]);
+	for (int i = 1; i < argc; i++) {
+		unsigned k = run(argv[i]);
+		if (k == 0) { /* a missing or empty corpus would make the replay pass without testing */
+			fprintf(stderr, "replay: no inputs in %s\n", argv[i]);
+			return 1;
+		}
+		n += k;
+	}
 	printf("replay: %u inputs, 0 crashes\n", n);
 	return 0;
 }
