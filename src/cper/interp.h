@@ -16,16 +16,35 @@
 enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOTIFY_TYPE, WHEA_GUID_CREATOR };
 
 /* A member's name as the interpreter's compiled tables keep it: the JSON key and the text label
- * (given or derived from the key), each followed by zero bytes up to a whole 16-byte block and
- * one block more, so writers may copy them in whole 16-byte blocks. */
+ * (given, or derived from the key by whea_key_label), each followed by zero bytes up to a whole
+ * 16-byte block and one block more, so writers may copy them in whole 16-byte blocks
+ * (whea_copy_blocks). Names made on the fly (walks without compiled tables) are padded the same
+ * way when at most WHEA_SKEY_PAD_MAX characters long; a longer key or label (only hand-made
+ * tables have them) may be the table's own string, which must be copied exactly. */
+#define WHEA_SKEY_PAD_MAX 128
 typedef struct whea_skey {
 	const char *key, *text;
-	uint16_t klen, tlen;
-	uint16_t room;   /* max(klen, tlen) */
-	uint8_t boolean; /* the member is a boolean (v is 0 or 1) */
-	uint8_t fmt;     /* integers: whea_fmt, never WHEA_FMT_BCDREV */
-	uint32_t width;  /* integers: bytes */
+	uint32_t klen, tlen;
+	uint32_t room;   /* max(klen, tlen) */
+	uint8_t boolean; /* runs: the member is a boolean (v is 0 or 1) */
+	uint8_t fmt;     /* runs: integers' whea_fmt, never WHEA_FMT_BCDREV */
+	uint32_t width;  /* runs: integers' width in bytes */
 } whea_skey;
+
+/* Bytes a padded name of n characters takes (whole 16-byte blocks and one more, at least two). */
+#define WHEA_SKEY_ROOM(n) ((((n) + 15u) & ~15u) + 32u)
+
+/* Defines name, a static whea_skey of the string literals k (JSON key) and t (text label). */
+#define WHEA_SKEY_LIT(name, k, t)                                                                  \
+	static const char name##_k[WHEA_SKEY_ROOM(sizeof(k))] = k, name##_t[WHEA_SKEY_ROOM(sizeof(t))] = t; \
+	static const whea_skey name = {name##_k, name##_t, sizeof(k) - 1, sizeof(t) - 1,                   \
+				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0}
+
+/* Room for one name made on the fly: key and text label, padded (see whea_skey). */
+typedef struct whea_skey_buf {
+	whea_skey k;
+	char s[2 * WHEA_SKEY_ROOM(WHEA_SKEY_PAD_MAX)];
+} whea_skey_buf;
 
 /* One plain member of a run: its name and format, and its value. */
 typedef struct whea_scalar {
@@ -33,33 +52,41 @@ typedef struct whea_scalar {
 	uint64_t v;
 } whea_scalar;
 
+/* The name of a nameless member (an element of an array): key NULL, klen 0, an empty label. */
+extern const whea_skey whea_skey_none;
+
+/* Every member event carries the member's name k (see whea_skey; whea_skey_none for an element of
+ * an array, never NULL); k points into the interpreter's tables, static data or the walk's stack, and is valid
+ * for the duration of the call only. */
 typedef struct whea_sink {
 	void *ctx;
-	/* key: JSON key (NULL inside arrays) and klen its length (the interpreter takes it from the
-	 * compiled table, so writers need no strlen); label: text label (NULL = derive from key). */
-	void (*begin)(void *ctx, const char *key, size_t klen, const char *label, bool array);
+	void (*begin)(void *ctx, const whea_skey *k, bool array);
 	void (*end)(void *ctx, bool array);
-	void (*num)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width);
+	void (*num)(void *ctx, const whea_skey *k, uint64_t v, int fmt, unsigned width);
 	/* nlen: 0, or the length of a name that needs no escaping in a JSON string */
-	void (*enm)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
-		    size_t nlen, int fmt);
+	void (*enm)(void *ctx, const whea_skey *k, uint64_t v, const char *name, size_t nlen, int fmt);
 	/* FLAGS: names maps bit -> name, nlens their lengths (NULL: not known). VALIDBITS: def is the
 	 * struct; names are extra bit names. */
-	void (*bits)(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
-		     const whea_name *names, const uint8_t *nlens, const whea_def *validdef);
-	void (*boolean)(void *ctx, const char *key, size_t klen, const char *label, bool v);
-	void (*guid)(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role);
-	void (*text)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
-	void (*bytes)(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n);
-	void (*time)(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint);
+	void (*bits)(void *ctx, const whea_skey *k, uint64_t v, unsigned width, const whea_name *names,
+		     const uint8_t *nlens, const whea_def *validdef);
+	void (*boolean)(void *ctx, const whea_skey *k, bool v);
+	void (*guid)(void *ctx, const whea_skey *k, const whea_guid *g, int role);
+	void (*text)(void *ctx, const whea_skey *k, const uint8_t *p, size_t n);
+	void (*bytes)(void *ctx, const whea_skey *k, const uint8_t *p, size_t n);
+	void (*time)(void *ctx, const whea_skey *k, const uint8_t raw[8], int hint);
 	void (*diag)(void *ctx, const whea_diag *d);
 	/* n members in a row, as n calls of num or boolean would give (the interpreter batches the
-	 * common fixed integer rows and bitfields so a writer can store them with one reservation). */
+	 * common fixed integer rows and bitfields so a writer can store them with one reservation);
+	 * room: the sum of their names' room. Run names are always padded. */
 	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t room);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;
 } whea_sink;
+
+/* The name of a section type's object (its key and name; "Unknown" / "Unknown section" for t
+ * NULL), from a cache of padded names, or made in b when the cache is full. */
+const whea_skey *whea_section_skey(const whea_section_type *t, whea_skey_buf *b);
 
 /* Walks def over p[0..len); abs = offset of p in the record (for diagnostics); hint = timestamp
  * hint. Emits the struct's members (not a surrounding begin/end). Returns the bytes covered. */

@@ -508,11 +508,14 @@ static void close_(jw *w, char c, bool pretty) { close_f(w, c, pretty, false); }
 /* ---- The sink callbacks. Each busy one is an inline body with a `pretty` argument and two
  * thin copies, one per mode (j_x_c, j_x_p); the others read w->pretty. */
 
-static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const char *key, size_t klen, const char *label, bool array,
-				       bool pretty)
+/* Declares key and klen, a member's JSON key and its length (NULL and 0 inside arrays), for the
+ * member helpers below. */
+#define KEY_OF(k) const char *key = (k)->key; size_t klen = (k)->klen
+
+static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const whea_skey *k, bool array, bool pretty)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(k);
 	if (JW_UNLIKELY(!member_fits(w, klen, 1, pretty)))
 		open_(w, key, klen, array ? '[' : '{', pretty);
 	else
@@ -548,11 +551,11 @@ static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_
 	bcdrev_member(w, key, klen, v, pretty, false);
 }
 
-static WHEA_ALWAYS_INLINE void j_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt,
-				     unsigned width, bool pretty)
+static WHEA_ALWAYS_INLINE void j_num(void *ctx, const whea_skey *k, uint64_t v, int fmt, unsigned width, bool pretty)
 {
 	jw *w = ctx;
-	(void)label, (void)width;
+	KEY_OF(k);
+	(void)width;
 	if (fmt == WHEA_FMT_BCDREV) {
 		if (JW_UNLIKELY(!member_fits(w, klen, BCDREV_ROOM, pretty)))
 			bcdrev_slow(w, key, klen, v, pretty);
@@ -624,11 +627,11 @@ static JW_NOINLINE void enum_slow(jw *w, const char *key, size_t klen, uint64_t 
 	enum_object(w, q, v, name, nlen, plain != 0, fmt, pretty, false);
 }
 
-static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
-				     const char *name, size_t plain, int fmt, bool pretty)
+static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const whea_skey *k, uint64_t v, const char *name, size_t plain, int fmt,
+				     bool pretty)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(k);
 	/* plain: the name's length when it needs no escaping (at most 255) */
 	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 ||
 			!member_fits(w, klen, ENUM_ROOM(255 + 32), pretty))) {
@@ -717,12 +720,12 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 	w->p = close_at(q, w->ind, pretty, true);
 }
 
-static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
-				      unsigned width, const whea_name *names, const uint8_t *nlens,
-				      const whea_def *validdef, bool pretty)
+static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const whea_skey *k, uint64_t v, unsigned width,
+				      const whea_name *names, const uint8_t *nlens, const whea_def *validdef, bool pretty)
 {
-	(void)label, (void)width;
+	(void)width;
 	jw *w = ctx;
+	KEY_OF(k);
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
 		if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty)))
 			num_member(w, key, klen, v, pretty);
@@ -733,10 +736,10 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, c
 	}
 }
 
-static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v, bool pretty)
+static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, bool pretty)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(k);
 	if (JW_UNLIKELY(!member_fits(w, klen, 8, pretty)))
 		bool_member(w, key, klen, v, pretty);
 	else
@@ -977,11 +980,10 @@ static JW_NOINLINE void guid_slow(jw *w, const char *key, size_t klen, const whe
 	w->p = guid_text_at(member_at(w, key, klen, 40, pretty), g);
 }
 
-static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g,
-				      int role, bool pretty)
+static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const whea_skey *k, const whea_guid *g, int role, bool pretty)
 {
-	(void)label;
 	jw *w = ctx;
+	KEY_OF(k);
 	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE)
 		(pretty ? typed_guid_p : typed_guid_c)(w, key, klen, g, role);
 	else if (JW_UNLIKELY(!member_fits(w, klen, 40, pretty)))
@@ -999,20 +1001,20 @@ _Static_assert(MEMBER_ROOM(JW_KEY_MAX) + WHEA_B64_LEN(JW_B64_CHUNK) + 2 <= JW_SC
 
 /* ---- The callbacks used by both modes. */
 
-static void j_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void j_text(void *ctx, const whea_skey *k, const uint8_t *p, size_t n)
 {
-	(void)label;
+	KEY_OF(k);
 	while (n && !p[n - 1])
 		n--;
-	str_member(ctx, key, key ? strlen(key) : 0, p, n);
+	str_member(ctx, key, klen, p, n);
 }
 
-static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void j_bytes(void *ctx, const whea_skey *name, const uint8_t *p, size_t n)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(name);
 	size_t k = n < JW_B64_CHUNK ? n : JW_B64_CHUNK;
-	char *q = member_at(w, key, key ? strlen(key) : 0, WHEA_B64_LEN(k) + 2, w->pretty);
+	char *q = member_at(w, key, klen, WHEA_B64_LEN(k) + 2, w->pretty);
 	*q++ = '"';
 	for (;;) {
 		whea_b64_encode(q, p, k); /* SSSE3 where the CPU has it (util/base64.c) */
@@ -1085,14 +1087,14 @@ static void name_member(jw *w, const char *key, size_t klen, const char *s)
 	w->p = q + e->len;
 }
 
-static void j_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
+static void j_time(void *ctx, const whea_skey *name, const uint8_t raw[8], int hint)
 {
 	jw *w = ctx;
-	(void)label;
 	whea_time t;
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
 	bool exact = ok && whea_ts_exact(raw, &t);
-	size_t klen = strlen(key), kl = klen < 63 ? klen : 63;
+	const char *key = name->key;
+	size_t klen = name->klen, kl = klen < 63 ? klen : 63;
 	char k[64];
 	memcpy(k, key, kl);
 	if (ok) {
@@ -1153,16 +1155,14 @@ static void write_diags(jw *w)
 	static void name##_c params { name(__VA_ARGS__, false); }          \
 	static void name##_p params { name(__VA_ARGS__, true); }
 
-JW_MODES(j_begin, (void *c, const char *k, size_t kl, const char *l, bool a), c, k, kl, l, a)
+JW_MODES(j_begin, (void *c, const whea_skey *k, bool a), c, k, a)
 JW_MODES(j_end, (void *c, bool a), c, a)
-JW_MODES(j_num, (void *c, const char *k, size_t kl, const char *l, uint64_t v, int f, unsigned wd), c, k, kl, l, v, f,
-	 wd)
-JW_MODES(j_enm, (void *c, const char *k, size_t kl, const char *l, uint64_t v, const char *n, size_t nl, int f), c, k,
-	 kl, l, v, n, nl, f)
-JW_MODES(j_bits, (void *c, const char *k, size_t kl, const char *l, uint64_t v, unsigned wd, const whea_name *n,
-		  const uint8_t *nl, const whea_def *d), c, k, kl, l, v, wd, n, nl, d)
-JW_MODES(j_bool, (void *c, const char *k, size_t kl, const char *l, bool v), c, k, kl, l, v)
-JW_MODES(j_guid, (void *c, const char *k, size_t kl, const char *l, const whea_guid *g, int r), c, k, kl, l, g, r)
+JW_MODES(j_num, (void *c, const whea_skey *k, uint64_t v, int f, unsigned wd), c, k, v, f, wd)
+JW_MODES(j_enm, (void *c, const whea_skey *k, uint64_t v, const char *n, size_t nl, int f), c, k, v, n, nl, f)
+JW_MODES(j_bits, (void *c, const whea_skey *k, uint64_t v, unsigned wd, const whea_name *n, const uint8_t *nl,
+		  const whea_def *d), c, k, v, wd, n, nl, d)
+JW_MODES(j_bool, (void *c, const whea_skey *k, bool v), c, k, v)
+JW_MODES(j_guid, (void *c, const whea_skey *k, const whea_guid *g, int r), c, k, g, r)
 JW_MODES(j_scalars, (void *c, const whea_scalar *a, size_t n, size_t room), c, a, n, room)
 
 static const whea_sink sink_compact = {NULL,   j_begin_c, j_end_c,  j_num_c,  j_enm_c, j_bits_c, j_bool_c,

@@ -1,7 +1,7 @@
 /* format/text_write.c — the text printer: a sink for the table interpreter that writes a record
  * for a person (labels, enum and bit names, addresses in hex, GUIDs with their names, hex dumps).
- * Speed: labels (from keys, given ones, bit names) come padded from a lock-free cache keyed by
- * address; each line is stored whole at a write cursor with one room check; the common cases of
+ * Speed: members' labels come padded with their names (whea_skey), enum and bit names from a
+ * lock-free cache keyed by address; each line is stored whole at a write cursor with one room check; the common cases of
  * the callbacks make no call (so they save no registers), the rest goes to out-of-line general
  * paths; numbers are formatted without digit loops where possible. Freestanding: no allocator,
  * no stdio. */
@@ -34,15 +34,14 @@ typedef struct tw {
 } tw;
 
 /* ---- Label cache: (id, sub) -> label text, where sub says what the text is derived from:
- * LS_KEY: whea_key_label(id), LS_ASIS: the string id itself (given labels: no strlen per line),
- * LS_BIT + b: the text of bit b of a FLAGS name table or VALIDBITS def id (whea_name_of /
+ * LS_KEY: whea_key_label(id) (enum names), LS_BIT + b: the text of bit b of a FLAGS name table or VALIDBITS def id (whea_name_of /
  * whea_validbit_name and whea_key_label, or "reserved bit b"). Entries are written once into a
  * static arena and published with a compare-and-swap, so concurrent writers are safe; an entry is
  * used only when its id, sub and registry generation match (tables of an unregistered section
  * type may be freed and their addresses reused). Texts are zero-padded to whole 16-byte blocks
  * (at least two) so that lines copy them with whea_copy_blocks. When the table or arena is full,
  * labels are derived on the fly into the writer's scratch buffer (padded the same way). */
-enum { LS_KEY = 0, LS_ASIS = 1, LS_BIT = 2 };
+enum { LS_KEY = 0, LS_BIT = 1 };
 
 typedef struct label_entry {
 	const void *id;
@@ -74,13 +73,6 @@ static inline uint64_t lc_tag(unsigned gen, unsigned sub) { return (uint64_t)gen
 static size_t label_make(const void *id, unsigned sub, char *buf)
 {
 	memset(buf, 0, LABEL_SCRATCH);
-	if (sub == LS_ASIS) {
-		size_t n = strlen(id);
-		if (n > LABEL_SCRATCH - 32) /* over-long given labels are never cached (see label_probe) */
-			n = LABEL_SCRATCH - 32;
-		memcpy(buf, id, n);
-		return n;
-	}
 	const char *name = id;
 	if (sub >= LS_BIT) {
 		unsigned bit = sub - LS_BIT;
@@ -122,8 +114,6 @@ static tw_label label_probe(const void *id, unsigned sub, uint64_t base, char *s
 			continue;
 		}
 		if (!made) {
-			if (sub == LS_ASIS && strlen(id) > LABEL_CAP) /* longer than any padded copy: not cached */
-				return lab(id, strlen(id));
 			size_t n = label_make(id, sub, scratch);
 			size_t need = (sizeof(label_entry) + label_room(n) + _Alignof(label_entry) - 1) &
 				      ~(_Alignof(label_entry) - 1);
@@ -143,14 +133,11 @@ static tw_label label_probe(const void *id, unsigned sub, uint64_t base, char *s
 	}
 	if (made) /* every slot of the probe sequence taken: used once, unpublished */
 		return lab(made->text, made->len);
-	if (sub == LS_ASIS && strlen(id) > LABEL_CAP)
-		return lab(id, strlen(id));
 	return lab(scratch, label_make(id, sub, scratch));
 }
 
 /* The label of (id, sub): a hit in its home slot inline, the rest in label_probe. The text may
- * be copied with whea_copy_blocks, except for the uncached over-long given labels (longer than
- * LABEL_CAP: copy_label copies those with memcpy). */
+ * be copied with whea_copy_blocks. */
 static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, uint64_t base, char *scratch)
 {
 	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
@@ -356,23 +343,18 @@ static const char spaces[2 * TW_MAX_DEPTH + 32 + 1] =
 
 static void indent(tw *w) { put(w, spaces, 2 * (size_t)w->depth); }
 
-/* A label (label_of's text) copied at p; returns the end. */
+/* A label (label_of's text or a name's) copied at p; returns the end. */
 static WHEA_ALWAYS_INLINE char *copy_label(char *p, const char *t, size_t n)
 {
-	if (n <= LABEL_CAP)
+	if (n <= WHEA_SKEY_PAD_MAX)
 		whea_copy_blocks(p, t, n);
-	else /* an over-long given label, not padded */
+	else /* an over-long given label, not padded (see whea_skey) */
 		memcpy(p, t, n);
 	return p + n;
 }
 
-/* The label of a member: its given label, else the one derived from its key. */
-static WHEA_ALWAYS_INLINE tw_label member_label(tw *w, const char *key, const char *label)
-{
-	if (label)
-		return label_of(label, LS_ASIS, w->lc_base, w->scratch);
-	return label_of(key ? key : "", LS_KEY, w->lc_base, w->scratch);
-}
+/* The label of a member: its name's text label. */
+static WHEA_ALWAYS_INLINE tw_label member_label(const whea_skey *k) { return lab(k->text, k->tlen); }
 
 /* Label text (words) of a key or name. */
 static void words(tw *w, const char *key)
@@ -382,15 +364,15 @@ static void words(tw *w, const char *key)
 }
 
 /* "Label: " for a member, or "[i] " for an array element, slow path (the buffer lacks room). */
-static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char end)
+static TW_COLD void lead_slow(tw *w, const whea_skey *k, char end)
 {
 	indent(w);
-	if (!key && !label && w->in_array[w->depth]) {
+	if (!k->key && w->in_array[w->depth]) {
 		PUTS(w, "[");
 		dec(w, w->index[w->depth]++);
 		PUTS(w, "]");
 	} else {
-		tw_label l = member_label(w, key, label);
+		tw_label l = member_label(k);
 		put(w, l.t, l.n);
 		PUTS(w, ":");
 	}
@@ -401,14 +383,14 @@ static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char en
  * newline before nested members), and reserves `extra` bytes for the value: returns where the
  * value goes (finish with done_at), or NULL when the buffer lacks room, in which case the lead has
  * been written the slow way. */
-static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *label, char end, size_t extra)
+static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const whea_skey *k, char end, size_t extra)
 {
 	size_t ind = 2 * (size_t)w->depth;
 	char *p;
-	if (!key && !label && w->in_array[w->depth]) {
+	if (!k->key && w->in_array[w->depth]) {
 		p = tw_room(w, ind + 24 + TW_SLACK + extra);
 		if (!p) {
-			lead_slow(w, key, label, end);
+			lead_slow(w, k, end);
 			return NULL;
 		}
 		whea_copy_blocks(p, spaces, ind);
@@ -419,10 +401,10 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		*p++ = end;
 		return p;
 	}
-	tw_label l = member_label(w, key, label);
+	tw_label l = member_label(k);
 	p = tw_room(w, ind + l.n + 2 + TW_SLACK + extra);
 	if (!p) {
-		lead_slow(w, key, label, end);
+		lead_slow(w, k, end);
 		return NULL;
 	}
 	whea_copy_blocks(p, spaces, ind);
@@ -432,7 +414,7 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 	return p + 2;
 }
 
-#define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
+#define lead_at(w, k, extra) lead_end_at((w), (k), ' ', (extra))
 
 /* The home-slot hit of label_of, or NULL (no probing, no call). Cached texts are padded. */
 static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned sub, uint64_t base)
@@ -441,15 +423,15 @@ static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned 
 	return e && e->id == id && e->tag == (base | sub) ? e : NULL;
 }
 
-/* lead_end_at for the common cases only, with no call: a label found in its home slot, an
- * array index below 10000, room in the buffer. Otherwise returns NULL having written nothing and
+/* lead_end_at for the common cases only, with no call: a padded label, an array index below
+ * 10000, room in the buffer. Otherwise returns NULL having written nothing and
  * changed nothing, and the caller takes its general path (a tail call). Callbacks whose common
  * path calls nothing need no saved registers, which is most of a short line's overhead. */
-static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *label, char end, size_t extra)
+static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const whea_skey *k, char end, size_t extra)
 {
 	size_t ind = 2 * (size_t)w->depth;
 	char *p;
-	if (!key && !label && w->in_array[w->depth]) {
+	if (!k->key && w->in_array[w->depth]) {
 		unsigned i = w->index[w->depth];
 		if (i >= 10000 || !(p = tw_room(w, ind + 8 + TW_SLACK + extra)))
 			return NULL;
@@ -462,23 +444,22 @@ static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *la
 		p[1] = end;
 		return p + 2;
 	}
-	const label_entry *e =
-		label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
-	size_t len = e ? e->len : 0; /* read once: the stores below may alias it for the compiler */
-	if (!e || !(p = tw_room(w, ind + len + 2 + TW_SLACK + extra)))
+	tw_label l = member_label(k); /* read once: the stores below may alias it for the compiler */
+	if (l.n > WHEA_SKEY_PAD_MAX || !(p = tw_room(w, ind + l.n + 2 + TW_SLACK + extra)))
 		return NULL;
+	size_t len = l.n;
 	whea_copy_blocks(p, spaces, ind);
 	p += ind;
-	whea_copy_blocks(p, e->text, len);
+	whea_copy_blocks(p, l.t, len);
 	p += len;
 	p[0] = ':';
 	p[1] = end;
 	return p + 2;
 }
 
-static void lead(tw *w, const char *key, const char *label)
+static void lead(tw *w, const whea_skey *k)
 {
-	char *p = lead_at(w, key, label, 0);
+	char *p = lead_at(w, k, 0);
 	if (p)
 		done_at(w, p);
 }
@@ -492,21 +473,20 @@ static inline void open_level(tw *w, bool array)
 	w->index[w->depth] = 0;
 }
 
-static TW_COLD void begin_general(tw *w, const char *key, const char *label, bool array)
+static TW_COLD void begin_general(tw *w, const whea_skey *k, bool array)
 {
-	char *p = lead_end_at(w, key, label, '\n', 0);
+	char *p = lead_end_at(w, k, '\n', 0);
 	if (p)
 		done_at(w, p);
 	open_level(w, array);
 }
 
-static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
+static void t_begin(void *ctx, const whea_skey *k, bool array)
 {
 	tw *w = ctx;
-	(void)klen;
-	char *p = lead_fast(w, key, label, '\n', 0);
+	char *p = lead_fast(w, k, '\n', 0);
 	if (!p) {
-		begin_general(w, key, label, array);
+		begin_general(w, k, array);
 		return;
 	}
 	done_at(w, p);
@@ -570,9 +550,9 @@ static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned
 	}
 }
 
-static TW_COLD void num_general(tw *w, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
+static TW_COLD void num_general(tw *w, const whea_skey *k, uint64_t v, int fmt, unsigned width)
 {
-	char *p = lead_at(w, key, label, 25);
+	char *p = lead_at(w, k, 25);
 	if (p) {
 		p = number_at(p, v, fmt, width, false);
 		*p++ = '\n';
@@ -585,13 +565,12 @@ static TW_COLD void num_general(tw *w, const char *key, const char *label, uint6
 
 /* The callbacks below take a call-free path for the common case (see lead_fast) and their
  * *_general function for everything else. */
-static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
+static void t_num(void *ctx, const whea_skey *k, uint64_t v, int fmt, unsigned width)
 {
 	tw *w = ctx;
-	(void)klen;
 	char *p;
-	if (!number_short(v, fmt) || !(p = lead_fast(w, key, label, ' ', 25))) {
-		num_general(w, key, label, v, fmt, width);
+	if (!number_short(v, fmt) || !(p = lead_fast(w, k, ' ', 25))) {
+		num_general(w, k, v, fmt, width);
 		return;
 	}
 	p = number_at(p, v, fmt, width, true);
@@ -610,9 +589,9 @@ static TW_COLD void enm_slow(tw *w, uint64_t v, const char *name)
 	PUTS(w, ")\n");
 }
 
-static TW_COLD void enm_general(tw *w, const char *key, const char *label, uint64_t v, const char *name)
+static TW_COLD void enm_general(tw *w, const whea_skey *k, uint64_t v, const char *name)
 {
-	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
+	char *p = lead_at(w, k, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
 			tw_label l = label_of(name, LS_KEY, w->lc_base, w->scratch);
@@ -629,16 +608,15 @@ static TW_COLD void enm_general(tw *w, const char *key, const char *label, uint6
 	enm_slow(w, v, name); /* lead_at has written the lead */
 }
 
-static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
-		  size_t nlen, int fmt)
+static void t_enm(void *ctx, const whea_skey *k, uint64_t v, const char *name, size_t nlen, int fmt)
 {
 	tw *w = ctx;
-	(void)fmt, (void)klen, (void)nlen;
+	(void)fmt, (void)nlen;
 	const label_entry *e = NULL;
 	char *p;
 	if (v >= 10000 || (name && !(e = label_hit(name, LS_KEY, w->lc_base))) ||
-	    !(p = lead_fast(w, key, label, ' ', LABEL_CAP + 2 + 4 + 2 + 9))) {
-		enm_general(w, key, label, v, name);
+	    !(p = lead_fast(w, k, ' ', LABEL_CAP + 2 + 4 + 2 + 9))) {
+		enm_general(w, k, v, name);
 		return;
 	}
 	if (e) {
@@ -707,13 +685,13 @@ static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, 
 /* The bits of v a flags line names: those inside the field's width. */
 static inline uint64_t bits_set(uint64_t v, unsigned width) { return width >= 64 ? v : v & ((1ull << width) - 1); }
 
-static TW_COLD void bits_general(tw *w, const char *key, const char *label, uint64_t v, unsigned width, const void *id)
+static TW_COLD void bits_general(tw *w, const whea_skey *k, uint64_t v, unsigned width, const void *id)
 {
 	unsigned digits = (width + 3) / 4;
 	uint64_t set = bits_set(v, width);
 	if (digits <= 16) {
 		size_t nb = bits_bound(set);
-		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
+		char *p = lead_at(w, k, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
 		if (p) { /* the whole line in one reservation */
 			*p++ = '0', *p++ = 'x';
 			p += hex_at(p, v, digits);
@@ -733,16 +711,16 @@ static TW_COLD void bits_general(tw *w, const char *key, const char *label, uint
 		}
 		/* lead_at has written the lead */
 	} else {
-		lead(w, key, label);
+		lead(w, k);
 	}
 	bits_slow(w, v, digits, set, id);
 }
 
-static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
-		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
+static void t_bits(void *ctx, const whea_skey *k, uint64_t v, unsigned width, const whea_name *names,
+		   const uint8_t *nlens, const whea_def *validdef)
 {
 	tw *w = ctx;
-	(void)klen, (void)nlens;
+	(void)nlens;
 	unsigned digits = (width + 3) / 4;
 	const void *id = bits_id(names, validdef);
 	const label_entry *hit[64]; /* the names of the set bits, looked up before anything is written */
@@ -757,7 +735,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 		hit[nb++] = e;
 		len += e->len;
 	}
-	if (!(p = lead_fast(w, key, label, ' ', 2 + 16 + 2 + 2 * nb + len)))
+	if (!(p = lead_fast(w, k, ' ', 2 + 16 + 2 + 2 * nb + len)))
 		goto general;
 	*p++ = '0', *p++ = 'x';
 	p += hex_at(p, v, digits);
@@ -775,7 +753,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	done_at(w, p);
 	return;
 general:
-	bits_general(w, key, label, v, width, id);
+	bits_general(w, k, v, width, id);
 }
 
 /* "yes\n" or "no\n" at p; returns the end. */
@@ -789,9 +767,9 @@ static inline char *yes_no_at(char *p, bool v)
 	return p + 3;
 }
 
-static TW_COLD void bool_general(tw *w, const char *key, const char *label, bool v)
+static TW_COLD void bool_general(tw *w, const whea_skey *k, bool v)
 {
-	char *p = lead_at(w, key, label, 4);
+	char *p = lead_at(w, k, 4);
 	if (p) {
 		done_at(w, yes_no_at(p, v));
 		return;
@@ -802,13 +780,12 @@ static TW_COLD void bool_general(tw *w, const char *key, const char *label, bool
 		PUTS(w, "no\n");
 }
 
-static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
+static void t_bool(void *ctx, const whea_skey *k, bool v)
 {
 	tw *w = ctx;
-	(void)klen;
-	char *p = lead_fast(w, key, label, ' ', 4);
+	char *p = lead_fast(w, k, ' ', 4);
 	if (!p) {
-		bool_general(w, key, label, v);
+		bool_general(w, k, v);
 		return;
 	}
 	done_at(w, yes_no_at(p, v));
@@ -857,9 +834,9 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 		for (size_t i = 0; i < n; i++) {
 			const whea_skey *k = a[i].k;
 			if (k->boolean)
-				t_bool(ctx, k->key, k->klen, k->text, a[i].v != 0);
+				t_bool(ctx, k, a[i].v != 0);
 			else
-				t_num(ctx, k->key, k->klen, k->text, a[i].v, k->fmt, k->width);
+				t_num(ctx, k, a[i].v, k->fmt, k->width);
 		}
 		return;
 	}
@@ -994,12 +971,12 @@ static TW_COLD void guid_slow(tw *w, const whea_guid *g, const char *name, size_
 	tw_byte(w, '\n');
 }
 
-static TW_COLD void guid_general(tw *w, const char *key, const char *label, const whea_guid *g, int role)
+static TW_COLD void guid_general(tw *w, const whea_skey *k, const whea_guid *g, int role)
 {
 	size_t nl;
 	const char *name = guid_name_of(w, g, role, &nl);
 	if (nl + 3 < 256) {
-		char *p = lead_at(w, key, label, WHEA_GUID_STRLEN + 1 + nl + 4);
+		char *p = lead_at(w, k, WHEA_GUID_STRLEN + 1 + nl + 4);
 		if (p) { /* the whole line in one reservation */
 			guid_at(p, g);
 			p += WHEA_GUID_STRLEN;
@@ -1015,7 +992,7 @@ static TW_COLD void guid_general(tw *w, const char *key, const char *label, cons
 		}
 		/* lead_at has written the lead */
 	} else {
-		lead(w, key, label);
+		lead(w, k);
 	}
 	guid_slow(w, g, name, nl);
 }
@@ -1032,15 +1009,14 @@ static WHEA_ALWAYS_INLINE void copy_upto64(char *d, const char *s, size_t n)
 	}
 }
 
-static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+static void t_guid(void *ctx, const whea_skey *k, const whea_guid *g, int role)
 {
 	tw *w = ctx;
-	(void)klen;
 	const guid_name *e = NULL;
 	char *p;
 	if ((role != WHEA_GUID_PLAIN && (!(e = guid_name_hit(w, g, role)) || e->len > 64)) ||
-	    !(p = lead_fast(w, key, label, ' ', WHEA_GUID_STRLEN + 4 + (e ? e->len : 0)))) {
-		guid_general(w, key, label, g, role);
+	    !(p = lead_fast(w, k, ' ', WHEA_GUID_STRLEN + 4 + (e ? e->len : 0)))) {
+		guid_general(w, k, g, role);
 		return;
 	}
 	guid_at(p, g);
@@ -1055,10 +1031,10 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	done_at(w, p);
 }
 
-static TW_COLD void text_general(tw *w, const char *key, const char *label, const uint8_t *p, size_t n)
+static TW_COLD void text_general(tw *w, const whea_skey *k, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	lead(w, key, label);
+	lead(w, k);
 	PUTS(w, "\"");
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1096,14 +1072,14 @@ static inline bool text_special(const uint8_t *p, size_t n)
 	return false;
 }
 
-static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void t_text(void *ctx, const whea_skey *k, const uint8_t *p, size_t n)
 {
 	tw *w = ctx;
 	while (n && !p[n - 1])
 		n--;
 	char *q;
-	if (n > 64 || text_special(p, n) || !(q = lead_fast(w, key, label, ' ', n + 3))) {
-		text_general(w, key, label, p, n);
+	if (n > 64 || text_special(p, n) || !(q = lead_fast(w, k, ' ', n + 3))) {
+		text_general(w, k, p, n);
 		return;
 	}
 	*q++ = '"';
@@ -1192,12 +1168,12 @@ static WHEA_ALWAYS_INLINE char *dump_row(char *q, size_t ind, size_t row, const 
 
 #define DUMP_BATCH 64 /* rows per reservation: a few kilobytes, which the buffers usually have */
 
-static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void t_bytes(void *ctx, const whea_skey *k, const uint8_t *p, size_t n)
 {
 	tw *w = ctx;
 	char line[DUMP_ROW];
 	if (n <= 16) {
-		char *q = lead_at(w, key, label, 3 * 16 + 8);
+		char *q = lead_at(w, k, 3 * 16 + 8);
 		if (q) {
 			if (n) {
 				q += hex_run(q, p, n);
@@ -1215,7 +1191,7 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 			PUTS(w, "(none)\n");
 		return;
 	}
-	char *q = lead_at(w, key, label, 20 + 7);
+	char *q = lead_at(w, k, 20 + 7);
 	if (q) {
 		q = dec_at(q, n);
 		memcpy(q, " bytes\n", 7);
@@ -1248,7 +1224,7 @@ static inline char *dec2_at(char *p, unsigned v)
 	return p + 2;
 }
 
-static void t_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
+static void t_time(void *ctx, const whea_skey *k, const uint8_t raw[8], int hint)
 {
 	tw *w = ctx;
 	whea_time t;
@@ -1281,7 +1257,7 @@ static void t_time(void *ctx, const char *key, const char *label, const uint8_t 
 			memcpy(p, ", precise", 9), p += 9;
 		*p++ = ')', *p++ = '\n';
 		size_t n = (size_t)(p - b);
-		char *d = lead_at(w, key, label, n);
+		char *d = lead_at(w, k, n);
 		if (d) {
 			memcpy(d, b, n);
 			done_at(w, d + n);
@@ -1299,7 +1275,7 @@ static void t_time(void *ctx, const char *key, const char *label, const uint8_t 
 		n += 2;
 	}
 	b[n++] = ')', b[n++] = '\n';
-	lead(w, key, label);
+	lead(w, k);
 	put(w, b, n);
 }
 
