@@ -169,7 +169,7 @@ static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint6
 }
 
 static const char none_text[32];
-const whea_skey whea_skey_none = {NULL, none_text, 0, 0, 0, 0, 0, 0};
+const whea_skey whea_skey_none = {NULL, none_text, 0, 0, 0, 0, 0, 0, 0, 0};
 
 /* Names the walk emits itself (text labels as whea_key_label gives them, or given). */
 WHEA_SKEY_LIT(value_sk, "value", "Value"); /* of a bitfield object */
@@ -235,6 +235,7 @@ typedef struct cdef {
 	bool bits_run;    /* every bitfield joins a run (BIT_BOOL / BIT_NUM) and there are fewer than 64 */
 	bool bits_plain;  /* bits_run, and no bitfield is gated or a boolean wider than one bit: every
 	                     member's value is its bits as they are */
+	const whea_skey *bitsk; /* bits_plain layouts: the bits' names with lo and mask (sink.fields) */
 	const char *const *vbname; /* defs with validation bits: whea_validbit_name() of bits 0..63 */
 	const crow *rows;
 	const cbit *bits;
@@ -390,7 +391,7 @@ static void skey_set(whea_skey *sk, size_t kl, size_t tl)
 {
 	sk->klen = (uint32_t)kl, sk->tlen = (uint32_t)tl;
 	sk->room = (uint32_t)(kl > tl ? kl : tl);
-	sk->boolean = 0, sk->fmt = 0, sk->width = 0;
+	sk->boolean = 0, sk->fmt = 0, sk->width = 0, sk->lo = 0, sk->mask = 0;
 }
 
 /* Makes the skey of key / label at *at in the arena (zero-padded copies); sk->key stays NULL
@@ -475,7 +476,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		nstr += skey_need(b->key, b->label);
 	}
 	const whea_field *vb = whea_def_validbits_row(d);
-	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit) + (vb ? 64 * sizeof(char *) : 0);
+	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * (sizeof(cbit) + sizeof(whea_skey)) +
+		      (vb ? 64 * sizeof(char *) : 0);
 	need = (need + nnames + 15) & ~(size_t)15;
 	size_t str_at = need;
 	need += nstr;
@@ -486,7 +488,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	cdef *c = (cdef *)(void *)base;
 	crow *rows = (crow *)(void *)(base + sizeof(cdef));
 	cbit *bits = (cbit *)(void *)(rows + d->nfields);
-	const char **vbname = (const char **)(void *)(bits + d->nbits);
+	whea_skey *bitsk = (whea_skey *)(void *)(bits + d->nbits);
+	const char **vbname = (const char **)(void *)(bitsk + d->nbits);
 	uint8_t *nl = (uint8_t *)(vbname + (vb ? 64 : 0));
 	char *str = base + str_at;
 	size_t nused = 0;
@@ -535,7 +538,11 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 			c->bits_room += cb->sk.room;
 		if (cb->valid || (cb->cls == BIT_BOOL && cb->mask != 1))
 			c->bits_plain = false;
+		bitsk[i] = cb->sk;
+		bitsk[i].lo = cb->lo, bitsk[i].mask = cb->mask;
 	}
+	c->bitsk = bitsk;
+	c->bits_plain = c->bits_plain && c->bits_run;
 	return c;
 }
 
@@ -666,19 +673,17 @@ static void emit_bitfields(walk *w, const whea_skey *k, uint64_t v, const whea_f
 	const whea_sink *s = w->s;
 	if (!cd)
 		cd = cd_of(layout, w->gen);
+	if (cd && cd->bits_plain && c->vsk.key) { /* most layouts: the sink takes the members apart */
+		s->fields(s->ctx, k, &c->vsk, v, cd->bitsk, layout->nbits, cd->bits_room + c->vsk.room);
+		return;
+	}
 	s->begin(s->ctx, k, false);
 	if (cd && cd->bits_run && c->vsk.key) { /* the whole object is one run */
 		whea_scalar a[64];
 		size_t n = 1;
 		a[0].k = &c->vsk, a[0].v = v;
 		const cbit *cb = cd->bits;
-		if (cd->bits_plain) { /* most layouts: one shift and mask per member */
-			for (uint16_t i = 0; i < layout->nbits; i++, cb++)
-				a[i + 1].k = &cb->sk, a[i + 1].v = (v >> cb->lo) & cb->mask;
-			n += layout->nbits;
-			cb = cd->bits + layout->nbits;
-		}
-		for (uint16_t i = (uint16_t)(n - 1); i < layout->nbits; i++, cb++) {
+		for (uint16_t i = 0; i < layout->nbits; i++, cb++) {
 			if (cb->valid && !((v >> (cb->valid - 1)) & 1))
 				continue;
 			uint64_t x = (v >> cb->lo) & cb->mask;

@@ -28,7 +28,9 @@ typedef struct whea_skey {
 	uint32_t room;   /* max(klen, tlen) */
 	uint8_t boolean; /* runs: the member is a boolean (v is 0 or 1) */
 	uint8_t fmt;     /* runs: integers' whea_fmt, never WHEA_FMT_BCDREV */
+	uint8_t lo;      /* fields: the bitfield's lowest bit */
 	uint32_t width;  /* runs: integers' width in bytes */
+	uint64_t mask;   /* fields: the bitfield's mask (after shifting by lo) */
 } whea_skey;
 
 /* Bytes a padded name of n characters takes (whole 16-byte blocks and one more, at least two). */
@@ -38,7 +40,7 @@ typedef struct whea_skey {
 #define WHEA_SKEY_LIT(name, k, t)                                                                  \
 	static const char name##_k[WHEA_SKEY_ROOM(sizeof(k))] = k, name##_t[WHEA_SKEY_ROOM(sizeof(t))] = t; \
 	static const whea_skey name = {name##_k, name##_t, sizeof(k) - 1, sizeof(t) - 1,                   \
-				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0}
+				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0, 0, 0}
 
 /* Room for one name made on the fly: key and text label, padded (see whea_skey). */
 typedef struct whea_skey_buf {
@@ -79,6 +81,11 @@ typedef struct whea_sink {
 	 * common fixed integer rows and bitfields so a writer can store them with one reservation);
 	 * room: the sum of their names' room. Run names are always padded. */
 	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t room);
+	/* An integer shown with a bitfield layout whose members are all plain numbers and booleans
+	 * that are always there: the events begin(k), scalars(value: v, then bits[i]: (v >> lo) &
+	 * mask for i < n; room as there), end in one call. */
+	void (*fields)(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
+		       size_t room);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;

@@ -746,15 +746,14 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, boo
 		bool_member_f(w, key, klen, v, pretty, true);
 }
 
-/* One member of a run at q (room checked). */
-static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const kpre *pre, bool first, bool pretty)
+/* One member k of value v of a run at q (room checked). */
+static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
+					  bool pretty)
 {
 	/* everything read before the first store (the stores could alias it for all the compiler knows) */
-	const whea_skey *k = s->k;
 	const char *key = k->key;
 	size_t klen = k->klen;
 	bool boolean = k->boolean;
-	uint64_t v = s->v;
 	q = kpre_at(q, pre, first, pretty);
 	whea_copy_blocks(q, key, klen); /* the compiled keys are padded for this */
 	q += klen;
@@ -812,10 +811,37 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 	}
 	size_t i = 0;
 	if (!w->comma && n) /* the first member of its container */
-		q = scalar_at(q, &a[i++], &pre, true, pretty), w->comma = 1;
+		q = scalar_at(q, a[0].k, a[0].v, &pre, true, pretty), w->comma = 1, i++;
 	for (; i < n; i++)
-		q = scalar_at(q, &a[i], &pre, false, pretty);
+		q = scalar_at(q, a[i].k, a[i].v, &pre, false, pretty);
 	w->p = q;
+}
+
+/* A bitfield object of plain members (see whea_sink.fields): opened, its members with one check
+ * of the room (else one by one), closed. */
+static WHEA_ALWAYS_INLINE void j_fields(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v,
+					const whea_skey *bits, size_t n, size_t keys, bool pretty)
+{
+	jw *w = ctx;
+	j_begin(ctx, k, false, pretty);
+	char *q = w->p;
+	kpre pre;
+	if (JW_UNLIKELY((size_t)(w->end - q) < (n + 1) * scalar_room(w, pretty) + keys ||
+			!kpre_init(&pre, w->ind, pretty))) {
+		whea_scalar a = {value, v};
+		j_scalars(ctx, &a, 1, value->room, pretty);
+		for (size_t i = 0; i < n; i++) {
+			a.k = &bits[i], a.v = (v >> bits[i].lo) & bits[i].mask;
+			j_scalars(ctx, &a, 1, a.k->room, pretty);
+		}
+	} else {
+		q = scalar_at(q, value, v, &pre, true, pretty); /* the object is new: no comma */
+		for (size_t i = 0; i < n; i++)
+			q = scalar_at(q, &bits[i], (v >> bits[i].lo) & bits[i].mask, &pre, false, pretty);
+		w->p = q;
+		w->comma = 1;
+	}
+	j_end(ctx, false, pretty);
 }
 
 /* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
@@ -1164,11 +1190,13 @@ JW_MODES(j_bits, (void *c, const whea_skey *k, uint64_t v, unsigned wd, const wh
 JW_MODES(j_bool, (void *c, const whea_skey *k, bool v), c, k, v)
 JW_MODES(j_guid, (void *c, const whea_skey *k, const whea_guid *g, int r), c, k, g, r)
 JW_MODES(j_scalars, (void *c, const whea_scalar *a, size_t n, size_t room), c, a, n, room)
+JW_MODES(j_fields, (void *c, const whea_skey *k, const whea_skey *vk, uint64_t v, const whea_skey *b, size_t n, size_t room),
+	 c, k, vk, v, b, n, room)
 
 static const whea_sink sink_compact = {NULL,   j_begin_c, j_end_c,  j_num_c,  j_enm_c, j_bits_c, j_bool_c,
-				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, false};
+				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, false};
 static const whea_sink sink_pretty = {NULL,   j_begin_p, j_end_p,  j_num_p,  j_enm_p, j_bits_p, j_bool_p,
-				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, false};
+				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, false};
 
 int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 {

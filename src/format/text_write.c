@@ -791,35 +791,48 @@ static void t_bool(void *ctx, const whea_skey *k, bool v)
 	done_at(w, yes_no_at(p, v));
 }
 
-/* The lines of a run of plain members at p; returns the end. short_ind: the indentation fits one
- * 16-byte block (inlined with a constant, so the usual shallow runs store it with one move). The
- * member's fields are read before the stores, which may alias them as far as the compiler knows. */
+/* The line of a plain member k of value v at p (room checked); returns the end. short_ind: the
+ * indentation fits one 16-byte block (inlined with a constant, so the usual shallow runs store it
+ * with one move). The member's fields are read before the stores, which may alias them as far as
+ * the compiler knows. */
+static WHEA_ALWAYS_INLINE char *scalar_line(char *p, const whea_skey *k, uint64_t v, size_t ind, bool short_ind)
+{
+	const char *text = k->text;
+	size_t tlen = k->tlen;
+	bool boolean = k->boolean;
+	int fmt = k->fmt;
+	unsigned width = k->width;
+	if (short_ind)
+		memcpy(p, spaces, 16);
+	else
+		whea_copy_blocks(p, spaces, ind);
+	p += ind;
+	whea_copy_blocks(p, text, tlen);
+	p += tlen;
+	memcpy(p, ": ", 2);
+	p += 2;
+	if (boolean)
+		return yes_no_at(p, v);
+	p = number_at(p, v, fmt, width, false);
+	*p++ = '\n';
+	return p;
+}
+
+/* The lines of a run of plain members at p; returns the end (see scalar_line). */
 static WHEA_ALWAYS_INLINE char *scalar_lines(char *p, const whea_scalar *a, size_t n, size_t ind, bool short_ind)
 {
-	for (size_t i = 0; i < n; i++) {
-		const whea_skey *k = a[i].k;
-		const char *text = k->text;
-		size_t tlen = k->tlen;
-		uint64_t v = a[i].v;
-		bool boolean = k->boolean;
-		int fmt = k->fmt;
-		unsigned width = k->width;
-		if (short_ind)
-			memcpy(p, spaces, 16);
-		else
-			whea_copy_blocks(p, spaces, ind);
-		p += ind;
-		whea_copy_blocks(p, text, tlen);
-		p += tlen;
-		memcpy(p, ": ", 2);
-		p += 2;
-		if (!boolean) {
-			p = number_at(p, v, fmt, width, false);
-			*p++ = '\n';
-		} else {
-			p = yes_no_at(p, v);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		p = scalar_line(p, a[i].k, a[i].v, ind, short_ind);
+	return p;
+}
+
+/* The lines of the members of sink.fields at p (value first); returns the end. */
+static WHEA_ALWAYS_INLINE char *field_lines(char *p, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
+					    size_t ind, bool short_ind)
+{
+	p = scalar_line(p, value, v, ind, short_ind);
+	for (size_t i = 0; i < n; i++)
+		p = scalar_line(p, &bits[i], (v >> bits[i].lo) & bits[i].mask, ind, short_ind);
 	return p;
 }
 
@@ -841,6 +854,29 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 		return;
 	}
 	done_at(w, ind <= 16 ? scalar_lines(p, a, n, ind, true) : scalar_lines(p, a, n, ind, false));
+}
+
+/* A bitfield object of plain members (see whea_sink.fields): its lead, then its lines in one
+ * reservation when there is room (else one by one as t_num and t_bool write them). */
+static void t_fields(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
+		     size_t room)
+{
+	tw *w = ctx;
+	t_begin(ctx, k, false);
+	size_t ind = 2 * (size_t)w->depth;
+	char *p = tw_room(w, (n + 1) * (ind + 2 + 25) + room + TW_SLACK);
+	if (!p) {
+		whea_scalar a = {value, v};
+		t_scalars(ctx, &a, 1, value->room);
+		for (size_t i = 0; i < n; i++) {
+			a.k = &bits[i], a.v = (v >> bits[i].lo) & bits[i].mask;
+			t_scalars(ctx, &a, 1, a.k->room);
+		}
+	} else {
+		done_at(w, ind <= 16 ? field_lines(p, value, v, bits, n, ind, true)
+				     : field_lines(p, value, v, bits, n, ind, false));
+	}
+	t_end(ctx, false);
 }
 
 /* ---- GUIDs. Names of GUIDs by role, cached per thread (the lookups scan tables): notification
@@ -1343,7 +1379,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	w.in_array[0] = w.in_array[1] = false;
 	w.index[0] = w.index[1] = 0;
 	record_line(&w, r);
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, false};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, false};
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
 		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);
