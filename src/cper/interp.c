@@ -154,9 +154,10 @@ typedef struct run {
 
 static void run_flush(const whea_sink *s, run *r)
 {
-	if (r->n)
+	if (r->n) {
 		s->scalars(s->ctx, r->a, r->n, r->room);
-	r->n = r->room = 0;
+		r->n = r->room = 0;
+	}
 }
 
 static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint64_t v)
@@ -169,7 +170,7 @@ static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint6
 }
 
 static const char none_text[32];
-const whea_skey whea_skey_none = {NULL, none_text, 0, 0, 0, 0, 0, 0, 0, 0};
+const whea_skey whea_skey_none = {NULL, none_text, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
 /* Names the walk emits itself (text labels as whea_key_label gives them, or given). */
 WHEA_SKEY_LIT(value_sk, "value", "Value"); /* of a bitfield object */
@@ -189,6 +190,7 @@ WHEA_SKEY_LIT(trailing_sk, "trailingBytes", "Trailing bytes");
 enum {
 	OP_GENERAL = 0,
 	OP_RUN,   /* plain UINT (no bitfields, no select) that joins a run of scalars (has sk) */
+	OP_BLOCK, /* OP_RUN that starts a block (see crow.blk_n) */
 	OP_NUM,   /* plain UINT that cannot join a run */
 	OP_ENUM,  /* ENUM of at most 8 bytes */
 	OP_GUID,  /* GUID of 16 bytes */
@@ -213,6 +215,14 @@ typedef struct crow {
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	const struct cdef *subcd; /* OP_BITS rows: the compiled form of their bitfield layout, or NULL */
+	/* OP_BLOCK: at least two consecutive OP_RUN rows starting here, handed to sink.rows at once
+	 * when blk_need bytes are there and their validation bits (blk_vb) are all set. */
+	uint32_t blk_n;    /* rows in the block starting here */
+	uint32_t blk_last; /* cursor after it: the end of its last row */
+	uint32_t blk_max;  /* the largest end of its rows (for the extent) */
+	uint32_t blk_room; /* the sum of their skey room */
+	uint64_t blk_need; /* the largest load8_end of its rows */
+	uint64_t blk_vb;   /* the validation bits of its gated rows */
 	whea_skey vsk; /* UINT rows with bitfields: their "value" member (vsk.key NULL: not in runs) */
 } crow;
 
@@ -236,6 +246,7 @@ typedef struct cdef {
 	bool bits_plain;  /* bits_run, and no bitfield is gated or a boolean wider than one bit: every
 	                     member's value is its bits as they are */
 	const whea_skey *bitsk; /* bits_plain layouts: the bits' names with lo and mask (sink.fields) */
+	const whea_skey *rowsk; /* the rows' names with off and mask (sink.rows) */
 	const char *const *vbname; /* defs with validation bits: whea_validbit_name() of bits 0..63 */
 	const crow *rows;
 	const cbit *bits;
@@ -391,7 +402,7 @@ static void skey_set(whea_skey *sk, size_t kl, size_t tl)
 {
 	sk->klen = (uint32_t)kl, sk->tlen = (uint32_t)tl;
 	sk->room = (uint32_t)(kl > tl ? kl : tl);
-	sk->boolean = 0, sk->fmt = 0, sk->width = 0, sk->lo = 0, sk->mask = 0;
+	sk->boolean = 0, sk->fmt = 0, sk->width = 0, sk->lo = 0, sk->off = 0, sk->mask = 0;
 }
 
 /* Makes the skey of key / label at *at in the arena (zero-padded copies); sk->key stays NULL
@@ -441,6 +452,7 @@ static void compile_row(const whea_field *f, crow *r)
 	r->load8_end = f->size <= 8 ? (uint64_t)f->off + 8 : UINT64_MAX;
 	r->vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
 	r->subcd = NULL;
+	r->blk_n = 0;
 	r->off = f->off, r->size = f->size;
 	r->sk = r->vsk = whea_skey_none;
 	if (is_fixed_row(f)) {
@@ -456,6 +468,29 @@ static void compile_bit(const whea_bitfield *b, cbit *c)
 	c->cls = BIT_OTHER;
 	c->sk = whea_skey_none;
 	c->lo = b->lo, c->valid = b->valid;
+}
+
+/* Makes r[0] OP_BLOCK when it starts at least two OP_RUN (or OP_BLOCK) rows (at most max there)
+ * that one test of the validation bits covers. */
+static void compile_block(crow *r, size_t max)
+{
+	crow *b = r;
+	size_t n = 0;
+	b->blk_last = b->blk_max = b->blk_room = 0, b->blk_need = 0, b->blk_vb = 0;
+	for (; n < max && n < RUN_MAX && (r[n].op == OP_RUN || r[n].op == OP_BLOCK); n++) {
+		if (r[n].gated && !r[n].vbit) /* a validation bit beyond 63: tested row by row */
+			break;
+		b->blk_vb |= r[n].vbit;
+		b->blk_last = r[n].end;
+		if (r[n].end > b->blk_max)
+			b->blk_max = r[n].end;
+		if (r[n].load8_end > b->blk_need)
+			b->blk_need = r[n].load8_end;
+		b->blk_room += r[n].sk.room;
+	}
+	b->blk_n = (uint32_t)n;
+	if (n >= 2)
+		b->op = OP_BLOCK;
 }
 
 static const cdef *cd_probe(const whea_def *d, unsigned gen);
@@ -476,8 +511,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		nstr += skey_need(b->key, b->label);
 	}
 	const whea_field *vb = whea_def_validbits_row(d);
-	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * (sizeof(cbit) + sizeof(whea_skey)) +
-		      (vb ? 64 * sizeof(char *) : 0);
+	size_t need = sizeof(cdef) + d->nfields * (sizeof(crow) + sizeof(whea_skey)) +
+		      d->nbits * (sizeof(cbit) + sizeof(whea_skey)) + (vb ? 64 * sizeof(char *) : 0);
 	need = (need + nnames + 15) & ~(size_t)15;
 	size_t str_at = need;
 	need += nstr;
@@ -488,8 +523,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	cdef *c = (cdef *)(void *)base;
 	crow *rows = (crow *)(void *)(base + sizeof(cdef));
 	cbit *bits = (cbit *)(void *)(rows + d->nfields);
-	whea_skey *bitsk = (whea_skey *)(void *)(bits + d->nbits);
-	const char **vbname = (const char **)(void *)(bitsk + d->nbits);
+	whea_skey *bitsk = (whea_skey *)(void *)(bits + d->nbits), *rowsk = bitsk + d->nbits;
+	const char **vbname = (const char **)(void *)(rowsk + d->nfields);
 	uint8_t *nl = (uint8_t *)(vbname + (vb ? 64 : 0));
 	char *str = base + str_at;
 	size_t nused = 0;
@@ -515,6 +550,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		if (r->op == OP_BITS) /* compiled now, so that decoding need not look it up */
 			r->subcd = cd_probe(f->sub, gen);
 		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
+		rowsk[i] = r->sk;
+		rowsk[i].off = f->off, rowsk[i].mask = r->vmask;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
 		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV) {
 			r->vsk = value_sk;
@@ -541,8 +578,11 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		bitsk[i] = cb->sk;
 		bitsk[i].lo = cb->lo, bitsk[i].mask = cb->mask;
 	}
-	c->bitsk = bitsk;
+	c->bitsk = bitsk, c->rowsk = rowsk;
 	c->bits_plain = c->bits_plain && c->bits_run;
+	for (uint16_t i = 0; i < d->nfields; i++)
+		if (rows[i].op == OP_RUN) /* every one (when a block is not taken, the next may be) */
+			compile_block(rows + i, (size_t)(d->nfields - i));
 	return c;
 }
 
@@ -927,7 +967,15 @@ static inline uint64_t row_value(const uint8_t *p, size_t len, const crow *c)
 	return whea_leN(p + c->off, c->size);
 }
 
-/* Emits a fixed row that is present and valid, other than OP_RUN (see the OP_* list). */
+/* Whether a fixed row's bytes are not all zero (one masked load where 8 bytes are there). */
+static inline bool row_nonzero(const uint8_t *p, size_t len, const crow *c)
+{
+	if (c->load8_end <= len)
+		return (whea_le64(p + c->off) & c->vmask) != 0;
+	return !all_zero(p + c->off, c->size);
+}
+
+/* Emits a fixed row that is present and valid, other than OP_RUN and OP_BLOCK (see the OP_* list). */
 static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *cd, const uint8_t *p, size_t len,
 		       uint64_t abs)
 {
@@ -1019,12 +1067,26 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 					continue;
 				if (c->gated && !(vb & c->vbit)) {
 					/* not valid: only kept (under "notValid") when not zero */
-					if (!invalid_pending && !all_zero(p + c->off, c->size))
+					if (!invalid_pending && row_nonzero(p, len, c))
 						invalid_pending = true;
 					continue;
 				}
 				if (c->op == OP_RUN) {
 					run_add(s, &rn, &c->sk, row_value(p, len, c));
+					continue;
+				}
+				if (c->op == OP_BLOCK) {
+					if (c->blk_need <= len && (vb & c->blk_vb) == c->blk_vb) {
+						/* a block of plain members, all there and valid: the sink reads them */
+						run_flush(s, &rn);
+						s->rows(s->ctx, &cd->rowsk[f - d->fields], c->blk_n, p, c->blk_room);
+						cursor = c->blk_last;
+						if (c->blk_max > extent)
+							extent = c->blk_max;
+						f += c->blk_n - 1, c += c->blk_n - 1;
+					} else { /* row by row: this one is valid (tested above) */
+						run_add(s, &rn, &c->sk, row_value(p, len, c));
+					}
 					continue;
 				}
 				run_flush(s, &rn);

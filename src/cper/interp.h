@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/le.h"
 #include "whea/record.h"
 #include "whea/table.h"
 
@@ -30,8 +31,14 @@ typedef struct whea_skey {
 	uint8_t fmt;     /* runs: integers' whea_fmt, never WHEA_FMT_BCDREV */
 	uint8_t lo;      /* fields: the bitfield's lowest bit */
 	uint32_t width;  /* runs: integers' width in bytes */
-	uint64_t mask;   /* fields: the bitfield's mask (after shifting by lo) */
+	uint32_t off;    /* rows: the member's offset in its struct */
+	uint64_t mask;   /* fields: the bitfield's mask (after shifting by lo); rows: of the member's bytes */
 } whea_skey;
+
+/* The value of bitfield k of v (sink.fields). */
+static inline uint64_t whea_skey_bits(const whea_skey *k, uint64_t v) { return (v >> k->lo) & k->mask; }
+/* The value of member k of the struct at p (sink.rows: 8 bytes from its offset are there). */
+static inline uint64_t whea_skey_row(const whea_skey *k, const uint8_t *p) { return whea_le64(p + k->off) & k->mask; }
 
 /* Bytes a padded name of n characters takes (whole 16-byte blocks and one more, at least two). */
 #define WHEA_SKEY_ROOM(n) ((((n) + 15u) & ~15u) + 32u)
@@ -40,7 +47,7 @@ typedef struct whea_skey {
 #define WHEA_SKEY_LIT(name, k, t)                                                                  \
 	static const char name##_k[WHEA_SKEY_ROOM(sizeof(k))] = k, name##_t[WHEA_SKEY_ROOM(sizeof(t))] = t; \
 	static const whea_skey name = {name##_k, name##_t, sizeof(k) - 1, sizeof(t) - 1,                   \
-				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0, 0, 0}
+				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0, 0, 0, 0}
 
 /* Room for one name made on the fly: key and text label, padded (see whea_skey). */
 typedef struct whea_skey_buf {
@@ -82,10 +89,13 @@ typedef struct whea_sink {
 	 * room: the sum of their names' room. Run names are always padded. */
 	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t room);
 	/* An integer shown with a bitfield layout whose members are all plain numbers and booleans
-	 * that are always there: the events begin(k), scalars(value: v, then bits[i]: (v >> lo) &
-	 * mask for i < n; room as there), end in one call. */
+	 * that are always there: the events begin(k), scalars(value: v, then bits[i]:
+	 * whea_skey_bits(&bits[i], v) for i < n; room as there), end in one call. */
 	void (*fields)(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
 		       size_t room);
+	/* Consecutive plain integer members of the struct at p, all present and valid: the events of
+	 * scalars(k[i]: whea_skey_row(&k[i], p) for i < n; room as there) in one call. */
+	void (*rows)(void *ctx, const whea_skey *k, size_t n, const uint8_t *p, size_t room);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;

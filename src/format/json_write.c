@@ -831,17 +831,40 @@ static WHEA_ALWAYS_INLINE void j_fields(void *ctx, const whea_skey *k, const whe
 		whea_scalar a = {value, v};
 		j_scalars(ctx, &a, 1, value->room, pretty);
 		for (size_t i = 0; i < n; i++) {
-			a.k = &bits[i], a.v = (v >> bits[i].lo) & bits[i].mask;
+			a.k = &bits[i], a.v = whea_skey_bits(&bits[i], v);
 			j_scalars(ctx, &a, 1, a.k->room, pretty);
 		}
 	} else {
 		q = scalar_at(q, value, v, &pre, true, pretty); /* the object is new: no comma */
 		for (size_t i = 0; i < n; i++)
-			q = scalar_at(q, &bits[i], (v >> bits[i].lo) & bits[i].mask, &pre, false, pretty);
+			q = scalar_at(q, &bits[i], whea_skey_bits(&bits[i], v), &pre, false, pretty);
 		w->p = q;
 		w->comma = 1;
 	}
 	j_end(ctx, false, pretty);
+}
+
+/* A block of plain members (see whea_sink.rows): with one check of the room (else one by one). */
+static WHEA_ALWAYS_INLINE void j_rows(void *ctx, const whea_skey *k, size_t n, const uint8_t *st, size_t keys,
+				      bool pretty)
+{
+	jw *w = ctx;
+	char *q = w->p;
+	kpre pre;
+	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys ||
+			!kpre_init(&pre, w->ind, pretty))) {
+		for (size_t i = 0; i < n; i++) {
+			whea_scalar a = {&k[i], whea_skey_row(&k[i], st)};
+			j_scalars(ctx, &a, 1, k[i].room, pretty);
+		}
+		return;
+	}
+	size_t i = 0;
+	if (!w->comma) /* the first member of its container */
+		q = scalar_at(q, &k[0], whea_skey_row(&k[0], st), &pre, true, pretty), w->comma = 1, i++;
+	for (; i < n; i++)
+		q = scalar_at(q, &k[i], whea_skey_row(&k[i], st), &pre, false, pretty);
+	w->p = q;
 }
 
 /* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
@@ -1192,11 +1215,12 @@ JW_MODES(j_guid, (void *c, const whea_skey *k, const whea_guid *g, int r), c, k,
 JW_MODES(j_scalars, (void *c, const whea_scalar *a, size_t n, size_t room), c, a, n, room)
 JW_MODES(j_fields, (void *c, const whea_skey *k, const whea_skey *vk, uint64_t v, const whea_skey *b, size_t n, size_t room),
 	 c, k, vk, v, b, n, room)
+JW_MODES(j_rows, (void *c, const whea_skey *k, size_t n, const uint8_t *st, size_t room), c, k, n, st, room)
 
 static const whea_sink sink_compact = {NULL,   j_begin_c, j_end_c,  j_num_c,  j_enm_c, j_bits_c, j_bool_c,
-				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, false};
+				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, j_rows_c, false};
 static const whea_sink sink_pretty = {NULL,   j_begin_p, j_end_p,  j_num_p,  j_enm_p, j_bits_p, j_bool_p,
-				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, false};
+				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, j_rows_p, false};
 
 int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 {

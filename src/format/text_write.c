@@ -832,7 +832,16 @@ static WHEA_ALWAYS_INLINE char *field_lines(char *p, const whea_skey *value, uin
 {
 	p = scalar_line(p, value, v, ind, short_ind);
 	for (size_t i = 0; i < n; i++)
-		p = scalar_line(p, &bits[i], (v >> bits[i].lo) & bits[i].mask, ind, short_ind);
+		p = scalar_line(p, &bits[i], whea_skey_bits(&bits[i], v), ind, short_ind);
+	return p;
+}
+
+/* The lines of the members of sink.rows at p; returns the end. */
+static WHEA_ALWAYS_INLINE char *row_lines(char *p, const whea_skey *k, size_t n, const uint8_t *st, size_t ind,
+					  bool short_ind)
+{
+	for (size_t i = 0; i < n; i++)
+		p = scalar_line(p, &k[i], whea_skey_row(&k[i], st), ind, short_ind);
 	return p;
 }
 
@@ -869,7 +878,7 @@ static void t_fields(void *ctx, const whea_skey *k, const whea_skey *value, uint
 		whea_scalar a = {value, v};
 		t_scalars(ctx, &a, 1, value->room);
 		for (size_t i = 0; i < n; i++) {
-			a.k = &bits[i], a.v = (v >> bits[i].lo) & bits[i].mask;
+			a.k = &bits[i], a.v = whea_skey_bits(&bits[i], v);
 			t_scalars(ctx, &a, 1, a.k->room);
 		}
 	} else {
@@ -877,6 +886,23 @@ static void t_fields(void *ctx, const whea_skey *k, const whea_skey *value, uint
 				     : field_lines(p, value, v, bits, n, ind, false));
 	}
 	t_end(ctx, false);
+}
+
+/* A block of plain members (see whea_sink.rows): their lines in one reservation when there is
+ * room (else one by one). */
+static void t_rows(void *ctx, const whea_skey *k, size_t n, const uint8_t *st, size_t room)
+{
+	tw *w = ctx;
+	size_t ind = 2 * (size_t)w->depth;
+	char *p = tw_room(w, n * (ind + 2 + 25) + room + TW_SLACK);
+	if (!p) {
+		for (size_t i = 0; i < n; i++) {
+			whea_scalar a = {&k[i], whea_skey_row(&k[i], st)};
+			t_scalars(ctx, &a, 1, k[i].room);
+		}
+		return;
+	}
+	done_at(w, ind <= 16 ? row_lines(p, k, n, st, ind, true) : row_lines(p, k, n, st, ind, false));
 }
 
 /* ---- GUIDs. Names of GUIDs by role, cached per thread (the lookups scan tables): notification
@@ -1379,7 +1405,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	w.in_array[0] = w.in_array[1] = false;
 	w.index[0] = w.index[1] = 0;
 	record_line(&w, r);
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, false};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, t_rows, false};
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
 		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);
