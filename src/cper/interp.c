@@ -202,7 +202,8 @@ enum {
 /* A compiled row. What the row loop reads for a plain member comes first (place, op, gate,
  * value mask, name), so such a row touches neither its whea_field nor the entry's later lines. */
 typedef struct crow {
-	uint32_t end;  /* op != OP_GENERAL: off + size */
+	uint64_t end;  /* op != OP_GENERAL: off + size; OP_GENERAL: UINT64_MAX (so that one test of
+	                  end <= len picks the rows of the fast path) */
 	uint32_t off, size; /* op != OP_GENERAL: the row's place (copies of the field's) */
 	uint8_t op;    /* OP_* */
 	uint8_t gated; /* the row has a validation bit (f->valid) */
@@ -215,6 +216,7 @@ typedef struct crow {
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	const struct cdef *subcd; /* OP_BITS rows: the compiled form of their bitfield layout, or NULL */
+	const whea_flagnames *fn; /* FLAGS and VALIDBITS rows: their bit names, or NULL */
 	/* OP_BLOCK: at least two consecutive OP_RUN rows starting here, handed to sink.rows at once
 	 * when blk_need bytes are there and their validation bits (blk_vb) are all set. */
 	uint32_t blk_n;    /* rows in the block starting here */
@@ -255,7 +257,7 @@ typedef struct cdef {
 
 #define CD_SLOTS 1024u
 #define CD_PROBES 16u
-#define CD_ARENA (512u * 1024u)
+#define CD_ARENA (1024u * 1024u)
 static _Atomic(const cdef *) cd_slots[CD_SLOTS];
 static uint64_t cd_arena[CD_ARENA / 8];
 static atomic_size_t cd_used;
@@ -445,18 +447,19 @@ static void compile_row(const whea_field *f, crow *r)
 {
 	r->op = OP_GENERAL;
 	r->gated = f->valid != 0;
-	r->end = 0;
+	r->end = UINT64_MAX;
 	r->nl = 0;
 	r->runnable = 0;
 	r->vmask = f->size >= 8 ? ~0ull : (1ull << (8 * f->size)) - 1;
 	r->load8_end = f->size <= 8 ? (uint64_t)f->off + 8 : UINT64_MAX;
 	r->vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
 	r->subcd = NULL;
+	r->fn = NULL;
 	r->blk_n = 0;
 	r->off = f->off, r->size = f->size;
 	r->sk = r->vsk = whea_skey_none;
 	if (is_fixed_row(f)) {
-		r->end = f->off + f->size;
+		r->end = (uint64_t)f->off + f->size;
 		r->op = fixed_op(f);
 	}
 }
@@ -481,9 +484,9 @@ static void compile_block(crow *r, size_t max)
 		if (r[n].gated && !r[n].vbit) /* a validation bit beyond 63: tested row by row */
 			break;
 		b->blk_vb |= r[n].vbit;
-		b->blk_last = r[n].end;
+		b->blk_last = (uint32_t)r[n].end; /* fixed rows end below 4 GB (is_fixed_row) */
 		if (r[n].end > b->blk_max)
-			b->blk_max = r[n].end;
+			b->blk_max = (uint32_t)r[n].end;
 		if (r[n].load8_end > b->blk_need)
 			b->blk_need = r[n].load8_end;
 		b->blk_room += r[n].sk.room;
@@ -493,13 +496,77 @@ static void compile_block(crow *r, size_t max)
 		b->op = OP_BLOCK;
 }
 
+/* The bit names of row f of d (FLAGS: its names; VALIDBITS: those of the rows its bits gate), one
+ * by one: the number of names; each bit b with a name goes to fn(ctx, b, name). */
+static size_t bit_names(const whea_def *d, const whea_field *f,
+			void (*fn)(void *ctx, uint64_t bit, const char *name), void *ctx)
+{
+	size_t n = 0;
+	if (f->kind == WHEA_K_FLAGS)
+		for (; f->names && f->names[n].name; n++)
+			fn(ctx, f->names[n].value, f->names[n].name);
+	else if (f->kind == WHEA_K_VALIDBITS)
+		for (unsigned b = 0; b < 64; b++) {
+			const char *name = whea_validbit_name_scan(d, b);
+			if (name)
+				fn(ctx, b, name), n++;
+		}
+	return n;
+}
+
+static void count_name(void *ctx, uint64_t bit, const char *name)
+{
+	(void)bit;
+	*(size_t *)ctx += skey_need(name, NULL);
+}
+
+/* Arena bytes for the whea_flagnames of row f (0: not a FLAGS or VALIDBITS row); the bytes of
+ * their strings are added to *nstr. */
+static size_t flagnames_need(const whea_def *d, const whea_field *f, size_t *nstr)
+{
+	if (f->kind != WHEA_K_FLAGS && f->kind != WHEA_K_VALIDBITS)
+		return 0;
+	return sizeof(whea_flagnames) + bit_names(d, f, count_name, nstr) * sizeof(whea_skey);
+}
+
+typedef struct fn_make {
+	whea_flagnames *fn;
+	whea_skey *k;
+	char **str;
+} fn_make;
+
+static void make_name(void *ctx, uint64_t bit, const char *name)
+{
+	fn_make *m = ctx;
+	whea_skey *k = &m->k[m->fn->n++];
+	skey_make(k, name, NULL, m->str);
+	k->lo = bit < 64 ? (uint8_t)bit : 0;
+	k->mask = bit < 64;
+	m->fn->room += k->room;
+	if (bit < 64 && !m->fn->bybit[bit])
+		m->fn->bybit[bit] = k;
+}
+
+/* Makes the whea_flagnames of row f at *mem (advanced past it and its names; strings at *str). */
+static const whea_flagnames *flagnames_make(const whea_def *d, const whea_field *f, char **mem, char **str)
+{
+	whea_flagnames *fn = (whea_flagnames *)(void *)*mem;
+	fn_make m = {fn, (whea_skey *)(void *)(fn + 1), str};
+	memset(fn, 0, sizeof *fn);
+	fn->names = m.k;
+	bit_names(d, f, make_name, &m);
+	*mem = (char *)(m.k + fn->n);
+	return fn;
+}
+
 static const cdef *cd_probe(const whea_def *d, unsigned gen);
 
 static const cdef *cd_build(const whea_def *d, unsigned gen)
 {
-	size_t nnames = 0, nstr = 0;
+	size_t nnames = 0, nstr = 0, nfn = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
+		nfn += flagnames_need(d, f, &nstr);
 		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_ENUM)
 			nnames += names_len_count(f->names);
 		nstr += skey_need(f->key, f->label);
@@ -512,7 +579,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	}
 	const whea_field *vb = whea_def_validbits_row(d);
 	size_t need = sizeof(cdef) + d->nfields * (sizeof(crow) + sizeof(whea_skey)) +
-		      d->nbits * (sizeof(cbit) + sizeof(whea_skey)) + (vb ? 64 * sizeof(char *) : 0);
+		      d->nbits * (sizeof(cbit) + sizeof(whea_skey)) + (vb ? 64 * sizeof(char *) : 0) + nfn;
 	need = (need + nnames + 15) & ~(size_t)15;
 	size_t str_at = need;
 	need += nstr;
@@ -525,7 +592,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	cbit *bits = (cbit *)(void *)(rows + d->nfields);
 	whea_skey *bitsk = (whea_skey *)(void *)(bits + d->nbits), *rowsk = bitsk + d->nbits;
 	const char **vbname = (const char **)(void *)(rowsk + d->nfields);
-	uint8_t *nl = (uint8_t *)(vbname + (vb ? 64 : 0));
+	char *fnmem = (char *)(vbname + (vb ? 64 : 0));
+	uint8_t *nl = (uint8_t *)(fnmem + nfn);
 	char *str = base + str_at;
 	size_t nused = 0;
 	c->vbname = vb ? vbname : NULL;
@@ -543,6 +611,8 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		crow *r = &rows[i];
 		compile_row(f, r);
 		r->nl = put_names(nl, &nused, f->kind, f->names);
+		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_VALIDBITS)
+			r->fn = flagnames_make(d, f, &fnmem, &str);
 		skey_make(&r->sk, f->key, f->label, &str);
 		r->runnable = f->kind == WHEA_K_UINT && r->sk.key && f->fmt != WHEA_FMT_BCDREV;
 		if (r->op == OP_NUM && r->runnable)
@@ -766,7 +836,7 @@ static void emit_bitfields(walk *w, const whea_skey *k, uint64_t v, const whea_f
 			break;
 		}
 		case WHEA_K_FLAGS:
-			s->bits(s->ctx, bk, x, b->width, b->names, cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL);
+			s->bits(s->ctx, bk, x, b->width, b->names, cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL, NULL);
 			break;
 		default:
 			s->num(s->ctx, bk, x, b->fmt, (b->width + 7) / 8);
@@ -902,7 +972,7 @@ static void emit_row(walk *w, const whea_field *f, const crow *c, const cdef *cd
 	}
 	case WHEA_K_FLAGS:
 		s->bits(s->ctx, k, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names,
-			c->nl ? cd->nlens + c->nl - 1 : NULL, NULL);
+			c->nl ? cd->nlens + c->nl - 1 : NULL, NULL, c->fn);
 		break;
 	case WHEA_K_VALIDBITS:
 		break; /* emitted by walk_def */
@@ -1000,7 +1070,7 @@ static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *
 		break;
 	case OP_FLAGS:
 		s->bits(s->ctx, &c->sk, row_value(p, len, c), f->size * 8u, f->names, c->nl ? cd->nlens + c->nl - 1 : NULL,
-			NULL);
+			NULL, c->fn);
 		break;
 	default: {
 		rowspan r = {f->off, f->size, 0, true};
@@ -1058,9 +1128,9 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 			fend = f + m, c = chunk;
 		}
 		for (; f < fend; f++, c++) {
-			if (c->op != OP_GENERAL && c->end <= len) {
+			if (c->end <= len) {
 				/* The common rows: fixed place and size, present, nothing to check. */
-				cursor = c->end;
+				cursor = (size_t)c->end;
 				if (cursor > extent)
 					extent = cursor;
 				if (diag_only)
@@ -1110,7 +1180,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 				extent = cursor;
 			if (f->kind == WHEA_K_VALIDBITS) {
 				if (!diag_only)
-					run_flush(s, &rn), s->bits(s->ctx, row_sk(c), vb, f->size * 8u, f->names, NULL, d);
+					run_flush(s, &rn), s->bits(s->ctx, row_sk(c), vb, f->size * 8u, f->names, NULL, d, c->fn);
 				continue;
 			}
 			if (gated && !on) {

@@ -55,6 +55,16 @@ typedef struct whea_skey_buf {
 	char s[2 * WHEA_SKEY_ROOM(WHEA_SKEY_PAD_MAX)];
 } whea_skey_buf;
 
+/* The bit names of a FLAGS or VALIDBITS member, compiled (see whea_sink.bits). */
+typedef struct whea_flagnames {
+	/* FLAGS: the names in the table's order, each with lo its bit and mask 1 (mask 0 for a
+	 * value beyond bit 63); VALIDBITS: the named bits in order. key: the name, text: its label. */
+	const whea_skey *names;
+	size_t n;
+	size_t room; /* the sum of the names' room */
+	const whea_skey *bybit[64]; /* the (first) name of each bit, NULL for none */
+} whea_flagnames;
+
 /* One plain member of a run: its name and format, and its value. */
 typedef struct whea_scalar {
 	const whea_skey *k;
@@ -75,9 +85,9 @@ typedef struct whea_sink {
 	/* nlen: 0, or the length of a name that needs no escaping in a JSON string */
 	void (*enm)(void *ctx, const whea_skey *k, uint64_t v, const char *name, size_t nlen, int fmt);
 	/* FLAGS: names maps bit -> name, nlens their lengths (NULL: not known). VALIDBITS: def is the
-	 * struct; names are extra bit names. */
+	 * struct; names are extra bit names. fn: the same names compiled, or NULL. */
 	void (*bits)(void *ctx, const whea_skey *k, uint64_t v, unsigned width, const whea_name *names,
-		     const uint8_t *nlens, const whea_def *validdef);
+		     const uint8_t *nlens, const whea_def *validdef, const whea_flagnames *fn);
 	void (*boolean)(void *ctx, const whea_skey *k, bool v);
 	void (*guid)(void *ctx, const whea_skey *k, const whea_guid *g, int role);
 	void (*text)(void *ctx, const whea_skey *k, const uint8_t *p, size_t n);

@@ -49,7 +49,7 @@ static void n_begin(void *c, const whea_skey *k, bool a) { (void)c, (void)k, (vo
 static void n_end(void *c, bool a) { (void)c, (void)a; }
 static void n_num(void *c, const whea_skey *k, uint64_t v, int f, unsigned w) { (void)c, (void)k, (void)v, (void)f, (void)w; }
 static void n_enm(void *c, const whea_skey *k, uint64_t v, const char *n, size_t nl, int f) { (void)c, (void)k, (void)v, (void)n, (void)nl, (void)f; }
-static void n_bits(void *c, const whea_skey *k, uint64_t v, unsigned w, const whea_name *n, const uint8_t *nl, const whea_def *d) { (void)c, (void)k, (void)v, (void)w, (void)n, (void)nl, (void)d; }
+static void n_bits(void *c, const whea_skey *k, uint64_t v, unsigned w, const whea_name *n, const uint8_t *nl, const whea_def *d, const whea_flagnames *fn) { (void)c, (void)k, (void)v, (void)w, (void)n, (void)nl, (void)d, (void)fn; }
 static void n_bool(void *c, const whea_skey *k, bool v) { (void)c, (void)k, (void)v; }
 static void n_guid(void *c, const whea_skey *k, const whea_guid *g, int r) { (void)c, (void)k, (void)g, (void)r; }
 static void n_bytes(void *c, const whea_skey *k, const uint8_t *p, size_t n) { (void)c, (void)k, (void)p, (void)n; }

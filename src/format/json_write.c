@@ -720,8 +720,43 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 	w->p = close_at(q, w->ind, pretty, true);
 }
 
+/* Room for the members of a compiled flag set after their names: separator and indentation (a
+ * fixed 32-byte copy), the slack of whole-block name copies (32), '": ', "false", slack. */
+#define FLAG_MEMBER_ROOM 80
+
+/* A flag set with compiled names (see whea_flagnames): like flags_member, with one check of the
+ * room for all members and the names copied in whole blocks. */
+static WHEA_ALWAYS_INLINE void flags_compiled(jw *w, const char *key, size_t klen, uint64_t v,
+					      const whea_flagnames *fn, const whea_name *names, const uint8_t *nlens,
+					      bool pretty)
+{
+	unsigned in = inner_ind(w);
+	kpre pre;
+	if (JW_UNLIKELY(v >= 10000 || !member_fits(w, klen, FLAGS_HEAD_ROOM + fn->n * FLAG_MEMBER_ROOM + fn->room +
+								     INNER_ROOM(0), pretty) ||
+			!kpre_init(&pre, in, pretty))) {
+		flags_slow(w, key, klen, v, names, nlens, pretty);
+		return;
+	}
+	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
+	*q++ = '{';
+	q = inner_key(q, 0, in, "value", 5, pretty, true);
+	q = whea_dec4_at(q, (uint32_t)v);
+	for (size_t i = 0; i < fn->n; i++) {
+		const whea_skey *nk = &fn->names[i];
+		size_t l = nk->klen;
+		bool set = whea_skey_bits(nk, v) != 0;
+		q = kpre_at(q, &pre, false, pretty);
+		whea_copy_blocks(q, nk->key, l);
+		memcpy(q + l, "\": ", 4);
+		q = bool_at(q + l + (pretty ? 3 : 2), set);
+	}
+	w->p = close_at(q, w->ind, pretty, true);
+}
+
 static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const whea_skey *k, uint64_t v, unsigned width,
-				      const whea_name *names, const uint8_t *nlens, const whea_def *validdef, bool pretty)
+				      const whea_name *names, const uint8_t *nlens, const whea_def *validdef,
+				      const whea_flagnames *fn, bool pretty)
 {
 	(void)width;
 	jw *w = ctx;
@@ -731,7 +766,9 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const whea_skey *k, uint64_t v,
 			num_member(w, key, klen, v, pretty);
 		else
 			num_member_f(w, key, klen, v, pretty, true);
-	} else { /* flag sets: "value" and one boolean per named bit */
+	} else if (fn) { /* flag sets: "value" and one boolean per named bit */
+		flags_compiled(w, key, klen, v, fn, names, nlens, pretty);
+	} else {
 		flags_member(w, key, klen, v, names, nlens, pretty);
 	}
 }
@@ -1209,7 +1246,7 @@ JW_MODES(j_end, (void *c, bool a), c, a)
 JW_MODES(j_num, (void *c, const whea_skey *k, uint64_t v, int f, unsigned wd), c, k, v, f, wd)
 JW_MODES(j_enm, (void *c, const whea_skey *k, uint64_t v, const char *n, size_t nl, int f), c, k, v, n, nl, f)
 JW_MODES(j_bits, (void *c, const whea_skey *k, uint64_t v, unsigned wd, const whea_name *n, const uint8_t *nl,
-		  const whea_def *d), c, k, v, wd, n, nl, d)
+		  const whea_def *d, const whea_flagnames *fn), c, k, v, wd, n, nl, d, fn)
 JW_MODES(j_bool, (void *c, const whea_skey *k, bool v), c, k, v)
 JW_MODES(j_guid, (void *c, const whea_skey *k, const whea_guid *g, int r), c, k, g, r)
 JW_MODES(j_scalars, (void *c, const whea_scalar *a, size_t n, size_t room), c, a, n, room)

@@ -716,24 +716,36 @@ static TW_COLD void bits_general(tw *w, const whea_skey *k, uint64_t v, unsigned
 	bits_slow(w, v, digits, set, id);
 }
 
+/* The padded label of bit b of a bit table: from its compiled names (fn) or the label cache;
+ * false when neither has it at hand (then the general path makes it). */
+static WHEA_ALWAYS_INLINE bool bit_label(tw *w, const whea_flagnames *fn, const void *id, unsigned b, tw_label *l)
+{
+	if (fn) {
+		const whea_skey *e = fn->bybit[b];
+		*l = e ? lab(e->text, e->tlen) : lab(NULL, 0);
+		return e != NULL;
+	}
+	const label_entry *e = label_hit(id, LS_BIT + b, w->lc_base);
+	*l = e ? lab(e->text, e->len) : lab(NULL, 0);
+	return e != NULL;
+}
+
 static void t_bits(void *ctx, const whea_skey *k, uint64_t v, unsigned width, const whea_name *names,
-		   const uint8_t *nlens, const whea_def *validdef)
+		   const uint8_t *nlens, const whea_def *validdef, const whea_flagnames *fn)
 {
 	tw *w = ctx;
 	(void)nlens;
 	unsigned digits = (width + 3) / 4;
 	const void *id = bits_id(names, validdef);
-	const label_entry *hit[64]; /* the names of the set bits, looked up before anything is written */
+	tw_label hit[64]; /* the names of the set bits, looked up before anything is written */
 	size_t nb = 0, len = 0;
 	char *p;
 	if (digits > 16)
 		goto general;
 	for (uint64_t m = bits_set(v, width); m; m &= m - 1) {
-		const label_entry *e = label_hit(id, LS_BIT + lowest_bit(m), w->lc_base);
-		if (!e)
+		if (!bit_label(w, fn, id, lowest_bit(m), &hit[nb]))
 			goto general;
-		hit[nb++] = e;
-		len += e->len;
+		len += hit[nb++].n;
 	}
 	if (!(p = lead_fast(w, k, ' ', 2 + 16 + 2 + 2 * nb + len)))
 		goto general;
@@ -744,8 +756,8 @@ static void t_bits(void *ctx, const whea_skey *k, uint64_t v, unsigned width, co
 			*p++ = ',', *p++ = ' ';
 		else
 			*p++ = ' ', *p++ = '(';
-		whea_copy_blocks(p, hit[i]->text, hit[i]->len);
-		p += hit[i]->len;
+		whea_copy_blocks(p, hit[i].t, hit[i].n);
+		p += hit[i].n;
 	}
 	if (nb)
 		*p++ = ')';
