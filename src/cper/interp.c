@@ -170,7 +170,7 @@ static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint6
 }
 
 static const char none_text[32];
-const whea_skey whea_skey_none = {NULL, none_text, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+const whea_skey whea_skey_none = {NULL, none_text, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL};
 
 /* Names the walk emits itself (text labels as whea_key_label gives them, or given). */
 WHEA_SKEY_LIT(value_sk, "value", "Value"); /* of a bitfield object */
@@ -228,12 +228,12 @@ typedef struct crow {
 	whea_skey vsk; /* UINT rows with bitfields: their "value" member (vsk.key NULL: not in runs) */
 } crow;
 
-enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM };
+enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM, BIT_ENUM };
 
 typedef struct cbit {
 	uint64_t mask; /* of the field's width, applied after shifting by lo */
 	uint32_t nl;   /* FLAGS and ENUM bitfields: as in crow */
-	uint8_t cls;   /* BIT_BOOL / BIT_NUM: joins a run (has sk) */
+	uint8_t cls;   /* BIT_BOOL / BIT_NUM / BIT_ENUM: joins a run (has sk) */
 	uint8_t lo, valid; /* as in the bitfield */
 	whea_skey sk;
 } cbit;
@@ -244,7 +244,7 @@ typedef struct cdef {
 	uint16_t vbrow; /* index of the VALIDBITS row or UINT16_MAX */
 	uint64_t known; /* known_bits() */
 	size_t bits_room; /* bitfield layouts: sum of the bits' skey room */
-	bool bits_run;    /* every bitfield joins a run (BIT_BOOL / BIT_NUM) and there are fewer than 64 */
+	bool bits_run;    /* every bitfield joins a run (not BIT_OTHER) and there are fewer than 64 */
 	bool bits_plain;  /* bits_run, and no bitfield is gated or a boolean wider than one bit: every
 	                     member's value is its bits as they are */
 	const whea_skey *bitsk; /* bits_plain layouts: the bits' names with lo and mask (sink.fields) */
@@ -404,7 +404,7 @@ static void skey_set(whea_skey *sk, size_t kl, size_t tl)
 {
 	sk->klen = (uint32_t)kl, sk->tlen = (uint32_t)tl;
 	sk->room = (uint32_t)(kl > tl ? kl : tl);
-	sk->boolean = 0, sk->fmt = 0, sk->width = 0, sk->lo = 0, sk->off = 0, sk->mask = 0;
+	sk->kind = WHEA_SK_NUM, sk->fmt = 0, sk->width = 0, sk->lo = 0, sk->off = 0, sk->mask = 0, sk->names = NULL;
 }
 
 /* Makes the skey of key / label at *at in the arena (zero-padded copies); sk->key stays NULL
@@ -547,6 +547,50 @@ static void make_name(void *ctx, uint64_t bit, const char *name)
 		m->fn->bybit[bit] = k;
 }
 
+/* Arena bytes for the value names of an enum bitfield b (see enumnames_make), 0 for others; the
+ * bytes of their strings are added to *nstr. */
+static size_t enumnames_need(const whea_bitfield *b, size_t *nstr)
+{
+	size_t n = 0;
+	if (b->kind != WHEA_K_ENUM)
+		return 0;
+	for (; b->names && b->names[n].name; n++)
+		*nstr += skey_need(b->names[n].name, NULL);
+	return sizeof(whea_flagnames) + n * sizeof(whea_skey);
+}
+
+/* Whether enum bitfield b (its name lengths at lens, see put_enames; NULL: none made) can join
+ * a run: every name compiled and plain in JSON. */
+static bool enum_runnable(const whea_bitfield *b, const uint8_t *lens)
+{
+	if (!b->names || !b->names[0].name)
+		return true;
+	if (!lens)
+		return false;
+	for (size_t i = 0; b->names[i].name; i++)
+		if (!lens[i])
+			return false;
+	return true;
+}
+
+/* Makes the value names of enum bitfield b at *mem (advanced past them; strings at *str). */
+static const whea_flagnames *enumnames_make(const whea_bitfield *b, char **mem, char **str)
+{
+	whea_flagnames *fn = (whea_flagnames *)(void *)*mem;
+	whea_skey *k = (whea_skey *)(void *)(fn + 1);
+	memset(fn, 0, sizeof *fn);
+	fn->names = k;
+	fn->room = 9; /* "unknown (" */
+	for (; b->names && b->names[fn->n].name; fn->n++, k++) {
+		skey_make(k, b->names[fn->n].name, NULL, str);
+		k->mask = b->names[fn->n].value;
+		if (k->room > fn->room)
+			fn->room = k->room;
+	}
+	*mem = (char *)k;
+	return fn;
+}
+
 /* Makes the whea_flagnames of row f at *mem (advanced past it and its names; strings at *str). */
 static const whea_flagnames *flagnames_make(const whea_def *d, const whea_field *f, char **mem, char **str)
 {
@@ -575,6 +619,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		const whea_bitfield *b = &d->bits[i];
 		if (b->kind == WHEA_K_FLAGS || b->kind == WHEA_K_ENUM)
 			nnames += names_len_count(b->names);
+		nfn += enumnames_need(b, &nstr);
 		nstr += skey_need(b->key, b->label);
 	}
 	const whea_field *vb = whea_def_validbits_row(d);
@@ -619,7 +664,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 			r->op = OP_RUN;
 		if (r->op == OP_BITS) /* compiled now, so that decoding need not look it up */
 			r->subcd = cd_probe(f->sub, gen);
-		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
+		r->sk.kind = WHEA_SK_NUM, r->sk.fmt = f->fmt, r->sk.width = f->size;
 		rowsk[i] = r->sk;
 		rowsk[i].off = f->off, rowsk[i].mask = r->vmask;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
@@ -634,11 +679,18 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		compile_bit(b, cb);
 		cb->nl = put_names(nl, &nused, b->kind, b->names);
 		skey_make(&cb->sk, b->key, b->label, &str);
+		if (b->kind == WHEA_K_ENUM)
+			cb->sk.names = enumnames_make(b, &fnmem, &str);
 		if (cb->sk.key && b->kind == WHEA_K_BOOL)
 			cb->cls = BIT_BOOL;
+		else if (cb->sk.key && b->kind == WHEA_K_ENUM && enum_runnable(b, cb->nl ? nl + cb->nl - 1 : NULL))
+			cb->cls = BIT_ENUM;
 		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
 			cb->cls = BIT_NUM;
-		cb->sk.boolean = cb->cls == BIT_BOOL, cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
+		cb->sk.kind = cb->cls == BIT_BOOL ? WHEA_SK_BOOL : cb->cls == BIT_ENUM ? WHEA_SK_ENUM : WHEA_SK_NUM;
+		cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
+		if (cb->cls == BIT_ENUM)
+			cb->sk.room += (uint32_t)cb->sk.names->room + WHEA_SKEY_ENUM_ROOM;
 		if (cb->cls == BIT_OTHER)
 			c->bits_run = false;
 		else

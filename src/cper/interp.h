@@ -23,16 +23,25 @@ enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOT
  * way when at most WHEA_SKEY_PAD_MAX characters long; a longer key or label (only hand-made
  * tables have them) may be the table's own string, which must be copied exactly. */
 #define WHEA_SKEY_PAD_MAX 128
+/* What a member of a run is (whea_skey.kind). */
+enum { WHEA_SK_NUM = 0, WHEA_SK_BOOL, WHEA_SK_ENUM };
+/* Room the fixed parts of an enum member of a run may take in a writer beyond its names: "unknown
+ * (N)", and the JSON writer's object with its lines indented up to 32. */
+#define WHEA_SKEY_ENUM_ROOM 224
+struct whea_flagnames;
 typedef struct whea_skey {
 	const char *key, *text;
 	uint32_t klen, tlen;
-	uint32_t room;   /* max(klen, tlen) */
-	uint8_t boolean; /* runs: the member is a boolean (v is 0 or 1) */
+	uint32_t room;   /* max(klen, tlen); enum members: plus the room of their value names (the
+	                    longest name or label, at least 9) and WHEA_SKEY_ENUM_ROOM */
+	uint8_t kind;    /* runs: WHEA_SK_*; a boolean is true when v is not 0 */
 	uint8_t fmt;     /* runs: integers' whea_fmt, never WHEA_FMT_BCDREV */
 	uint8_t lo;      /* fields: the bitfield's lowest bit */
 	uint32_t width;  /* runs: integers' width in bytes */
 	uint32_t off;    /* rows: the member's offset in its struct */
-	uint64_t mask;   /* fields: the bitfield's mask (after shifting by lo); rows: of the member's bytes */
+	uint64_t mask;   /* fields: the bitfield's mask (after shifting by lo); rows: of the member's bytes;
+	                    an enum's value names: the value */
+	const struct whea_flagnames *names; /* enum members: their values' names (plain JSON strings) */
 } whea_skey;
 
 /* The value of bitfield k of v (sink.fields). */
@@ -47,7 +56,7 @@ static inline uint64_t whea_skey_row(const whea_skey *k, const uint8_t *p) { ret
 #define WHEA_SKEY_LIT(name, k, t)                                                                  \
 	static const char name##_k[WHEA_SKEY_ROOM(sizeof(k))] = k, name##_t[WHEA_SKEY_ROOM(sizeof(t))] = t; \
 	static const whea_skey name = {name##_k, name##_t, sizeof(k) - 1, sizeof(t) - 1,                   \
-				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0, 0, 0, 0}
+				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0, 0, 0, 0, NULL}
 
 /* Room for one name made on the fly: key and text label, padded (see whea_skey). */
 typedef struct whea_skey_buf {
@@ -55,15 +64,26 @@ typedef struct whea_skey_buf {
 	char s[2 * WHEA_SKEY_ROOM(WHEA_SKEY_PAD_MAX)];
 } whea_skey_buf;
 
-/* The bit names of a FLAGS or VALIDBITS member, compiled (see whea_sink.bits). */
+/* The bit names of a FLAGS or VALIDBITS member, or the value names of an enum member of a run,
+ * compiled (see whea_sink.bits, whea_skey.names). */
 typedef struct whea_flagnames {
 	/* FLAGS: the names in the table's order, each with lo its bit and mask 1 (mask 0 for a
-	 * value beyond bit 63); VALIDBITS: the named bits in order. key: the name, text: its label. */
+	 * value beyond bit 63); VALIDBITS: the named bits in order; enums: the names in the table's
+	 * order, mask the value. key: the name, text: its label. */
 	const whea_skey *names;
 	size_t n;
 	size_t room; /* the sum of the names' room */
-	const whea_skey *bybit[64]; /* the (first) name of each bit, NULL for none */
+	const whea_skey *bybit[64]; /* the (first) name of each bit, NULL for none (not for enums) */
 } whea_flagnames;
+
+/* The name of value v of enum member k (kind WHEA_SK_ENUM), NULL for none (the first match). */
+static inline const whea_skey *whea_skey_enum(const whea_skey *k, uint64_t v)
+{
+	for (size_t i = 0; i < k->names->n; i++)
+		if (k->names->names[i].mask == v)
+			return &k->names->names[i];
+	return NULL;
+}
 
 /* One plain member of a run: its name and format, and its value. */
 typedef struct whea_scalar {

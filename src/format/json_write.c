@@ -783,21 +783,29 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, boo
 		bool_member_f(w, key, klen, v, pretty, true);
 }
 
-/* One member k of value v of a run at q (room checked). */
-static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
+/* The value of an enum member of a run at q (see j_enm; room checked); returns the end. */
+static JW_NOINLINE char *enum_value_at(jw *w, char *q, const whea_skey *k, uint64_t v, bool pretty)
+{
+	const whea_skey *e = whea_skey_enum(k, v);
+	enum_object(w, q, v, e ? e->key : NULL, e ? e->klen : 0, true, k->fmt, pretty, false);
+	return w->p;
+}
+
+/* One member k (number, boolean, enum) of value v of a run at q (room checked). */
+static WHEA_ALWAYS_INLINE char *scalar_at(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
 					  bool pretty)
 {
 	/* everything read before the first store (the stores could alias it for all the compiler knows) */
 	const char *key = k->key;
 	size_t klen = k->klen;
-	bool boolean = k->boolean;
+	unsigned kind = k->kind;
 	q = kpre_at(q, pre, first, pretty);
 	whea_copy_blocks(q, key, klen); /* the compiled keys are padded for this */
 	q += klen;
 	memcpy(q, "\": ", 4);
 	q += pretty ? 3 : 2;
-	if (boolean) /* v is 0 or 1 (whea_skey.boolean) */
-		return bool_at(q, v & 1);
+	if (kind) /* one test for the numbers */
+		return kind == WHEA_SK_BOOL ? bool_at(q, v != 0) : enum_value_at(w, q, k, v, pretty);
 	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
 	if (v < 10) {
 		*q = (char)('0' + v);
@@ -815,8 +823,13 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 {
 	for (; i < n; i++) {
 		const whea_skey *k = a[i].k;
+		if (k->kind == WHEA_SK_ENUM) {
+			const whea_skey *e = whea_skey_enum(k, a[i].v);
+			enum_slow(w, k->key, k->klen, a[i].v, e ? e->key : NULL, e ? e->klen : 0, k->fmt, pretty);
+			continue;
+		}
 		if (k->klen > JW_KEY_MAX) {
-			if (k->boolean)
+			if (k->kind == WHEA_SK_BOOL)
 				bool_member(w, k->key, k->klen, a[i].v != 0, pretty);
 			else
 				num_member(w, k->key, k->klen, a[i].v, pretty);
@@ -830,7 +843,7 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 		q += k->klen;
 		memcpy(q, "\": ", 4);
 		q += pretty ? 3 : 2;
-		w->p = k->boolean ? bool_at(q, a[i].v != 0) : dec_at(q, a[i].v);
+		w->p = k->kind == WHEA_SK_BOOL ? bool_at(q, a[i].v != 0) : dec_at(q, a[i].v);
 	}
 }
 
@@ -848,9 +861,9 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 	}
 	size_t i = 0;
 	if (!w->comma && n) /* the first member of its container */
-		q = scalar_at(q, a[0].k, a[0].v, &pre, true, pretty), w->comma = 1, i++;
+		q = scalar_at(w, q, a[0].k, a[0].v, &pre, true, pretty), w->comma = 1, i++;
 	for (; i < n; i++)
-		q = scalar_at(q, a[i].k, a[i].v, &pre, false, pretty);
+		q = scalar_at(w, q, a[i].k, a[i].v, &pre, false, pretty);
 	w->p = q;
 }
 
@@ -872,9 +885,9 @@ static WHEA_ALWAYS_INLINE void j_fields(void *ctx, const whea_skey *k, const whe
 			j_scalars(ctx, &a, 1, a.k->room, pretty);
 		}
 	} else {
-		q = scalar_at(q, value, v, &pre, true, pretty); /* the object is new: no comma */
+		q = scalar_at(w, q, value, v, &pre, true, pretty); /* the object is new: no comma */
 		for (size_t i = 0; i < n; i++)
-			q = scalar_at(q, &bits[i], whea_skey_bits(&bits[i], v), &pre, false, pretty);
+			q = scalar_at(w, q, &bits[i], whea_skey_bits(&bits[i], v), &pre, false, pretty);
 		w->p = q;
 		w->comma = 1;
 	}
@@ -898,9 +911,9 @@ static WHEA_ALWAYS_INLINE void j_rows(void *ctx, const whea_skey *k, size_t n, c
 	}
 	size_t i = 0;
 	if (!w->comma) /* the first member of its container */
-		q = scalar_at(q, &k[0], whea_skey_row(&k[0], st), &pre, true, pretty), w->comma = 1, i++;
+		q = scalar_at(w, q, &k[0], whea_skey_row(&k[0], st), &pre, true, pretty), w->comma = 1, i++;
 	for (; i < n; i++)
-		q = scalar_at(q, &k[i], whea_skey_row(&k[i], st), &pre, false, pretty);
+		q = scalar_at(w, q, &k[i], whea_skey_row(&k[i], st), &pre, false, pretty);
 	w->p = q;
 }
 

@@ -803,7 +803,24 @@ static void t_bool(void *ctx, const whea_skey *k, bool v)
 	done_at(w, yes_no_at(p, v));
 }
 
-/* The line of a plain member k of value v at p (room checked); returns the end. short_ind: the
+/* The value part of an enum member's line at p ("Name (v)" or "unknown (v)", see t_enm);
+ * returns the end. */
+static char *enum_value_at(char *p, const whea_skey *k, uint64_t v)
+{
+	const whea_skey *e = whea_skey_enum(k, v);
+	if (e) {
+		whea_copy_blocks(p, e->text, e->tlen);
+		p += e->tlen;
+		*p++ = ' ', *p++ = '(';
+	} else {
+		memcpy(p, "unknown (", 9), p += 9;
+	}
+	p = dec_at(p, v);
+	*p++ = ')', *p++ = '\n';
+	return p;
+}
+
+/* The line of a member k (number, boolean, enum) of value v at p (room checked); returns the end. short_ind: the
  * indentation fits one 16-byte block (inlined with a constant, so the usual shallow runs store it
  * with one move). The member's fields are read before the stores, which may alias them as far as
  * the compiler knows. */
@@ -811,7 +828,7 @@ static WHEA_ALWAYS_INLINE char *scalar_line(char *p, const whea_skey *k, uint64_
 {
 	const char *text = k->text;
 	size_t tlen = k->tlen;
-	bool boolean = k->boolean;
+	unsigned kind = k->kind;
 	int fmt = k->fmt;
 	unsigned width = k->width;
 	if (short_ind)
@@ -823,8 +840,8 @@ static WHEA_ALWAYS_INLINE char *scalar_line(char *p, const whea_skey *k, uint64_
 	p += tlen;
 	memcpy(p, ": ", 2);
 	p += 2;
-	if (boolean)
-		return yes_no_at(p, v);
+	if (kind) /* one test for the numbers */
+		return kind == WHEA_SK_BOOL ? yes_no_at(p, v) : enum_value_at(p, k, v);
 	p = number_at(p, v, fmt, width, false);
 	*p++ = '\n';
 	return p;
@@ -867,8 +884,11 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 	if (!p) {
 		for (size_t i = 0; i < n; i++) {
 			const whea_skey *k = a[i].k;
-			if (k->boolean)
+			const whea_skey *e = k->kind == WHEA_SK_ENUM ? whea_skey_enum(k, a[i].v) : NULL;
+			if (k->kind == WHEA_SK_BOOL)
 				t_bool(ctx, k, a[i].v != 0);
+			else if (k->kind == WHEA_SK_ENUM)
+				t_enm(ctx, k, a[i].v, e ? e->key : NULL, e ? e->klen : 0, k->fmt);
 			else
 				t_num(ctx, k, a[i].v, k->fmt, k->width);
 		}
