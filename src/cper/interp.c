@@ -547,43 +547,43 @@ static void make_name(void *ctx, uint64_t bit, const char *name)
 		m->fn->bybit[bit] = k;
 }
 
-/* Arena bytes for the value names of an enum bitfield b (see enumnames_make), 0 for others; the
- * bytes of their strings are added to *nstr. */
-static size_t enumnames_need(const whea_bitfield *b, size_t *nstr)
+/* Arena bytes for the value names of an enum row or bitfield of kind with names (see
+ * enumnames_make), 0 for other kinds; the bytes of their strings are added to *nstr. */
+static size_t enumnames_need(uint8_t kind, const whea_name *names, size_t *nstr)
 {
 	size_t n = 0;
-	if (b->kind != WHEA_K_ENUM)
+	if (kind != WHEA_K_ENUM)
 		return 0;
-	for (; b->names && b->names[n].name; n++)
-		*nstr += skey_need(b->names[n].name, NULL);
+	for (; names && names[n].name; n++)
+		*nstr += skey_need(names[n].name, NULL);
 	return sizeof(whea_flagnames) + n * sizeof(whea_skey);
 }
 
-/* Whether enum bitfield b (its name lengths at lens, see put_enames; NULL: none made) can join
+/* Whether an enum with names (their lengths at lens, see put_enames; NULL: none made) can join
  * a run: every name compiled and plain in JSON. */
-static bool enum_runnable(const whea_bitfield *b, const uint8_t *lens)
+static bool enum_runnable(const whea_name *names, const uint8_t *lens)
 {
-	if (!b->names || !b->names[0].name)
+	if (!names || !names[0].name)
 		return true;
 	if (!lens)
 		return false;
-	for (size_t i = 0; b->names[i].name; i++)
+	for (size_t i = 0; names[i].name; i++)
 		if (!lens[i])
 			return false;
 	return true;
 }
 
-/* Makes the value names of enum bitfield b at *mem (advanced past them; strings at *str). */
-static const whea_flagnames *enumnames_make(const whea_bitfield *b, char **mem, char **str)
+/* Makes the value names of an enum at *mem (advanced past them; strings at *str). */
+static const whea_flagnames *enumnames_make(const whea_name *names, char **mem, char **str)
 {
 	whea_flagnames *fn = (whea_flagnames *)(void *)*mem;
 	whea_skey *k = (whea_skey *)(void *)(fn + 1);
 	memset(fn, 0, sizeof *fn);
 	fn->names = k;
 	fn->room = 9; /* "unknown (" */
-	for (; b->names && b->names[fn->n].name; fn->n++, k++) {
-		skey_make(k, b->names[fn->n].name, NULL, str);
-		k->mask = b->names[fn->n].value;
+	for (; names && names[fn->n].name; fn->n++, k++) {
+		skey_make(k, names[fn->n].name, NULL, str);
+		k->mask = names[fn->n].value;
 		if (k->room > fn->room)
 			fn->room = k->room;
 	}
@@ -610,7 +610,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	size_t nnames = 0, nstr = 0, nfn = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		nfn += flagnames_need(d, f, &nstr);
+		nfn += flagnames_need(d, f, &nstr) + enumnames_need(f->kind, f->names, &nstr);
 		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_ENUM)
 			nnames += names_len_count(f->names);
 		nstr += skey_need(f->key, f->label);
@@ -619,7 +619,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		const whea_bitfield *b = &d->bits[i];
 		if (b->kind == WHEA_K_FLAGS || b->kind == WHEA_K_ENUM)
 			nnames += names_len_count(b->names);
-		nfn += enumnames_need(b, &nstr);
+		nfn += enumnames_need(b->kind, b->names, &nstr);
 		nstr += skey_need(b->key, b->label);
 	}
 	const whea_field *vb = whea_def_validbits_row(d);
@@ -665,6 +665,14 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		if (r->op == OP_BITS) /* compiled now, so that decoding need not look it up */
 			r->subcd = cd_probe(f->sub, gen);
 		r->sk.kind = WHEA_SK_NUM, r->sk.fmt = f->fmt, r->sk.width = f->size;
+		if (f->kind == WHEA_K_ENUM)
+			r->sk.names = enumnames_make(f->names, &fnmem, &str);
+		if (r->op == OP_ENUM && r->sk.key && enum_runnable(f->names, r->nl ? nl + r->nl - 1 : NULL)) {
+			/* an enum of plain names joins runs like a plain integer */
+			r->sk.kind = WHEA_SK_ENUM;
+			r->sk.room += (uint32_t)r->sk.names->room + WHEA_SKEY_ENUM_ROOM;
+			r->op = OP_RUN;
+		}
 		rowsk[i] = r->sk;
 		rowsk[i].off = f->off, rowsk[i].mask = r->vmask;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
@@ -680,10 +688,10 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		cb->nl = put_names(nl, &nused, b->kind, b->names);
 		skey_make(&cb->sk, b->key, b->label, &str);
 		if (b->kind == WHEA_K_ENUM)
-			cb->sk.names = enumnames_make(b, &fnmem, &str);
+			cb->sk.names = enumnames_make(b->names, &fnmem, &str);
 		if (cb->sk.key && b->kind == WHEA_K_BOOL)
 			cb->cls = BIT_BOOL;
-		else if (cb->sk.key && b->kind == WHEA_K_ENUM && enum_runnable(b, cb->nl ? nl + cb->nl - 1 : NULL))
+		else if (cb->sk.key && b->kind == WHEA_K_ENUM && enum_runnable(b->names, cb->nl ? nl + cb->nl - 1 : NULL))
 			cb->cls = BIT_ENUM;
 		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
 			cb->cls = BIT_NUM;

@@ -787,7 +787,12 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, boo
 static JW_NOINLINE char *enum_value_at(jw *w, char *q, const whea_skey *k, uint64_t v, bool pretty)
 {
 	const whea_skey *e = whea_skey_enum(k, v);
-	enum_object(w, q, v, e ? e->key : NULL, e ? e->klen : 0, true, k->fmt, pretty, false);
+	const char *name = e ? e->key : NULL;
+	size_t nlen = e ? e->klen : 0;
+	if (v < 10000 && (!pretty || inner_ind(w) < SEP_NL_COPY)) /* as j_enm's common case */
+		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, true);
+	else
+		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, false);
 	return w->p;
 }
 
