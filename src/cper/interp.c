@@ -366,8 +366,8 @@ static uint8_t fixed_op(const whea_field *f)
 	}
 }
 
-/* Bytes a padded copy of n characters takes in the arena (whole 16-byte blocks, one spare). */
-static inline size_t padded(size_t n) { return ((n + 15) & ~(size_t)15) + 32; }
+/* Bytes a padded copy of n characters takes in the arena (see whea_skey). */
+static inline size_t padded(size_t n) { return WHEA_SKEY_ROOM(n); }
 
 /* The text label of key / label as the text writer shows it, into buf (96 bytes); its length. */
 static size_t text_label(const char *key, const char *label, char *buf, const char **t)

@@ -1,7 +1,20 @@
 /* cper/interp.h — the field-table interpreter's output interface (the "sink") and entry points.
  *
  * decode: walks a whea_def over bytes and emits semantic events to a sink; the JSON writer, the
- * text printer and the validator are sinks. Diagnostics go to the sink's diag callback. */
+ * text printer and the validator are sinks. Diagnostics go to the sink's diag callback.
+ *
+ * Every member event carries the member's name as the interpreter compiled it (whea_skey: the
+ * JSON key and the text label, zero-padded for whole 16-byte block copies), so writers look
+ * nothing up per member. Besides one event per member (begin/end of objects and arrays, num,
+ * enm, bits, boolean, guid, text, bytes, time), the walk batches what it can:
+ *   scalars: a run of numbers, booleans and enums (whea_scalar: name and value);
+ *   rows:    consecutive integer or enum rows of a struct, all there and valid: the sink reads the
+ *            values itself (whea_skey off and mask, whea_skey_row);
+ *   fields:  an integer with a bitfield layout of numbers, booleans and enums: begin, its value
+ *            and members (whea_skey lo and mask, whea_skey_bits), end in one call.
+ * Enum members of these carry their value names compiled (whea_skey.names, whea_skey_enum); FLAGS
+ * and VALIDBITS members their bit names (whea_flagnames). A sink sees the same output whichever
+ * form an event takes: a batch is exactly the sequence of single events it stands for. */
 #ifndef WHEA_CPER_INTERP_H
 #define WHEA_CPER_INTERP_H
 
@@ -17,11 +30,12 @@
 enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOTIFY_TYPE, WHEA_GUID_CREATOR };
 
 /* A member's name as the interpreter's compiled tables keep it: the JSON key and the text label
- * (given, or derived from the key by whea_key_label), each followed by zero bytes up to a whole
- * 16-byte block and one block more, so writers may copy them in whole 16-byte blocks
- * (whea_copy_blocks). Names made on the fly (walks without compiled tables) are padded the same
- * way when at most WHEA_SKEY_PAD_MAX characters long; a longer key or label (only hand-made
- * tables have them) may be the table's own string, which must be copied exactly. */
+ * (given, or derived from the key by whea_key_label), each of n characters followed by zero bytes
+ * up to WHEA_SKEY_ROOM(n) (its whole 16-byte blocks and two more), so writers may copy them in
+ * whole 16-byte blocks (whea_copy_blocks). Names made on the fly (walks without compiled tables)
+ * are padded the same way when at most WHEA_SKEY_PAD_MAX characters long; a longer key or label
+ * (only hand-made tables have them) may be the table's own string, which must be copied exactly;
+ * run members always have compiled names. */
 #define WHEA_SKEY_PAD_MAX 128
 /* What a member of a run is (whea_skey.kind). */
 enum { WHEA_SK_NUM = 0, WHEA_SK_BOOL, WHEA_SK_ENUM };
@@ -49,8 +63,8 @@ static inline uint64_t whea_skey_bits(const whea_skey *k, uint64_t v) { return (
 /* The value of member k of the struct at p (sink.rows: 8 bytes from its offset are there). */
 static inline uint64_t whea_skey_row(const whea_skey *k, const uint8_t *p) { return whea_le64(p + k->off) & k->mask; }
 
-/* Bytes a padded name of n characters takes (whole 16-byte blocks and one more, at least two). */
-#define WHEA_SKEY_ROOM(n) ((((n) + 15u) & ~15u) + 32u)
+/* Bytes a padded name of n characters takes (its whole 16-byte blocks and two more). */
+#define WHEA_SKEY_ROOM(n) ((((size_t)(n) + 15) & ~(size_t)15) + 32)
 
 /* Defines name, a static whea_skey of the string literals k (JSON key) and t (text label). */
 #define WHEA_SKEY_LIT(name, k, t)                                                                  \
@@ -114,17 +128,17 @@ typedef struct whea_sink {
 	void (*bytes)(void *ctx, const whea_skey *k, const uint8_t *p, size_t n);
 	void (*time)(void *ctx, const whea_skey *k, const uint8_t raw[8], int hint);
 	void (*diag)(void *ctx, const whea_diag *d);
-	/* n members in a row, as n calls of num or boolean would give (the interpreter batches the
-	 * common fixed integer rows and bitfields so a writer can store them with one reservation);
-	 * room: the sum of their names' room. Run names are always padded. */
+	/* n members in a row, as n calls of num, boolean or enm would give (the interpreter batches
+	 * the common fixed integer and enum rows and bitfields so a writer can store them with one
+	 * reservation); room: the sum of their names' room (whea_skey.room). */
 	void (*scalars)(void *ctx, const whea_scalar *a, size_t n, size_t room);
-	/* An integer shown with a bitfield layout whose members are all plain numbers and booleans
-	 * that are always there: the events begin(k), scalars(value: v, then bits[i]:
+	/* An integer shown with a bitfield layout whose members are all numbers, one-bit booleans
+	 * and enums that are always there: the events begin(k), scalars(value: v, then bits[i]:
 	 * whea_skey_bits(&bits[i], v) for i < n; room as there), end in one call. */
 	void (*fields)(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
 		       size_t room);
-	/* Consecutive plain integer members of the struct at p, all present and valid: the events of
-	 * scalars(k[i]: whea_skey_row(&k[i], p) for i < n; room as there) in one call. */
+	/* Consecutive integer and enum members of the struct at p, all present and valid: the events
+	 * of scalars(k[i]: whea_skey_row(&k[i], p) for i < n; room as there) in one call. */
 	void (*rows)(void *ctx, const whea_skey *k, size_t n, const uint8_t *p, size_t room);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
