@@ -391,13 +391,18 @@ static size_t skey_need(const char *key, const char *label)
 	return kl <= UINT32_MAX && tl <= UINT32_MAX ? padded(kl) + padded(tl) : 0;
 }
 
-/* A zero-padded copy of the n characters at s, at d; returns the end of the padding. */
-static char *pad_copy(char *d, const char *s, size_t n)
+/* A padded copy of the n characters at s at d, followed by the separator sep (see whea_skey);
+ * returns the end of the padding. */
+static char *pad_copy(char *d, const char *s, size_t n, const char *sep)
 {
 	memset(d, 0, padded(n));
 	memcpy(d, s, n);
+	memcpy(d + n, sep, strlen(sep));
 	return d + padded(n);
 }
+
+#define KEY_SEP "\": " /* what follows a key and a label in a member's line */
+#define TEXT_SEP ": "
 
 /* The lengths and formats of sk, a name of kl and tl characters. */
 static void skey_set(whea_skey *sk, size_t kl, size_t tl)
@@ -418,8 +423,8 @@ static void skey_make(whea_skey *sk, const char *key, const char *label, char **
 		return;
 	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
 	sk->key = *at;
-	sk->text = pad_copy(*at, key, kl);
-	*at = pad_copy((char *)sk->text, t, tl);
+	sk->text = pad_copy(*at, key, kl, KEY_SEP);
+	*at = pad_copy((char *)sk->text, t, tl, TEXT_SEP);
 	skey_set(sk, kl, tl);
 }
 
@@ -435,9 +440,9 @@ static const whea_skey *skey_tmp(whea_skey_buf *b, const char *key, const char *
 	char *at = b->s;
 	b->k.key = key, b->k.text = t;
 	if (kl <= WHEA_SKEY_PAD_MAX)
-		b->k.key = at, at = pad_copy(at, key, kl);
+		b->k.key = at, at = pad_copy(at, key, kl, KEY_SEP);
 	if (tl <= WHEA_SKEY_PAD_MAX) /* always for derived labels (at most 95 characters): t is not buf */
-		b->k.text = at, pad_copy(at, t, tl);
+		b->k.text = at, pad_copy(at, t, tl, TEXT_SEP);
 	skey_set(&b->k, kl, tl);
 	return &b->k;
 }

@@ -30,10 +30,11 @@
 enum whea_guid_role { WHEA_GUID_PLAIN = 0, WHEA_GUID_SECTION_TYPE, WHEA_GUID_NOTIFY_TYPE, WHEA_GUID_CREATOR };
 
 /* A member's name as the interpreter's compiled tables keep it: the JSON key and the text label
- * (given, or derived from the key by whea_key_label), each of n characters followed by zero bytes
- * up to WHEA_SKEY_ROOM(n) (its whole 16-byte blocks and two more), so writers may copy them in
- * whole 16-byte blocks (whea_copy_blocks). Names made on the fly (walks without compiled tables)
- * are padded the same way when at most WHEA_SKEY_PAD_MAX characters long; a longer key or label
+ * (given, or derived from the key by whea_key_label), each of n characters followed by what
+ * follows it in a member's line (the key by '": ', the label by ": ") and zero bytes up to
+ * WHEA_SKEY_ROOM(n) (its whole 16-byte blocks and two more), so writers may copy them in whole
+ * 16-byte blocks (whea_copy_blocks), separator included. Names made on the fly (walks without
+ * compiled tables) are padded the same way when at most WHEA_SKEY_PAD_MAX characters long; a longer key or label
  * (only hand-made tables have them) may be the table's own string, which must be copied exactly;
  * run members always have compiled names. */
 #define WHEA_SKEY_PAD_MAX 128
@@ -68,7 +69,8 @@ static inline uint64_t whea_skey_row(const whea_skey *k, const uint8_t *p) { ret
 
 /* Defines name, a static whea_skey of the string literals k (JSON key) and t (text label). */
 #define WHEA_SKEY_LIT(name, k, t)                                                                  \
-	static const char name##_k[WHEA_SKEY_ROOM(sizeof(k))] = k, name##_t[WHEA_SKEY_ROOM(sizeof(t))] = t; \
+	static const char name##_k[WHEA_SKEY_ROOM(sizeof(k))] = k "\": ",                                 \
+			  name##_t[WHEA_SKEY_ROOM(sizeof(t))] = t ": ";                                     \
 	static const whea_skey name = {name##_k, name##_t, sizeof(k) - 1, sizeof(t) - 1,                   \
 				       (sizeof(k) > sizeof(t) ? sizeof(k) : sizeof(t)) - 1, 0, 0, 0, 0, 0, 0, NULL}
 

@@ -747,8 +747,7 @@ static WHEA_ALWAYS_INLINE void flags_compiled(jw *w, const char *key, size_t kle
 		size_t l = nk->klen;
 		bool set = whea_skey_bits(nk, v) != 0;
 		q = kpre_at(q, &pre, false, pretty);
-		whea_copy_blocks(q, nk->key, l);
-		memcpy(q + l, "\": ", 4);
+		whea_copy_blocks(q, nk->key, l + 3); /* with the '": ' after it (see whea_skey) */
 		q = bool_at(q + l + (pretty ? 3 : 2), set);
 	}
 	w->p = close_at(q, w->ind, pretty, true);
@@ -805,10 +804,8 @@ static WHEA_ALWAYS_INLINE char *scalar_at(jw *w, char *q, const whea_skey *k, ui
 	size_t klen = k->klen;
 	unsigned kind = k->kind;
 	q = kpre_at(q, pre, first, pretty);
-	whea_copy_blocks(q, key, klen); /* the compiled keys are padded for this */
-	q += klen;
-	memcpy(q, "\": ", 4);
-	q += pretty ? 3 : 2;
+	whea_copy_blocks(q, key, klen + 3); /* padded for this, with the '": ' after it (see whea_skey) */
+	q += klen + (pretty ? 3 : 2);
 	if (kind) /* one test for the numbers */
 		return kind == WHEA_SK_BOOL ? bool_at(q, v != 0) : enum_value_at(w, q, k, v, pretty);
 	/* the big numbers inline too: no call in the loop, so no stack frame for the run */

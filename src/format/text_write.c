@@ -836,10 +836,8 @@ static WHEA_ALWAYS_INLINE char *scalar_line(char *p, const whea_skey *k, uint64_
 	else
 		whea_copy_blocks(p, spaces, ind);
 	p += ind;
-	whea_copy_blocks(p, text, tlen);
-	p += tlen;
-	memcpy(p, ": ", 2);
-	p += 2;
+	whea_copy_blocks(p, text, tlen + 2); /* with the ": " after it (see whea_skey) */
+	p += tlen + 2;
 	if (kind) /* one test for the numbers */
 		return kind == WHEA_SK_BOOL ? yes_no_at(p, v) : enum_value_at(p, k, v);
 	p = number_at(p, v, fmt, width, false);
