@@ -973,6 +973,12 @@ static void emit_array(walk *w, const whea_field *f, const crow *c, const uint8_
 		return;
 	if (!w->diag_only)
 		s->begin(s->ctx, row_sk(c), true);
+	if (!f->sub && !f->elem_size && f->size && f->size <= 8) { /* integers of one size: at once */
+		if (r->count)
+			s->elems(s->ctx, st + off, r->count, f->size, f->fmt);
+		s->end(s->ctx, true);
+		return;
+	}
 	size_t pos = off;
 	for (size_t i = 0; i < r->count; i++) {
 		size_t avail = len - pos;

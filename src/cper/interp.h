@@ -11,7 +11,8 @@
  *   rows:    consecutive integer or enum rows of a struct, all there and valid: the sink reads the
  *            values itself (whea_skey off and mask, whea_skey_row);
  *   fields:  an integer with a bitfield layout of numbers, booleans and enums: begin, its value
- *            and members (whea_skey lo and mask, whea_skey_bits), end in one call.
+ *            and members (whea_skey lo and mask, whea_skey_bits), end in one call;
+ *   elems:   the elements of an array of integers of a fixed size.
  * Enum members of these carry their value names compiled (whea_skey.names, whea_skey_enum); FLAGS
  * and VALIDBITS members their bit names (whea_flagnames). A sink sees the same output whichever
  * form an event takes: a batch is exactly the sequence of single events it stands for. */
@@ -142,6 +143,9 @@ typedef struct whea_sink {
 	/* Consecutive integer and enum members of the struct at p, all present and valid: the events
 	 * of scalars(k[i]: whea_skey_row(&k[i], p) for i < n; room as there) in one call. */
 	void (*rows)(void *ctx, const whea_skey *k, size_t n, const uint8_t *p, size_t room);
+	/* n elements of an array of integers, es (1 to 8) bytes each from p: the events
+	 * num(&whea_skey_none, whea_leN(p + i * es, es), fmt, es) for i < n in one call. */
+	void (*elems)(void *ctx, const uint8_t *p, size_t n, size_t es, int fmt);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;

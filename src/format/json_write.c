@@ -919,6 +919,25 @@ static WHEA_ALWAYS_INLINE void j_rows(void *ctx, const whea_skey *k, size_t n, c
 	w->p = q;
 }
 
+/* Elements of an array of integers (see whea_sink.elems): with one check of the room (else one
+ * by one as j_num writes them). */
+static WHEA_ALWAYS_INLINE void j_elems(void *ctx, const uint8_t *p, size_t n, size_t es, int fmt, bool pretty)
+{
+	jw *w = ctx;
+	char *q = w->p;
+	if (JW_UNLIKELY(fmt == WHEA_FMT_BCDREV || (size_t)(w->end - q) < n * (SEP_NL_COPY + 24) ||
+			(pretty && w->ind > SHALLOW_IND))) {
+		for (size_t i = 0; i < n; i++)
+			j_num(ctx, &whea_skey_none, whea_leN(p + i * es, (unsigned)es), fmt, (unsigned)es, pretty);
+		return;
+	}
+	unsigned comma = w->comma;
+	for (size_t i = 0; i < n; i++, comma = 1)
+		q = dec_at(sep_at(q, comma, w->ind, pretty, true), whea_leN(p + i * es, (unsigned)es));
+	w->comma = 1;
+	w->p = q;
+}
+
 /* ---- GUIDs: the text is made in vector registers where the compiler has them (two 16-digit
  * halves from nibbles, no table); the escaped name of a type is cached per thread. */
 #if defined(__GNUC__) && defined(__SSE2__)
@@ -1268,11 +1287,12 @@ JW_MODES(j_scalars, (void *c, const whea_scalar *a, size_t n, size_t room), c, a
 JW_MODES(j_fields, (void *c, const whea_skey *k, const whea_skey *vk, uint64_t v, const whea_skey *b, size_t n, size_t room),
 	 c, k, vk, v, b, n, room)
 JW_MODES(j_rows, (void *c, const whea_skey *k, size_t n, const uint8_t *st, size_t room), c, k, n, st, room)
+JW_MODES(j_elems, (void *c, const uint8_t *p, size_t n, size_t es, int fmt), c, p, n, es, fmt)
 
 static const whea_sink sink_compact = {NULL,   j_begin_c, j_end_c,  j_num_c,  j_enm_c, j_bits_c, j_bool_c,
-				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, j_rows_c, false};
+				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, j_rows_c, j_elems_c, false};
 static const whea_sink sink_pretty = {NULL,   j_begin_p, j_end_p,  j_num_p,  j_enm_p, j_bits_p, j_bool_p,
-				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, j_rows_p, false};
+				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, j_rows_p, j_elems_p, false};
 
 int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 {

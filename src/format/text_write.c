@@ -481,9 +481,9 @@ static TW_COLD void begin_general(tw *w, const whea_skey *k, bool array)
 	open_level(w, array);
 }
 
-static void t_begin(void *ctx, const whea_skey *k, bool array)
+/* The line opening an object or array k, and the level of its members. */
+static WHEA_ALWAYS_INLINE void begin_at(tw *w, const whea_skey *k, bool array)
 {
-	tw *w = ctx;
 	char *p = lead_fast(w, k, '\n', 0);
 	if (!p) {
 		begin_general(w, k, array);
@@ -492,6 +492,8 @@ static void t_begin(void *ctx, const whea_skey *k, bool array)
 	done_at(w, p);
 	open_level(w, array);
 }
+
+static void t_begin(void *ctx, const whea_skey *k, bool array) { begin_at(ctx, k, array); }
 
 static void t_end(void *ctx, bool array)
 {
@@ -895,13 +897,39 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 	done_at(w, ind <= 16 ? scalar_lines(p, a, n, ind, true) : scalar_lines(p, a, n, ind, false));
 }
 
+/* Elements of an array of integers (see whea_sink.elems): their lines ("[i] value") in one
+ * reservation when there is room and the indexes are short (else one by one as t_num writes). */
+static void t_elems(void *ctx, const uint8_t *p, size_t n, size_t es, int fmt)
+{
+	tw *w = ctx;
+	size_t ind = 2 * (size_t)w->depth;
+	unsigned i0 = w->index[w->depth];
+	char *q;
+	if (!w->in_array[w->depth] || i0 + n > 10000 || !(q = tw_room(w, n * (ind + 40) + TW_SLACK))) {
+		for (size_t i = 0; i < n; i++)
+			t_num(ctx, &whea_skey_none, whea_leN(p + i * es, (unsigned)es), fmt, (unsigned)es);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		whea_copy_blocks(q, spaces, ind);
+		q += ind;
+		*q++ = '[';
+		q = whea_dec4_at(q, i0 + (unsigned)i);
+		q[0] = ']', q[1] = ' ';
+		q = number_at(q + 2, whea_leN(p + i * es, (unsigned)es), fmt, (unsigned)es, false);
+		*q++ = '\n';
+	}
+	w->index[w->depth] = i0 + (unsigned)n;
+	done_at(w, q);
+}
+
 /* A bitfield object of plain members (see whea_sink.fields): its lead, then its lines in one
  * reservation when there is room (else one by one as t_num and t_bool write them). */
 static void t_fields(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
 		     size_t room)
 {
 	tw *w = ctx;
-	t_begin(ctx, k, false);
+	begin_at(w, k, false);
 	size_t ind = 2 * (size_t)w->depth;
 	char *p = tw_room(w, (n + 1) * (ind + 2 + 25) + room + TW_SLACK);
 	if (!p) {
@@ -1435,7 +1463,7 @@ int whea_record_to_text(const whea_record *r, whea_out *o, unsigned flags)
 	w.in_array[0] = w.in_array[1] = false;
 	w.index[0] = w.index[1] = 0;
 	record_line(&w, r);
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, t_rows, false};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, t_rows, t_elems, false};
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
 		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);
