@@ -10,7 +10,7 @@
 #include "util/le.h"
 
 #define MAX_DEPTH 16
-#define UNCOMPILED_CHUNK 4 /* rows compiled at a time on the stack when a def has no compiled entry */
+#define UNCOMPILED_CHUNK 2 /* rows compiled at a time on the stack when a def has no compiled entry */
 
 typedef struct walk {
 	const whea_sink *s;
@@ -154,9 +154,10 @@ typedef struct run {
 
 static void run_flush(const whea_sink *s, run *r)
 {
-	if (r->n)
+	if (r->n) {
 		s->scalars(s->ctx, r->a, r->n, r->room);
-	r->n = r->room = 0;
+		r->n = r->room = 0;
+	}
 }
 
 static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint64_t v)
@@ -168,8 +169,14 @@ static inline void run_add(const whea_sink *s, run *r, const whea_skey *k, uint6
 	e->k = k, e->v = v;
 }
 
-/* "value" of a bitfield object (whea_key_label gives "Value"), padded like the compiled keys. */
-static const char value_key[48] = "value", value_text[48] = "Value";
+static const char none_text[32];
+const whea_skey whea_skey_none = {NULL, none_text, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL};
+
+/* Names the walk emits itself (text labels as whea_key_label gives them, or given). */
+WHEA_SKEY_LIT(value_sk, "value", "Value"); /* of a bitfield object */
+WHEA_SKEY_LIT(notvalid_sk, "notValid", "Not valid (validation bit clear)");
+WHEA_SKEY_LIT(data_sk, "data", "Data");
+WHEA_SKEY_LIT(trailing_sk, "trailingBytes", "Trailing bytes");
 
 /* ---- Compiled tables: what the walk would otherwise re-derive from every row on every record
  * (which rows take the fast path, key lengths, the known validation bits, the lengths of flag
@@ -183,6 +190,7 @@ static const char value_key[48] = "value", value_text[48] = "Value";
 enum {
 	OP_GENERAL = 0,
 	OP_RUN,   /* plain UINT (no bitfields, no select) that joins a run of scalars (has sk) */
+	OP_BLOCK, /* OP_RUN that starts a block (see crow.blk_n) */
 	OP_NUM,   /* plain UINT that cannot join a run */
 	OP_ENUM,  /* ENUM of at most 8 bytes */
 	OP_GUID,  /* GUID of 16 bytes */
@@ -194,7 +202,8 @@ enum {
 /* A compiled row. What the row loop reads for a plain member comes first (place, op, gate,
  * value mask, name), so such a row touches neither its whea_field nor the entry's later lines. */
 typedef struct crow {
-	uint32_t end;  /* op != OP_GENERAL: off + size */
+	uint64_t end;  /* op != OP_GENERAL: off + size; OP_GENERAL: UINT64_MAX (so that one test of
+	                  end <= len picks the rows of the fast path) */
 	uint32_t off, size; /* op != OP_GENERAL: the row's place (copies of the field's) */
 	uint8_t op;    /* OP_* */
 	uint8_t gated; /* the row has a validation bit (f->valid) */
@@ -203,21 +212,28 @@ typedef struct crow {
 	uint64_t vmask;   /* rows of at most 8 bytes: the mask of their bytes in an 8-byte load */
 	uint64_t load8_end; /* rows of at most 8 bytes: off + 8, the length from which the value can be
 	                       read with one 8-byte load; UINT64_MAX for longer rows */
-	whea_skey sk;  /* padded key and text label; sk.key NULL when not made */
-	uint32_t klen; /* strlen(key) */
+	whea_skey sk;  /* padded key and text label; sk.key NULL for a row without a key */
 	uint32_t nl;   /* FLAGS rows: 1 + index of the name lengths in the entry's nlens, 0 = none; ENUM
 	                  rows the same, with 0 for a name that needs escaping in JSON */
 	const struct cdef *subcd; /* OP_BITS rows: the compiled form of their bitfield layout, or NULL */
+	const whea_flagnames *fn; /* FLAGS and VALIDBITS rows: their bit names, or NULL */
+	/* OP_BLOCK: at least two consecutive OP_RUN rows starting here, handed to sink.rows at once
+	 * when blk_need bytes are there and their validation bits (blk_vb) are all set. */
+	uint32_t blk_n;    /* rows in the block starting here */
+	uint32_t blk_last; /* cursor after it: the end of its last row */
+	uint32_t blk_max;  /* the largest end of its rows (for the extent) */
+	uint32_t blk_room; /* the sum of their skey room */
+	uint64_t blk_need; /* the largest load8_end of its rows */
+	uint64_t blk_vb;   /* the validation bits of its gated rows */
 	whea_skey vsk; /* UINT rows with bitfields: their "value" member (vsk.key NULL: not in runs) */
 } crow;
 
-enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM };
+enum { BIT_OTHER = 0, BIT_BOOL, BIT_NUM, BIT_ENUM };
 
 typedef struct cbit {
 	uint64_t mask; /* of the field's width, applied after shifting by lo */
-	uint32_t klen;
 	uint32_t nl;   /* FLAGS and ENUM bitfields: as in crow */
-	uint8_t cls;   /* BIT_BOOL / BIT_NUM: joins a run (has sk) */
+	uint8_t cls;   /* BIT_BOOL / BIT_NUM / BIT_ENUM: joins a run (has sk) */
 	uint8_t lo, valid; /* as in the bitfield */
 	whea_skey sk;
 } cbit;
@@ -228,9 +244,11 @@ typedef struct cdef {
 	uint16_t vbrow; /* index of the VALIDBITS row or UINT16_MAX */
 	uint64_t known; /* known_bits() */
 	size_t bits_room; /* bitfield layouts: sum of the bits' skey room */
-	bool bits_run;    /* every bitfield joins a run (BIT_BOOL / BIT_NUM) and there are fewer than 64 */
+	bool bits_run;    /* every bitfield joins a run (not BIT_OTHER) and there are fewer than 64 */
 	bool bits_plain;  /* bits_run, and no bitfield is gated or a boolean wider than one bit: every
 	                     member's value is its bits as they are */
+	const whea_skey *bitsk; /* bits_plain layouts: the bits' names with lo and mask (sink.fields) */
+	const whea_skey *rowsk; /* the rows' names with off and mask (sink.rows) */
 	const char *const *vbname; /* defs with validation bits: whea_validbit_name() of bits 0..63 */
 	const crow *rows;
 	const cbit *bits;
@@ -239,7 +257,7 @@ typedef struct cdef {
 
 #define CD_SLOTS 1024u
 #define CD_PROBES 16u
-#define CD_ARENA (512u * 1024u)
+#define CD_ARENA (1024u * 1024u)
 static _Atomic(const cdef *) cd_slots[CD_SLOTS];
 static uint64_t cd_arena[CD_ARENA / 8];
 static atomic_size_t cd_used;
@@ -348,8 +366,8 @@ static uint8_t fixed_op(const whea_field *f)
 	}
 }
 
-/* Bytes a padded copy of n characters takes in the arena (whole 16-byte blocks, one spare). */
-static inline size_t padded(size_t n) { return ((n + 15) & ~(size_t)15) + 32; }
+/* Bytes a padded copy of n characters takes in the arena (see whea_skey). */
+static inline size_t padded(size_t n) { return WHEA_SKEY_ROOM(n); }
 
 /* The text label of key / label as the text writer shows it, into buf (96 bytes); its length. */
 static size_t text_label(const char *key, const char *label, char *buf, const char **t)
@@ -362,7 +380,7 @@ static size_t text_label(const char *key, const char *label, char *buf, const ch
 	return strlen(buf);
 }
 
-/* Arena bytes for the skey of key / label (0 when none is made: no key, or too long). */
+/* Arena bytes for the skey of key / label (0 when none is made: no key, or longer than 4 GB). */
 static size_t skey_need(const char *key, const char *label)
 {
 	char buf[96];
@@ -370,44 +388,83 @@ static size_t skey_need(const char *key, const char *label)
 	if (!key)
 		return 0;
 	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
-	return kl <= 0xffff && tl <= 0xffff ? padded(kl) + padded(tl) : 0;
+	return kl <= UINT32_MAX && tl <= UINT32_MAX ? padded(kl) + padded(tl) : 0;
 }
 
-/* Makes the skey of key / label at *at in the arena (zero-padded copies). */
+/* A padded copy of the n characters at s at d, followed by the separator sep (see whea_skey);
+ * returns the end of the padding. */
+static char *pad_copy(char *d, const char *s, size_t n, const char *sep)
+{
+	memset(d, 0, padded(n));
+	memcpy(d, s, n);
+	memcpy(d + n, sep, strlen(sep));
+	return d + padded(n);
+}
+
+#define KEY_SEP "\": " /* what follows a key and a label in a member's line */
+#define TEXT_SEP ": "
+
+/* The lengths and formats of sk, a name of kl and tl characters. */
+static void skey_set(whea_skey *sk, size_t kl, size_t tl)
+{
+	sk->klen = (uint32_t)kl, sk->tlen = (uint32_t)tl;
+	sk->room = (uint32_t)(kl > tl ? kl : tl);
+	sk->kind = WHEA_SK_NUM, sk->fmt = 0, sk->width = 0, sk->lo = 0, sk->off = 0, sk->mask = 0, sk->names = NULL;
+}
+
+/* Makes the skey of key / label at *at in the arena (zero-padded copies); sk->key stays NULL
+ * when none is made. */
 static void skey_make(whea_skey *sk, const char *key, const char *label, char **at)
 {
 	char buf[96];
 	const char *t;
-	sk->key = sk->text = NULL, sk->klen = sk->tlen = 0;
+	*sk = whea_skey_none;
 	if (!skey_need(key, label))
 		return;
 	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
-	char *k = *at, *x = k + padded(kl);
-	memset(k, 0, padded(kl) + padded(tl));
-	memcpy(k, key, kl);
-	memcpy(x, t, tl);
-	*at = x + padded(tl);
-	sk->key = k, sk->text = x, sk->klen = (uint16_t)kl, sk->tlen = (uint16_t)tl;
-	sk->room = (uint16_t)(kl > tl ? kl : tl);
+	sk->key = *at;
+	sk->text = pad_copy(*at, key, kl, KEY_SEP);
+	*at = pad_copy((char *)sk->text, t, tl, TEXT_SEP);
+	skey_set(sk, kl, tl);
+}
+
+/* The skey of key / label made in b (padded when at most WHEA_SKEY_PAD_MAX characters, else the
+ * string itself), or whea_skey_none for no key: the names of walks without compiled tables. */
+static const whea_skey *skey_tmp(whea_skey_buf *b, const char *key, const char *label)
+{
+	char buf[96];
+	const char *t;
+	if (!key)
+		return &whea_skey_none;
+	size_t kl = strlen(key), tl = text_label(key, label, buf, &t);
+	char *at = b->s;
+	b->k.key = key, b->k.text = t;
+	if (kl <= WHEA_SKEY_PAD_MAX)
+		b->k.key = at, at = pad_copy(at, key, kl, KEY_SEP);
+	if (tl <= WHEA_SKEY_PAD_MAX) /* always for derived labels (at most 95 characters): t is not buf */
+		b->k.text = at, pad_copy(at, t, tl, TEXT_SEP);
+	skey_set(&b->k, kl, tl);
+	return &b->k;
 }
 
 /* The row's entry without its name lengths and skey (the uncompiled walk makes these on the fly). */
 static void compile_row(const whea_field *f, crow *r)
 {
-	r->klen = f->key ? (uint32_t)strlen(f->key) : 0;
 	r->op = OP_GENERAL;
 	r->gated = f->valid != 0;
-	r->end = 0;
+	r->end = UINT64_MAX;
 	r->nl = 0;
 	r->runnable = 0;
 	r->vmask = f->size >= 8 ? ~0ull : (1ull << (8 * f->size)) - 1;
 	r->load8_end = f->size <= 8 ? (uint64_t)f->off + 8 : UINT64_MAX;
 	r->vbit = f->valid && f->valid <= 64 ? 1ull << (f->valid - 1) : 0;
 	r->subcd = NULL;
+	r->fn = NULL;
+	r->blk_n = 0;
 	r->off = f->off, r->size = f->size;
-	r->sk.key = r->vsk.key = NULL;
+	r->sk = r->vsk = whea_skey_none;
 	if (is_fixed_row(f)) {
-		r->end = f->off + f->size;
+		r->end = (uint64_t)f->off + f->size;
 		r->op = fixed_op(f);
 	}
 }
@@ -415,33 +472,164 @@ static void compile_row(const whea_field *f, crow *r)
 static void compile_bit(const whea_bitfield *b, cbit *c)
 {
 	c->mask = b->width >= 64 ? ~0ull : (1ull << b->width) - 1;
-	c->klen = b->key ? (uint32_t)strlen(b->key) : 0;
 	c->nl = 0;
 	c->cls = BIT_OTHER;
-	c->sk.key = NULL;
+	c->sk = whea_skey_none;
 	c->lo = b->lo, c->valid = b->valid;
+}
+
+/* Makes r[0] OP_BLOCK when it starts at least two OP_RUN (or OP_BLOCK) rows (at most max there)
+ * that one test of the validation bits covers. */
+static void compile_block(crow *r, size_t max)
+{
+	crow *b = r;
+	size_t n = 0;
+	b->blk_last = b->blk_max = b->blk_room = 0, b->blk_need = 0, b->blk_vb = 0;
+	for (; n < max && n < RUN_MAX && (r[n].op == OP_RUN || r[n].op == OP_BLOCK); n++) {
+		if (r[n].gated && !r[n].vbit) /* a validation bit beyond 63: tested row by row */
+			break;
+		b->blk_vb |= r[n].vbit;
+		b->blk_last = (uint32_t)r[n].end; /* fixed rows end below 4 GB (is_fixed_row) */
+		if (r[n].end > b->blk_max)
+			b->blk_max = (uint32_t)r[n].end;
+		if (r[n].load8_end > b->blk_need)
+			b->blk_need = r[n].load8_end;
+		b->blk_room += r[n].sk.room;
+	}
+	b->blk_n = (uint32_t)n;
+	if (n >= 2)
+		b->op = OP_BLOCK;
+}
+
+/* The bit names of row f of d (FLAGS: its names; VALIDBITS: those of the rows its bits gate), one
+ * by one: the number of names; each bit b with a name goes to fn(ctx, b, name). */
+static size_t bit_names(const whea_def *d, const whea_field *f,
+			void (*fn)(void *ctx, uint64_t bit, const char *name), void *ctx)
+{
+	size_t n = 0;
+	if (f->kind == WHEA_K_FLAGS)
+		for (; f->names && f->names[n].name; n++)
+			fn(ctx, f->names[n].value, f->names[n].name);
+	else if (f->kind == WHEA_K_VALIDBITS)
+		for (unsigned b = 0; b < 64; b++) {
+			const char *name = whea_validbit_name_scan(d, b);
+			if (name)
+				fn(ctx, b, name), n++;
+		}
+	return n;
+}
+
+static void count_name(void *ctx, uint64_t bit, const char *name)
+{
+	(void)bit;
+	*(size_t *)ctx += skey_need(name, NULL);
+}
+
+/* Arena bytes for the whea_flagnames of row f (0: not a FLAGS or VALIDBITS row); the bytes of
+ * their strings are added to *nstr. */
+static size_t flagnames_need(const whea_def *d, const whea_field *f, size_t *nstr)
+{
+	if (f->kind != WHEA_K_FLAGS && f->kind != WHEA_K_VALIDBITS)
+		return 0;
+	return sizeof(whea_flagnames) + bit_names(d, f, count_name, nstr) * sizeof(whea_skey);
+}
+
+typedef struct fn_make {
+	whea_flagnames *fn;
+	whea_skey *k;
+	char **str;
+} fn_make;
+
+static void make_name(void *ctx, uint64_t bit, const char *name)
+{
+	fn_make *m = ctx;
+	whea_skey *k = &m->k[m->fn->n++];
+	skey_make(k, name, NULL, m->str);
+	k->lo = bit < 64 ? (uint8_t)bit : 0;
+	k->mask = bit < 64;
+	m->fn->room += k->room;
+	if (bit < 64 && !m->fn->bybit[bit])
+		m->fn->bybit[bit] = k;
+}
+
+/* Arena bytes for the value names of an enum row or bitfield of kind with names (see
+ * enumnames_make), 0 for other kinds; the bytes of their strings are added to *nstr. */
+static size_t enumnames_need(uint8_t kind, const whea_name *names, size_t *nstr)
+{
+	size_t n = 0;
+	if (kind != WHEA_K_ENUM)
+		return 0;
+	for (; names && names[n].name; n++)
+		*nstr += skey_need(names[n].name, NULL);
+	return sizeof(whea_flagnames) + n * sizeof(whea_skey);
+}
+
+/* Whether an enum with names (their lengths at lens, see put_enames; NULL: none made) can join
+ * a run: every name compiled and plain in JSON. */
+static bool enum_runnable(const whea_name *names, const uint8_t *lens)
+{
+	if (!names || !names[0].name)
+		return true;
+	if (!lens)
+		return false;
+	for (size_t i = 0; names[i].name; i++)
+		if (!lens[i])
+			return false;
+	return true;
+}
+
+/* Makes the value names of an enum at *mem (advanced past them; strings at *str). */
+static const whea_flagnames *enumnames_make(const whea_name *names, char **mem, char **str)
+{
+	whea_flagnames *fn = (whea_flagnames *)(void *)*mem;
+	whea_skey *k = (whea_skey *)(void *)(fn + 1);
+	memset(fn, 0, sizeof *fn);
+	fn->names = k;
+	fn->room = 9; /* "unknown (" */
+	for (; names && names[fn->n].name; fn->n++, k++) {
+		skey_make(k, names[fn->n].name, NULL, str);
+		k->mask = names[fn->n].value;
+		if (k->room > fn->room)
+			fn->room = k->room;
+	}
+	*mem = (char *)k;
+	return fn;
+}
+
+/* Makes the whea_flagnames of row f at *mem (advanced past it and its names; strings at *str). */
+static const whea_flagnames *flagnames_make(const whea_def *d, const whea_field *f, char **mem, char **str)
+{
+	whea_flagnames *fn = (whea_flagnames *)(void *)*mem;
+	fn_make m = {fn, (whea_skey *)(void *)(fn + 1), str};
+	memset(fn, 0, sizeof *fn);
+	fn->names = m.k;
+	bit_names(d, f, make_name, &m);
+	*mem = (char *)(m.k + fn->n);
+	return fn;
 }
 
 static const cdef *cd_probe(const whea_def *d, unsigned gen);
 
 static const cdef *cd_build(const whea_def *d, unsigned gen)
 {
-	size_t nnames = 0, nstr = 0;
+	size_t nnames = 0, nstr = 0, nfn = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
+		nfn += flagnames_need(d, f, &nstr) + enumnames_need(f->kind, f->names, &nstr);
 		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_ENUM)
 			nnames += names_len_count(f->names);
-		if (f->kind == WHEA_K_UINT)
-			nstr += skey_need(f->key, f->label);
+		nstr += skey_need(f->key, f->label);
 	}
 	for (uint16_t i = 0; i < d->nbits; i++) {
 		const whea_bitfield *b = &d->bits[i];
 		if (b->kind == WHEA_K_FLAGS || b->kind == WHEA_K_ENUM)
 			nnames += names_len_count(b->names);
+		nfn += enumnames_need(b->kind, b->names, &nstr);
 		nstr += skey_need(b->key, b->label);
 	}
 	const whea_field *vb = whea_def_validbits_row(d);
-	size_t need = sizeof(cdef) + d->nfields * sizeof(crow) + d->nbits * sizeof(cbit) + (vb ? 64 * sizeof(char *) : 0);
+	size_t need = sizeof(cdef) + d->nfields * (sizeof(crow) + sizeof(whea_skey)) +
+		      d->nbits * (sizeof(cbit) + sizeof(whea_skey)) + (vb ? 64 * sizeof(char *) : 0) + nfn;
 	need = (need + nnames + 15) & ~(size_t)15;
 	size_t str_at = need;
 	need += nstr;
@@ -452,8 +640,10 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	cdef *c = (cdef *)(void *)base;
 	crow *rows = (crow *)(void *)(base + sizeof(cdef));
 	cbit *bits = (cbit *)(void *)(rows + d->nfields);
-	const char **vbname = (const char **)(void *)(bits + d->nbits);
-	uint8_t *nl = (uint8_t *)(vbname + (vb ? 64 : 0));
+	whea_skey *bitsk = (whea_skey *)(void *)(bits + d->nbits), *rowsk = bitsk + d->nbits;
+	const char **vbname = (const char **)(void *)(rowsk + d->nfields);
+	char *fnmem = (char *)(vbname + (vb ? 64 : 0));
+	uint8_t *nl = (uint8_t *)(fnmem + nfn);
 	char *str = base + str_at;
 	size_t nused = 0;
 	c->vbname = vb ? vbname : NULL;
@@ -471,18 +661,29 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		crow *r = &rows[i];
 		compile_row(f, r);
 		r->nl = put_names(nl, &nused, f->kind, f->names);
-		if (f->kind == WHEA_K_UINT)
-			skey_make(&r->sk, f->key, f->label, &str);
-		r->runnable = r->sk.key && f->fmt != WHEA_FMT_BCDREV && f->size <= 0xffff;
+		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_VALIDBITS)
+			r->fn = flagnames_make(d, f, &fnmem, &str);
+		skey_make(&r->sk, f->key, f->label, &str);
+		r->runnable = f->kind == WHEA_K_UINT && r->sk.key && f->fmt != WHEA_FMT_BCDREV;
 		if (r->op == OP_NUM && r->runnable)
 			r->op = OP_RUN;
 		if (r->op == OP_BITS) /* compiled now, so that decoding need not look it up */
 			r->subcd = cd_probe(f->sub, gen);
-		r->sk.boolean = 0, r->sk.fmt = f->fmt, r->sk.width = f->size;
+		r->sk.kind = WHEA_SK_NUM, r->sk.fmt = f->fmt, r->sk.width = f->size;
+		if (f->kind == WHEA_K_ENUM)
+			r->sk.names = enumnames_make(f->names, &fnmem, &str);
+		if (r->op == OP_ENUM && r->sk.key && enum_runnable(f->names, r->nl ? nl + r->nl - 1 : NULL)) {
+			/* an enum of plain names joins runs like a plain integer */
+			r->sk.kind = WHEA_SK_ENUM;
+			r->sk.room += (uint32_t)r->sk.names->room + WHEA_SKEY_ENUM_ROOM;
+			r->op = OP_RUN;
+		}
+		rowsk[i] = r->sk;
+		rowsk[i].off = f->off, rowsk[i].mask = r->vmask;
 		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
-		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV && f->size <= 0xffff) {
-			whea_skey v = {value_key, value_text, 5, 5, 5, 0, (uint8_t)vfmt, f->size};
-			r->vsk = v;
+		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV) {
+			r->vsk = value_sk;
+			r->vsk.fmt = (uint8_t)vfmt, r->vsk.width = f->size;
 		}
 	}
 	for (uint16_t i = 0; i < d->nbits; i++) {
@@ -491,18 +692,32 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 		compile_bit(b, cb);
 		cb->nl = put_names(nl, &nused, b->kind, b->names);
 		skey_make(&cb->sk, b->key, b->label, &str);
+		if (b->kind == WHEA_K_ENUM)
+			cb->sk.names = enumnames_make(b->names, &fnmem, &str);
 		if (cb->sk.key && b->kind == WHEA_K_BOOL)
 			cb->cls = BIT_BOOL;
+		else if (cb->sk.key && b->kind == WHEA_K_ENUM && enum_runnable(b->names, cb->nl ? nl + cb->nl - 1 : NULL))
+			cb->cls = BIT_ENUM;
 		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
 			cb->cls = BIT_NUM;
-		cb->sk.boolean = cb->cls == BIT_BOOL, cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
+		cb->sk.kind = cb->cls == BIT_BOOL ? WHEA_SK_BOOL : cb->cls == BIT_ENUM ? WHEA_SK_ENUM : WHEA_SK_NUM;
+		cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
+		if (cb->cls == BIT_ENUM)
+			cb->sk.room += (uint32_t)cb->sk.names->room + WHEA_SKEY_ENUM_ROOM;
 		if (cb->cls == BIT_OTHER)
 			c->bits_run = false;
 		else
 			c->bits_room += cb->sk.room;
 		if (cb->valid || (cb->cls == BIT_BOOL && cb->mask != 1))
 			c->bits_plain = false;
+		bitsk[i] = cb->sk;
+		bitsk[i].lo = cb->lo, bitsk[i].mask = cb->mask;
 	}
+	c->bitsk = bitsk, c->rowsk = rowsk;
+	c->bits_plain = c->bits_plain && c->bits_run;
+	for (uint16_t i = 0; i < d->nfields; i++)
+		if (rows[i].op == OP_RUN) /* every one (when a block is not taken, the next may be) */
+			compile_block(rows + i, (size_t)(d->nfields - i));
 	return c;
 }
 
@@ -555,7 +770,69 @@ const char *whea_validbit_name(const whea_def *def, unsigned bit)
 	return whea_validbit_name_scan(def, bit);
 }
 
-static inline size_t klen_of(const char *key) { return key ? strlen(key) : 0; }
+/* compile_row for the walk without compiled tables: the row's name made in b. */
+static void compile_row_tmp(const whea_field *f, crow *r, whea_skey_buf *b)
+{
+	compile_row(f, r);
+	r->sk = *skey_tmp(b, f->key, f->label);
+}
+
+/* The name of a compiled row (whea_skey_none when it has no key). */
+static inline const whea_skey *row_sk(const crow *c) { return &c->sk; }
+
+/* ---- Names of section types' objects, cached like the compiled tables (keyed by the type's
+ * address and the registry generation, in the same arena). */
+typedef struct sname {
+	const whea_section_type *t;
+	unsigned gen;
+	whea_skey sk;
+} sname;
+
+#define SN_SLOTS 128u /* power of two, well above the section types there are */
+static _Atomic(const sname *) sn_slots[SN_SLOTS];
+
+WHEA_SKEY_LIT(unknown_sk, "Unknown", "Unknown section");
+
+static const sname *sn_build(const whea_section_type *t, unsigned gen)
+{
+	size_t need = (sizeof(sname) + 15) & ~(size_t)15, str_at = need;
+	need += skey_need(t->key, t->name);
+	size_t at = atomic_fetch_add_explicit(&cd_used, need, memory_order_relaxed);
+	if (at + need > CD_ARENA || at + need < at)
+		return NULL;
+	sname *e = (sname *)(void *)((char *)cd_arena + at);
+	char *str = (char *)e + str_at;
+	e->t = t, e->gen = gen;
+	skey_make(&e->sk, t->key, t->name, &str);
+	return e;
+}
+
+const whea_skey *whea_section_skey(const whea_section_type *t, whea_skey_buf *b)
+{
+	if (!t)
+		return &unknown_sk;
+	unsigned gen = whea_registry_generation();
+	uintptr_t a = (uintptr_t)t;
+	unsigned h = (unsigned)(a ^ (a >> 7) ^ (a >> 15)) & (SN_SLOTS - 1);
+	const sname *made = NULL;
+	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (SN_SLOTS - 1)) {
+		const sname *e = atomic_load_explicit(&sn_slots[h], memory_order_acquire);
+		if (e) {
+			if (e->t == t && e->gen == gen)
+				return &e->sk;
+			continue;
+		}
+		if (!made && !(made = sn_build(t, gen)))
+			break;
+		const sname *expect = NULL;
+		if (atomic_compare_exchange_strong_explicit(&sn_slots[h], &expect, made, memory_order_acq_rel,
+							    memory_order_acquire))
+			return &made->sk;
+		if (expect->t == t && expect->gen == gen) /* another thread was first */
+			return &expect->sk;
+	}
+	return made ? &made->sk : skey_tmp(b, t->key, t->name);
+}
 
 /* Kinds whose decoding can report something (nested layouts, reserved bytes): the only rows a
  * diagnostics-only walk has to visit. */
@@ -565,25 +842,23 @@ static inline bool may_report(uint8_t kind)
 }
 
 /* Emits one integer with its bitfield layout as an object {"value", fields...}. */
-static void emit_bitfields(walk *w, const char *key, size_t klen, const char *label, uint64_t v,
-			   const whea_field *f, const crow *c, const whea_def *layout, const cdef *cd)
+static void emit_bitfields(walk *w, const whea_skey *k, uint64_t v, const whea_field *f, const crow *c,
+			   const whea_def *layout, const cdef *cd)
 {
 	const whea_sink *s = w->s;
 	if (!cd)
 		cd = cd_of(layout, w->gen);
-	s->begin(s->ctx, key, klen, label, false);
-	if (cd && cd->bits_run && c && c->vsk.key) { /* the whole object is one run */
+	if (cd && cd->bits_plain && c->vsk.key) { /* most layouts: the sink takes the members apart */
+		s->fields(s->ctx, k, &c->vsk, v, cd->bitsk, layout->nbits, cd->bits_room + c->vsk.room);
+		return;
+	}
+	s->begin(s->ctx, k, false);
+	if (cd && cd->bits_run && c->vsk.key) { /* the whole object is one run */
 		whea_scalar a[64];
 		size_t n = 1;
 		a[0].k = &c->vsk, a[0].v = v;
 		const cbit *cb = cd->bits;
-		if (cd->bits_plain) { /* most layouts: one shift and mask per member */
-			for (uint16_t i = 0; i < layout->nbits; i++, cb++)
-				a[i + 1].k = &cb->sk, a[i + 1].v = (v >> cb->lo) & cb->mask;
-			n += layout->nbits;
-			cb = cd->bits + layout->nbits;
-		}
-		for (uint16_t i = (uint16_t)(n - 1); i < layout->nbits; i++, cb++) {
+		for (uint16_t i = 0; i < layout->nbits; i++, cb++) {
 			if (cb->valid && !((v >> (cb->valid - 1)) & 1))
 				continue;
 			uint64_t x = (v >> cb->lo) & cb->mask;
@@ -596,10 +871,10 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 	}
 	run rn;
 	rn.n = rn.room = 0;
-	if (c && c->vsk.key)
+	if (c->vsk.key)
 		run_add(s, &rn, &c->vsk, v);
 	else
-		s->num(s->ctx, "value", 5, NULL, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
+		s->num(s->ctx, &value_sk, v, f->fmt ? f->fmt : WHEA_FMT_HEX, f->size);
 	const cbit *cbits = cd ? cd->bits : NULL;
 	for (uint16_t i = 0; i < layout->nbits; i++) {
 		cbit tmp;
@@ -612,24 +887,24 @@ static void emit_bitfields(walk *w, const char *key, size_t klen, const char *la
 			continue;
 		}
 		const whea_bitfield *b = &layout->bits[i];
-		size_t bk = cb->klen;
+		whea_skey_buf kb; /* the name when the layout has no compiled form */
+		const whea_skey *bk = cb->sk.key ? &cb->sk : skey_tmp(&kb, b->key, b->label);
 		run_flush(s, &rn);
 		switch (b->kind) {
 		case WHEA_K_BOOL:
-			s->boolean(s->ctx, b->key, bk, b->label, x != 0);
+			s->boolean(s->ctx, bk, x != 0);
 			break;
 		case WHEA_K_ENUM: {
 			size_t nlen;
 			const char *name = name_len_of(b->names, x, cd && cb->nl ? cd->nlens + cb->nl - 1 : NULL, &nlen);
-			s->enm(s->ctx, b->key, bk, b->label, x, name, nlen, b->fmt);
+			s->enm(s->ctx, bk, x, name, nlen, b->fmt);
 			break;
 		}
 		case WHEA_K_FLAGS:
-			s->bits(s->ctx, b->key, bk, b->label, x, b->width, b->names,
-				cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL);
+			s->bits(s->ctx, bk, x, b->width, b->names, cb->nl ? cd->nlens + cb->nl - 1 : NULL, NULL, NULL);
 			break;
 		default:
-			s->num(s->ctx, b->key, bk, b->label, x, b->fmt, (b->width + 7) / 8);
+			s->num(s->ctx, bk, x, b->fmt, (b->width + 7) / 8);
 			break;
 		}
 	}
@@ -690,24 +965,30 @@ static rowspan measure_array(walk *w, const whea_field *f, const uint8_t *st, si
 	return r;
 }
 
-static void emit_array(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, uint64_t abs,
-		       const rowspan *r)
+static void emit_array(walk *w, const whea_field *f, const crow *c, const uint8_t *st, size_t len, size_t off,
+		       uint64_t abs, const rowspan *r)
 {
 	const whea_sink *s = w->s;
 	if (w->diag_only && !f->sub)
 		return;
 	if (!w->diag_only)
-		s->begin(s->ctx, f->key, klen_of(f->key), f->label, true);
+		s->begin(s->ctx, row_sk(c), true);
+	if (!f->sub && !f->elem_size && f->size && f->size <= 8) { /* integers of one size: at once */
+		if (r->count)
+			s->elems(s->ctx, st + off, r->count, f->size, f->fmt);
+		s->end(s->ctx, true);
+		return;
+	}
 	size_t pos = off;
 	for (size_t i = 0; i < r->count; i++) {
 		size_t avail = len - pos;
 		size_t es = f->elem_size ? f->elem_size(st + pos, avail) : elem_size_of(f, f->sub);
 		if (!f->sub) {
-			s->num(s->ctx, NULL, 0, NULL, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
+			s->num(s->ctx, &whea_skey_none, whea_leN(st + pos, es > 8 ? 8 : (unsigned)es), f->fmt, es);
 		} else if (w->diag_only) {
 			walk_def(w, f->sub, st + pos, es, abs + pos);
 		} else {
-			s->begin(s->ctx, NULL, 0, NULL, false);
+			s->begin(s->ctx, &whea_skey_none, false);
 			walk_def(w, f->sub, st + pos, es, abs + pos);
 			s->end(s->ctx, false);
 		}
@@ -718,7 +999,7 @@ static void emit_array(walk *w, const whea_field *f, const uint8_t *st, size_t l
 }
 
 /* Diagnostics-only walk of a row: nested layouts and reserved bytes. */
-static void check_row(walk *w, const whea_field *f, const uint8_t *st, size_t len, size_t off, size_t size,
+static void check_row(walk *w, const whea_field *f, const crow *c, const uint8_t *st, size_t len, size_t off, size_t size,
 		      uint64_t abs, const rowspan *r)
 {
 	if (f->kind == WHEA_K_STRUCT) {
@@ -726,7 +1007,7 @@ static void check_row(walk *w, const whea_field *f, const uint8_t *st, size_t le
 		if (sub)
 			walk_def(w, sub, st + off, size, abs + off);
 	} else if (f->kind == WHEA_K_ARRAY) {
-		emit_array(w, f, st, len, off, abs, r);
+		emit_array(w, f, c, st, len, off, abs, r);
 	} else if (f->kind == WHEA_K_RESERVED) {
 		diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + off, "reserved field %s (%zu bytes at offset %zu) is not zero",
 		     f->key, size, off);
@@ -739,61 +1020,61 @@ static void emit_row(walk *w, const whea_field *f, const crow *c, const cdef *cd
 	const whea_sink *s = w->s;
 	const uint8_t *p = st + off;
 	if (w->diag_only) {
-		check_row(w, f, st, len, off, size, abs, r);
+		check_row(w, f, c, st, len, off, size, abs, r);
 		return;
 	}
-	size_t klen = c ? c->klen : klen_of(f->key);
+	const whea_skey *k = row_sk(c);
 	switch (f->kind) {
 	case WHEA_K_UINT: {
 		uint64_t v = whea_leN(p, (unsigned)size);
 		const whea_def *layout = whea_row_sub(f, st, len);
 		if (layout && layout->nbits)
-			emit_bitfields(w, f->key, klen, f->label, v, f, c, layout, NULL);
+			emit_bitfields(w, k, v, f, c, layout, NULL);
 		else
-			s->num(s->ctx, f->key, klen, f->label, v, f->fmt, (unsigned)size);
+			s->num(s->ctx, k, v, f->fmt, (unsigned)size);
 		break;
 	}
 	case WHEA_K_ENUM: {
 		uint64_t v = whea_leN(p, (unsigned)size);
 		size_t nlen;
-		const char *name = name_len_of(f->names, v, c && c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
-		s->enm(s->ctx, f->key, klen, f->label, v, name, nlen, f->fmt);
+		const char *name = name_len_of(f->names, v, c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
+		s->enm(s->ctx, k, v, name, nlen, f->fmt);
 		break;
 	}
 	case WHEA_K_FLAGS:
-		s->bits(s->ctx, f->key, klen, f->label, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names,
-			c && c->nl ? cd->nlens + c->nl - 1 : NULL, NULL);
+		s->bits(s->ctx, k, whea_leN(p, (unsigned)size), (unsigned)size * 8, f->names,
+			c->nl ? cd->nlens + c->nl - 1 : NULL, NULL, c->fn);
 		break;
 	case WHEA_K_VALIDBITS:
 		break; /* emitted by walk_def */
 	case WHEA_K_GUID:
-		s->guid(s->ctx, f->key, klen, f->label, (const whea_guid *)(const void *)p, f->fmt);
+		s->guid(s->ctx, k, (const whea_guid *)(const void *)p, f->fmt);
 		break;
 	case WHEA_K_ASCII:
-		s->text(s->ctx, f->key, f->label, p, size);
+		s->text(s->ctx, k, p, size);
 		break;
 	case WHEA_K_TIMESTAMP:
-		s->time(s->ctx, f->key, f->label, p, w->hint);
+		s->time(s->ctx, k, p, w->hint);
 		break;
 	case WHEA_K_STRUCT: {
 		const whea_def *sub = whea_row_sub(f, st, len);
-		s->begin(s->ctx, f->key, klen, f->label, false);
+		s->begin(s->ctx, k, false);
 		if (sub)
 			walk_def(w, sub, p, size, abs + off);
 		else
-			s->bytes(s->ctx, "data", NULL, p, size);
+			s->bytes(s->ctx, &data_sk, p, size);
 		s->end(s->ctx, false);
 		break;
 	}
 	case WHEA_K_ARRAY:
-		emit_array(w, f, st, len, off, abs, r);
+		emit_array(w, f, c, st, len, off, abs, r);
 		break;
 	case WHEA_K_RESERVED:
 		diag(w, WHEA_DIAG_WARNING, WHEA_EFORMAT, abs + off, "reserved field %s (%zu bytes at offset %zu) is not zero",
 		     f->key, size, off);
 		/* fall through */
 	default: /* WHEA_K_BYTES */
-		s->bytes(s->ctx, f->key, f->label, p, size);
+		s->bytes(s->ctx, k, p, size);
 		break;
 	}
 }
@@ -827,7 +1108,15 @@ static inline uint64_t row_value(const uint8_t *p, size_t len, const crow *c)
 	return whea_leN(p + c->off, c->size);
 }
 
-/* Emits a fixed row that is present and valid, other than OP_RUN (see the OP_* list). */
+/* Whether a fixed row's bytes are not all zero (one masked load where 8 bytes are there). */
+static inline bool row_nonzero(const uint8_t *p, size_t len, const crow *c)
+{
+	if (c->load8_end <= len)
+		return (whea_le64(p + c->off) & c->vmask) != 0;
+	return !all_zero(p + c->off, c->size);
+}
+
+/* Emits a fixed row that is present and valid, other than OP_RUN and OP_BLOCK (see the OP_* list). */
 static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *cd, const uint8_t *p, size_t len,
 		       uint64_t abs)
 {
@@ -835,24 +1124,24 @@ static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *
 	const uint8_t *q = p + f->off;
 	switch (c->op) {
 	case OP_NUM:
-		s->num(s->ctx, f->key, c->klen, f->label, row_value(p, len, c), f->fmt, f->size);
+		s->num(s->ctx, &c->sk, row_value(p, len, c), f->fmt, f->size);
 		break;
 	case OP_ENUM: {
 		uint64_t v = row_value(p, len, c);
 		size_t nlen;
 		const char *name = name_len_of(f->names, v, c->nl ? cd->nlens + c->nl - 1 : NULL, &nlen);
-		s->enm(s->ctx, f->key, c->klen, f->label, v, name, nlen, f->fmt);
+		s->enm(s->ctx, &c->sk, v, name, nlen, f->fmt);
 		break;
 	}
 	case OP_GUID:
-		s->guid(s->ctx, f->key, c->klen, f->label, (const whea_guid *)(const void *)q, f->fmt);
+		s->guid(s->ctx, &c->sk, (const whea_guid *)(const void *)q, f->fmt);
 		break;
 	case OP_BITS:
-		emit_bitfields(w, f->key, c->klen, f->label, row_value(p, len, c), f, c, f->sub, c->subcd);
+		emit_bitfields(w, &c->sk, row_value(p, len, c), f, c, f->sub, c->subcd);
 		break;
 	case OP_FLAGS:
-		s->bits(s->ctx, f->key, c->klen, f->label, row_value(p, len, c), f->size * 8u, f->names,
-			c->nl ? cd->nlens + c->nl - 1 : NULL, NULL);
+		s->bits(s->ctx, &c->sk, row_value(p, len, c), f->size * 8u, f->names, c->nl ? cd->nlens + c->nl - 1 : NULL,
+			NULL, c->fn);
 		break;
 	default: {
 		rowspan r = {f->off, f->size, 0, true};
@@ -872,7 +1161,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 		d = whea_def_resolve(d, p, len);
 	if (!d || w->depth >= MAX_DEPTH) {
 		if (!w->diag_only)
-			s->bytes(s->ctx, "data", NULL, p, len);
+			s->bytes(s->ctx, &data_sk, p, len);
 		return len;
 	}
 	w->depth++;
@@ -895,6 +1184,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 	/* Without compiled tables (their arena is full) the rows are compiled a few at a time onto the
 	 * stack, so that the row loop always walks compiled entries. */
 	crow chunk[UNCOMPILED_CHUNK];
+	whea_skey_buf kb[UNCOMPILED_CHUNK]; /* their names (none of them joins a run: not runnable) */
 	const whea_field *f = d->fields, *const fall = f + d->nfields;
 	while (f < fall) {
 		const whea_field *fend = fall;
@@ -902,25 +1192,42 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 		if (!crows) {
 			size_t m = (size_t)(fall - f) < UNCOMPILED_CHUNK ? (size_t)(fall - f) : UNCOMPILED_CHUNK;
 			for (size_t k = 0; k < m; k++)
-				compile_row(f + k, &chunk[k]);
+				if (diag_only)
+					compile_row(f + k, &chunk[k]);
+				else
+					compile_row_tmp(f + k, &chunk[k], &kb[k]);
 			fend = f + m, c = chunk;
 		}
 		for (; f < fend; f++, c++) {
-			if (c->op != OP_GENERAL && c->end <= len) {
+			if (c->end <= len) {
 				/* The common rows: fixed place and size, present, nothing to check. */
-				cursor = c->end;
+				cursor = (size_t)c->end;
 				if (cursor > extent)
 					extent = cursor;
 				if (diag_only)
 					continue;
 				if (c->gated && !(vb & c->vbit)) {
 					/* not valid: only kept (under "notValid") when not zero */
-					if (!invalid_pending && !all_zero(p + c->off, c->size))
+					if (!invalid_pending && row_nonzero(p, len, c))
 						invalid_pending = true;
 					continue;
 				}
 				if (c->op == OP_RUN) {
 					run_add(s, &rn, &c->sk, row_value(p, len, c));
+					continue;
+				}
+				if (c->op == OP_BLOCK) {
+					if (c->blk_need <= len && (vb & c->blk_vb) == c->blk_vb) {
+						/* a block of plain members, all there and valid: the sink reads them */
+						run_flush(s, &rn);
+						s->rows(s->ctx, &cd->rowsk[f - d->fields], c->blk_n, p, c->blk_room);
+						cursor = c->blk_last;
+						if (c->blk_max > extent)
+							extent = c->blk_max;
+						f += c->blk_n - 1, c += c->blk_n - 1;
+					} else { /* row by row: this one is valid (tested above) */
+						run_add(s, &rn, &c->sk, row_value(p, len, c));
+					}
 					continue;
 				}
 				run_flush(s, &rn);
@@ -944,8 +1251,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 				extent = cursor;
 			if (f->kind == WHEA_K_VALIDBITS) {
 				if (!diag_only)
-					run_flush(s, &rn), s->bits(s->ctx, f->key, c->klen, f->label, vb, f->size * 8u, f->names,
-						NULL, d);
+					run_flush(s, &rn), s->bits(s->ctx, row_sk(c), vb, f->size * 8u, f->names, NULL, d, c->fn);
 				continue;
 			}
 			if (gated && !on) {
@@ -964,8 +1270,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 					continue;
 				}
 				run_flush(s, &rn);
-				s->num(s->ctx, f->key, c->klen, f->label, whea_leN(p + r.off, (unsigned)r.size),
-				       f->fmt, (unsigned)r.size);
+				s->num(s->ctx, row_sk(c), whea_leN(p + r.off, (unsigned)r.size), f->fmt, (unsigned)r.size);
 				continue;
 			}
 			run_flush(s, &rn);
@@ -978,7 +1283,7 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 		/* Fields whose validation bit is clear but whose bytes are not zero: kept apart so
 		 * that nobody takes them for valid data, and so that the JSON round-trips exactly. */
 		if (!diag_only)
-			s->begin(s->ctx, "notValid", 8, "Not valid (validation bit clear)", false);
+			s->begin(s->ctx, &notvalid_sk, false);
 		cursor = 0;
 		f = d->fields;
 		for (uint16_t i = 0; i < d->nfields; i++, f++) {
@@ -988,7 +1293,10 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 			if (!f->valid || on || (diag_only && !may_report(f->kind)) || !row_present(f, &r) ||
 			    all_zero(p + r.off, r.size))
 				continue;
-			emit_row(w, f, crows ? &crows[i] : NULL, cd, p, len, r.off, r.size, abs, &r);
+			const crow *c = crows ? &crows[i] : &chunk[0];
+			if (!crows) /* the loop above is done with chunk */
+				compile_row_tmp(f, &chunk[0], &kb[0]);
+			emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
 		}
 		if (!diag_only)
 			s->end(s->ctx, false);
@@ -1028,7 +1336,7 @@ void whea_interp_section(const whea_sink *s, const whea_section_type *t, const u
 	const whea_def *d = t ? whea_def_resolve(t->def, p, len) : NULL;
 	if (!d) {
 		if (!w.diag_only)
-			s->bytes(s->ctx, "data", NULL, p, len);
+			s->bytes(s->ctx, &data_sk, p, len);
 		return;
 	}
 	size_t need = d->min_size ? d->min_size : d->size;
@@ -1037,5 +1345,5 @@ void whea_interp_section(const whea_sink *s, const whea_section_type *t, const u
 		     "%s section is %zu bytes, shorter than the %zu its layout needs", t->name, len, need);
 	size_t extent = walk_def(&w, d, p, len, abs);
 	if (extent < len && !w.diag_only)
-		s->bytes(s->ctx, "trailingBytes", "Trailing bytes", p + extent, len - extent);
+		s->bytes(s->ctx, &trailing_sk, p + extent, len - extent);
 }

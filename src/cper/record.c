@@ -44,17 +44,18 @@ static void sink_diag(void *ctx, const whea_diag *d)
 	pctx *c = ctx;
 	report(c, d->severity, d->code, d->offset, "%s", d->msg);
 }
-static void n_begin(void *c, const char *k, size_t kl, const char *l, bool a) { (void)c, (void)k, (void)kl, (void)l, (void)a; }
+/* The value events, which a diagnostics-only walk never sends. */
+static void n_begin(void *c, const whea_skey *k, bool a) { (void)c, (void)k, (void)a; }
 static void n_end(void *c, bool a) { (void)c, (void)a; }
-static void n_num(void *c, const char *k, size_t kl, const char *l, uint64_t v, int f, unsigned w) { (void)c, (void)k, (void)kl, (void)l, (void)v, (void)f, (void)w; }
-static void n_enm(void *c, const char *k, size_t kl, const char *l, uint64_t v, const char *n, size_t nl, int f) { (void)c, (void)k, (void)kl, (void)l, (void)v, (void)n, (void)nl, (void)f; }
-static void n_bits(void *c, const char *k, size_t kl, const char *l, uint64_t v, unsigned w, const whea_name *n, const uint8_t *nl, const whea_def *d) { (void)c, (void)k, (void)kl, (void)l, (void)v, (void)w, (void)n, (void)nl, (void)d; }
-static void n_bool(void *c, const char *k, size_t kl, const char *l, bool v) { (void)c, (void)k, (void)kl, (void)l, (void)v; }
-static void n_guid(void *c, const char *k, size_t kl, const char *l, const whea_guid *g, int r) { (void)c, (void)k, (void)kl, (void)l, (void)g, (void)r; }
-static void n_bytes(void *c, const char *k, const char *l, const uint8_t *p, size_t n) { (void)c, (void)k, (void)l, (void)p, (void)n; }
-static void n_time(void *c, const char *k, const char *l, const uint8_t *r, int h) { (void)c, (void)k, (void)l, (void)r, (void)h; }
+static void n_num(void *c, const whea_skey *k, uint64_t v, int f, unsigned w) { (void)c, (void)k, (void)v, (void)f, (void)w; }
+static void n_enm(void *c, const whea_skey *k, uint64_t v, const char *n, size_t nl, int f) { (void)c, (void)k, (void)v, (void)n, (void)nl, (void)f; }
+static void n_bits(void *c, const whea_skey *k, uint64_t v, unsigned w, const whea_name *n, const uint8_t *nl, const whea_def *d, const whea_flagnames *fn) { (void)c, (void)k, (void)v, (void)w, (void)n, (void)nl, (void)d, (void)fn; }
+static void n_bool(void *c, const whea_skey *k, bool v) { (void)c, (void)k, (void)v; }
+static void n_guid(void *c, const whea_skey *k, const whea_guid *g, int r) { (void)c, (void)k, (void)g, (void)r; }
+static void n_bytes(void *c, const whea_skey *k, const uint8_t *p, size_t n) { (void)c, (void)k, (void)p, (void)n; }
+static void n_time(void *c, const whea_skey *k, const uint8_t *r, int h) { (void)c, (void)k, (void)r, (void)h; }
 
-static const whea_sink validate_sink_proto = {NULL, n_begin, n_end, n_num, n_enm, n_bits, n_bool, n_guid, n_bytes, n_bytes, n_time, sink_diag, NULL, true};
+static const whea_sink validate_sink_proto = {NULL, n_begin, n_end, n_num, n_enm, n_bits, n_bool, n_guid, n_bytes, n_bytes, n_time, sink_diag, NULL, NULL, NULL, NULL, true};
 
 static void check_header(pctx *c, const uint8_t *p)
 {

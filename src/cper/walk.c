@@ -5,6 +5,15 @@
 #include "cper/interp.h"
 #include "util/le.h"
 
+/* The names of the record-level objects (text labels given, or as whea_key_label derives them). */
+WHEA_SKEY_LIT(extra_sk, "extraBytes", "Bytes outside every section");
+WHEA_SKEY_LIT(offset_sk, "offset", "Offset");
+WHEA_SKEY_LIT(data_sk, "data", "Data");
+WHEA_SKEY_LIT(header_sk, "header", "Record header");
+WHEA_SKEY_LIT(descs_sk, "sectionDescriptors", "Section descriptors");
+WHEA_SKEY_LIT(sections_sk, "sections", "Sections");
+WHEA_SKEY_LIT(truncated_sk, "truncatedData", "Truncated section data");
+
 /* Non-zero stretches of the record outside header, descriptors and sections. */
 static void walk_extra(const whea_sink *s, const whea_record *r)
 {
@@ -40,10 +49,10 @@ static void walk_extra(const whea_sink *s, const whea_record *r)
 			b--;
 		if (a < b) {
 			if (!open)
-				s->begin(s->ctx, "extraBytes", 10, "Bytes outside every section", true), open = true;
-			s->begin(s->ctx, NULL, 0, NULL, false);
-			s->num(s->ctx, "offset", 6, NULL, a, WHEA_FMT_DEC, 4);
-			s->bytes(s->ctx, "data", NULL, r->data + a, b - a);
+				s->begin(s->ctx, &extra_sk, true), open = true;
+			s->begin(s->ctx, &whea_skey_none, false);
+			s->num(s->ctx, &offset_sk, a, WHEA_FMT_DEC, 4);
+			s->bytes(s->ctx, &data_sk, r->data + a, b - a);
 			s->end(s->ctx, false);
 		}
 		pos = stop;
@@ -57,26 +66,26 @@ void whea_interp_record(const whea_sink *s, const whea_record *r)
 	whea_guid creator;
 	whea_record_creator(r, &creator);
 	int hint = whea_ts_hint_for_creator(&creator);
-	s->begin(s->ctx, "header", 6, "Record header", false);
+	s->begin(s->ctx, &header_sk, false);
 	whea_interp_decode(s, &whea_def_record_header, r->data, WHEA_RECORD_HEADER_SIZE, 0, hint);
 	s->end(s->ctx, false);
-	s->begin(s->ctx, "sectionDescriptors", 18, "Section descriptors", true);
+	s->begin(s->ctx, &descs_sk, true);
 	for (unsigned i = 0; i < r->section_count; i++) {
 		size_t off = WHEA_RECORD_HEADER_SIZE + (size_t)WHEA_SECTION_DESC_SIZE * i;
-		s->begin(s->ctx, NULL, 0, NULL, false);
+		s->begin(s->ctx, &whea_skey_none, false);
 		whea_interp_decode(s, &whea_def_section_descriptor, r->data + off, WHEA_SECTION_DESC_SIZE, off, hint);
 		s->end(s->ctx, false);
 	}
 	s->end(s->ctx, true);
-	s->begin(s->ctx, "sections", 8, "Sections", true);
+	s->begin(s->ctx, &sections_sk, true);
 	for (unsigned i = 0; i < r->section_count; i++) {
 		/* only what the walk needs of the descriptor (whea_record_section copies it all) */
 		const uint8_t *desc = r->data + WHEA_RECORD_HEADER_SIZE + WHEA_SECTION_DESC_SIZE * i;
 		uint32_t offset = whea_le32(desc), length = whea_le32(desc + 4);
 		const whea_section_type *known = whea_section_lookup((const whea_guid *)(const void *)(desc + 16));
-		s->begin(s->ctx, NULL, 0, NULL, false);
-		const char *key = known ? known->key : "Unknown";
-		s->begin(s->ctx, key, strlen(key), known ? known->name : "Unknown section", false);
+		whea_skey_buf kb;
+		s->begin(s->ctx, &whea_skey_none, false);
+		s->begin(s->ctx, whea_section_skey(known, &kb), false);
 		/* A section cut short by the end of the buffer is decoded as far as it goes. */
 		size_t avail = offset < r->len ? r->len - offset : 0;
 		if (avail > length)
@@ -86,7 +95,7 @@ void whea_interp_record(const whea_sink *s, const whea_record *r)
 		if (avail == length)
 			whea_interp_section(s, known, body, avail, offset, hint);
 		else /* cut short or missing: its layout cannot be trusted; keep the bytes there are */
-			s->bytes(s->ctx, "truncatedData", "Truncated section data", body, avail);
+			s->bytes(s->ctx, &truncated_sk, body, avail);
 		s->end(s->ctx, false);
 		s->end(s->ctx, false);
 	}

@@ -509,11 +509,14 @@ static void close_(jw *w, char c, bool pretty) { close_f(w, c, pretty, false); }
 /* ---- The sink callbacks. Each busy one is an inline body with a `pretty` argument and two
  * thin copies, one per mode (j_x_c, j_x_p); the others read w->pretty. */
 
-static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const char *key, size_t klen, const char *label, bool array,
-				       bool pretty)
+/* Declares key and klen, a member's JSON key and its length (NULL and 0 inside arrays), for the
+ * member helpers below. */
+#define KEY_OF(k) const char *key = (k)->key; size_t klen = (k)->klen
+
+static WHEA_ALWAYS_INLINE void j_begin(void *ctx, const whea_skey *k, bool array, bool pretty)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(k);
 	if (JW_UNLIKELY(!member_fits(w, klen, 1, pretty)))
 		open_(w, key, klen, array ? '[' : '{', pretty);
 	else
@@ -549,11 +552,11 @@ static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_
 	bcdrev_member(w, key, klen, v, pretty, false);
 }
 
-static WHEA_ALWAYS_INLINE void j_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt,
-				     unsigned width, bool pretty)
+static WHEA_ALWAYS_INLINE void j_num(void *ctx, const whea_skey *k, uint64_t v, int fmt, unsigned width, bool pretty)
 {
 	jw *w = ctx;
-	(void)label, (void)width;
+	KEY_OF(k);
+	(void)width;
 	if (fmt == WHEA_FMT_BCDREV) {
 		if (JW_UNLIKELY(!member_fits(w, klen, BCDREV_ROOM, pretty)))
 			bcdrev_slow(w, key, klen, v, pretty);
@@ -625,11 +628,11 @@ static JW_NOINLINE void enum_slow(jw *w, const char *key, size_t klen, uint64_t 
 	enum_object(w, q, v, name, nlen, plain != 0, fmt, pretty, false);
 }
 
-static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
-				     const char *name, size_t plain, int fmt, bool pretty)
+static WHEA_ALWAYS_INLINE void j_enm(void *ctx, const whea_skey *k, uint64_t v, const char *name, size_t plain, int fmt,
+				     bool pretty)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(k);
 	/* plain: the name's length when it needs no escaping (at most 255) */
 	if (JW_UNLIKELY((name && !plain) || plain > 255 || v >= 10000 ||
 			!member_fits(w, klen, ENUM_ROOM(255 + 32), pretty))) {
@@ -718,48 +721,94 @@ static WHEA_ALWAYS_INLINE void flags_member(jw *w, const char *key, size_t klen,
 	w->p = close_at(q, w->ind, pretty, true);
 }
 
-static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v,
-				      unsigned width, const whea_name *names, const uint8_t *nlens,
-				      const whea_def *validdef, bool pretty)
+/* Room for the members of a compiled flag set after their names: separator and indentation (a
+ * fixed 32-byte copy), the slack of whole-block name copies (32), '": ', "false", slack. */
+#define FLAG_MEMBER_ROOM 80
+
+/* A flag set with compiled names (see whea_flagnames): like flags_member, with one check of the
+ * room for all members and the names copied in whole blocks. */
+static WHEA_ALWAYS_INLINE void flags_compiled(jw *w, const char *key, size_t klen, uint64_t v,
+					      const whea_flagnames *fn, const whea_name *names, const uint8_t *nlens,
+					      bool pretty)
 {
-	(void)label, (void)width;
+	unsigned in = inner_ind(w);
+	kpre pre;
+	if (JW_UNLIKELY(v >= 10000 || !member_fits(w, klen, FLAGS_HEAD_ROOM + fn->n * FLAG_MEMBER_ROOM + fn->room +
+								     INNER_ROOM(0), pretty) ||
+			!kpre_init(&pre, in, pretty))) {
+		flags_slow(w, key, klen, v, names, nlens, pretty);
+		return;
+	}
+	char *q = member_at_(w, key, klen, FLAGS_HEAD_ROOM, pretty, true);
+	*q++ = '{';
+	q = inner_key(q, 0, in, "value", 5, pretty, true);
+	q = whea_dec4_at(q, (uint32_t)v);
+	for (size_t i = 0; i < fn->n; i++) {
+		const whea_skey *nk = &fn->names[i];
+		size_t l = nk->klen;
+		bool set = whea_skey_bits(nk, v) != 0;
+		q = kpre_at(q, &pre, false, pretty);
+		whea_copy_blocks(q, nk->key, l + 3); /* with the '": ' after it (see whea_skey) */
+		q = bool_at(q + l + (pretty ? 3 : 2), set);
+	}
+	w->p = close_at(q, w->ind, pretty, true);
+}
+
+static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const whea_skey *k, uint64_t v, unsigned width,
+				      const whea_name *names, const uint8_t *nlens, const whea_def *validdef,
+				      const whea_flagnames *fn, bool pretty)
+{
+	(void)width;
 	jw *w = ctx;
+	KEY_OF(k);
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
 		if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty)))
 			num_member(w, key, klen, v, pretty);
 		else
 			num_member_f(w, key, klen, v, pretty, true);
-	} else { /* flag sets: "value" and one boolean per named bit */
+	} else if (fn) { /* flag sets: "value" and one boolean per named bit */
+		flags_compiled(w, key, klen, v, fn, names, nlens, pretty);
+	} else {
 		flags_member(w, key, klen, v, names, nlens, pretty);
 	}
 }
 
-static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const char *key, size_t klen, const char *label, bool v, bool pretty)
+static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, bool pretty)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(k);
 	if (JW_UNLIKELY(!member_fits(w, klen, 8, pretty)))
 		bool_member(w, key, klen, v, pretty);
 	else
 		bool_member_f(w, key, klen, v, pretty, true);
 }
 
-/* One member of a run at q (room checked). */
-static WHEA_ALWAYS_INLINE char *scalar_at(char *q, const whea_scalar *s, const kpre *pre, bool first, bool pretty)
+/* The value of an enum member of a run at q (see j_enm; room checked); returns the end. */
+static JW_NOINLINE char *enum_value_at(jw *w, char *q, const whea_skey *k, uint64_t v, bool pretty)
+{
+	const whea_skey *e = whea_skey_enum(k, v);
+	const char *name = e ? e->key : NULL;
+	size_t nlen = e ? e->klen : 0;
+	if (v < 10000 && (!pretty || inner_ind(w) < SEP_NL_COPY)) /* as j_enm's common case */
+		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, true);
+	else
+		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, false);
+	return w->p;
+}
+
+/* One member k (number, boolean, enum) of value v of a run at q (room checked). */
+static WHEA_ALWAYS_INLINE char *scalar_at(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
+					  bool pretty)
 {
 	/* everything read before the first store (the stores could alias it for all the compiler knows) */
-	const whea_skey *k = s->k;
 	const char *key = k->key;
 	size_t klen = k->klen;
-	bool boolean = k->boolean;
-	uint64_t v = s->v;
+	unsigned kind = k->kind;
 	q = kpre_at(q, pre, first, pretty);
-	whea_copy_blocks(q, key, klen); /* the compiled keys are padded for this */
-	q += klen;
-	memcpy(q, "\": ", 4);
-	q += pretty ? 3 : 2;
-	if (boolean) /* v is 0 or 1 (whea_skey.boolean) */
-		return bool_at(q, v & 1);
+	whea_copy_blocks(q, key, klen + 3); /* padded for this, with the '": ' after it (see whea_skey) */
+	q += klen + (pretty ? 3 : 2);
+	if (kind) /* one test for the numbers */
+		return kind == WHEA_SK_BOOL ? bool_at(q, v != 0) : enum_value_at(w, q, k, v, pretty);
 	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
 	if (v < 10) {
 		*q = (char)('0' + v);
@@ -777,8 +826,13 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 {
 	for (; i < n; i++) {
 		const whea_skey *k = a[i].k;
+		if (k->kind == WHEA_SK_ENUM) {
+			const whea_skey *e = whea_skey_enum(k, a[i].v);
+			enum_slow(w, k->key, k->klen, a[i].v, e ? e->key : NULL, e ? e->klen : 0, k->fmt, pretty);
+			continue;
+		}
 		if (k->klen > JW_KEY_MAX) {
-			if (k->boolean)
+			if (k->kind == WHEA_SK_BOOL)
 				bool_member(w, k->key, k->klen, a[i].v != 0, pretty);
 			else
 				num_member(w, k->key, k->klen, a[i].v, pretty);
@@ -792,7 +846,7 @@ static JW_NOINLINE void scalars_slow(jw *w, const whea_scalar *a, size_t i, size
 		q += k->klen;
 		memcpy(q, "\": ", 4);
 		q += pretty ? 3 : 2;
-		w->p = k->boolean ? bool_at(q, a[i].v != 0) : dec_at(q, a[i].v);
+		w->p = k->kind == WHEA_SK_BOOL ? bool_at(q, a[i].v != 0) : dec_at(q, a[i].v);
 	}
 }
 
@@ -810,9 +864,78 @@ static WHEA_ALWAYS_INLINE void j_scalars(void *ctx, const whea_scalar *a, size_t
 	}
 	size_t i = 0;
 	if (!w->comma && n) /* the first member of its container */
-		q = scalar_at(q, &a[i++], &pre, true, pretty), w->comma = 1;
+		q = scalar_at(w, q, a[0].k, a[0].v, &pre, true, pretty), w->comma = 1, i++;
 	for (; i < n; i++)
-		q = scalar_at(q, &a[i], &pre, false, pretty);
+		q = scalar_at(w, q, a[i].k, a[i].v, &pre, false, pretty);
+	w->p = q;
+}
+
+/* A bitfield object of plain members (see whea_sink.fields): opened, its members with one check
+ * of the room (else one by one), closed. */
+static WHEA_ALWAYS_INLINE void j_fields(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v,
+					const whea_skey *bits, size_t n, size_t keys, bool pretty)
+{
+	jw *w = ctx;
+	j_begin(ctx, k, false, pretty);
+	char *q = w->p;
+	kpre pre;
+	if (JW_UNLIKELY((size_t)(w->end - q) < (n + 1) * scalar_room(w, pretty) + keys ||
+			!kpre_init(&pre, w->ind, pretty))) {
+		whea_scalar a = {value, v};
+		j_scalars(ctx, &a, 1, value->room, pretty);
+		for (size_t i = 0; i < n; i++) {
+			a.k = &bits[i], a.v = whea_skey_bits(&bits[i], v);
+			j_scalars(ctx, &a, 1, a.k->room, pretty);
+		}
+	} else {
+		q = scalar_at(w, q, value, v, &pre, true, pretty); /* the object is new: no comma */
+		for (size_t i = 0; i < n; i++)
+			q = scalar_at(w, q, &bits[i], whea_skey_bits(&bits[i], v), &pre, false, pretty);
+		w->p = q;
+		w->comma = 1;
+	}
+	j_end(ctx, false, pretty);
+}
+
+/* A block of plain members (see whea_sink.rows): with one check of the room (else one by one). */
+static WHEA_ALWAYS_INLINE void j_rows(void *ctx, const whea_skey *k, size_t n, const uint8_t *st, size_t keys,
+				      bool pretty)
+{
+	jw *w = ctx;
+	char *q = w->p;
+	kpre pre;
+	if (JW_UNLIKELY((size_t)(w->end - q) < n * scalar_room(w, pretty) + keys ||
+			!kpre_init(&pre, w->ind, pretty))) {
+		for (size_t i = 0; i < n; i++) {
+			whea_scalar a = {&k[i], whea_skey_row(&k[i], st)};
+			j_scalars(ctx, &a, 1, k[i].room, pretty);
+		}
+		return;
+	}
+	size_t i = 0;
+	if (!w->comma) /* the first member of its container */
+		q = scalar_at(w, q, &k[0], whea_skey_row(&k[0], st), &pre, true, pretty), w->comma = 1, i++;
+	for (; i < n; i++)
+		q = scalar_at(w, q, &k[i], whea_skey_row(&k[i], st), &pre, false, pretty);
+	w->p = q;
+}
+
+/* Elements of an array of integers (see whea_sink.elems): with one check of the room (else one
+ * by one as j_num writes them). */
+static WHEA_ALWAYS_INLINE void j_elems(void *ctx, const uint8_t *p, size_t n, size_t es, int fmt, bool pretty)
+{
+	jw *w = ctx;
+	char *q = w->p;
+	if (JW_UNLIKELY(fmt == WHEA_FMT_BCDREV || (size_t)(w->end - q) < n * (SEP_NL_COPY + 24) ||
+			(pretty && w->ind > SHALLOW_IND))) {
+		for (size_t i = 0; i < n; i++)
+			j_num(ctx, &whea_skey_none, whea_leN(p + i * es, (unsigned)es), fmt, (unsigned)es, pretty);
+		return;
+	}
+	unsigned comma = w->comma;
+	for (size_t i = 0; i < n; i++, comma = 1)
+		q = dec_at(sep_at(q, comma, w->ind, pretty, true), whea_leN(p + i * es, (unsigned)es));
+	w->comma = 1;
 	w->p = q;
 }
 
@@ -978,11 +1101,10 @@ static JW_NOINLINE void guid_slow(jw *w, const char *key, size_t klen, const whe
 	w->p = guid_text_at(member_at(w, key, klen, 40, pretty), g);
 }
 
-static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g,
-				      int role, bool pretty)
+static WHEA_ALWAYS_INLINE void j_guid(void *ctx, const whea_skey *k, const whea_guid *g, int role, bool pretty)
 {
-	(void)label;
 	jw *w = ctx;
+	KEY_OF(k);
 	if (role == WHEA_GUID_SECTION_TYPE || role == WHEA_GUID_NOTIFY_TYPE)
 		(pretty ? typed_guid_p : typed_guid_c)(w, key, klen, g, role);
 	else if (JW_UNLIKELY(!member_fits(w, klen, 40, pretty)))
@@ -1000,20 +1122,20 @@ _Static_assert(MEMBER_ROOM(JW_KEY_MAX) + WHEA_B64_LEN(JW_B64_CHUNK) + 2 <= JW_SC
 
 /* ---- The callbacks used by both modes. */
 
-static void j_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void j_text(void *ctx, const whea_skey *k, const uint8_t *p, size_t n)
 {
-	(void)label;
+	KEY_OF(k);
 	while (n && !p[n - 1])
 		n--;
-	str_member(ctx, key, key ? strlen(key) : 0, p, n);
+	str_member(ctx, key, klen, p, n);
 }
 
-static void j_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void j_bytes(void *ctx, const whea_skey *name, const uint8_t *p, size_t n)
 {
 	jw *w = ctx;
-	(void)label;
+	KEY_OF(name);
 	size_t k = n < JW_B64_CHUNK ? n : JW_B64_CHUNK;
-	char *q = member_at(w, key, key ? strlen(key) : 0, WHEA_B64_LEN(k) + 2, w->pretty);
+	char *q = member_at(w, key, klen, WHEA_B64_LEN(k) + 2, w->pretty);
 	*q++ = '"';
 	for (;;) {
 		whea_b64_encode(q, p, k); /* SSSE3 where the CPU has it (util/base64.c) */
@@ -1086,14 +1208,14 @@ static void name_member(jw *w, const char *key, size_t klen, const char *s)
 	w->p = q + e->len;
 }
 
-static void j_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
+static void j_time(void *ctx, const whea_skey *name, const uint8_t raw[8], int hint)
 {
 	jw *w = ctx;
-	(void)label;
 	whea_time t;
 	bool ok = whea_timestamp_decode(raw, hint, &t) == 0;
 	bool exact = ok && whea_ts_exact(raw, &t);
-	size_t klen = strlen(key), kl = klen < 63 ? klen : 63;
+	const char *key = name->key;
+	size_t klen = name->klen, kl = klen < 63 ? klen : 63;
 	char k[64];
 	memcpy(k, key, kl);
 	if (ok) {
@@ -1158,22 +1280,24 @@ static void write_diags(jw *w)
 	static void name##_c params { name(__VA_ARGS__, false); }          \
 	static void name##_p params { name(__VA_ARGS__, true); }
 
-JW_MODES(j_begin, (void *c, const char *k, size_t kl, const char *l, bool a), c, k, kl, l, a)
+JW_MODES(j_begin, (void *c, const whea_skey *k, bool a), c, k, a)
 JW_MODES(j_end, (void *c, bool a), c, a)
-JW_MODES(j_num, (void *c, const char *k, size_t kl, const char *l, uint64_t v, int f, unsigned wd), c, k, kl, l, v, f,
-	 wd)
-JW_MODES(j_enm, (void *c, const char *k, size_t kl, const char *l, uint64_t v, const char *n, size_t nl, int f), c, k,
-	 kl, l, v, n, nl, f)
-JW_MODES(j_bits, (void *c, const char *k, size_t kl, const char *l, uint64_t v, unsigned wd, const whea_name *n,
-		  const uint8_t *nl, const whea_def *d), c, k, kl, l, v, wd, n, nl, d)
-JW_MODES(j_bool, (void *c, const char *k, size_t kl, const char *l, bool v), c, k, kl, l, v)
-JW_MODES(j_guid, (void *c, const char *k, size_t kl, const char *l, const whea_guid *g, int r), c, k, kl, l, g, r)
+JW_MODES(j_num, (void *c, const whea_skey *k, uint64_t v, int f, unsigned wd), c, k, v, f, wd)
+JW_MODES(j_enm, (void *c, const whea_skey *k, uint64_t v, const char *n, size_t nl, int f), c, k, v, n, nl, f)
+JW_MODES(j_bits, (void *c, const whea_skey *k, uint64_t v, unsigned wd, const whea_name *n, const uint8_t *nl,
+		  const whea_def *d, const whea_flagnames *fn), c, k, v, wd, n, nl, d, fn)
+JW_MODES(j_bool, (void *c, const whea_skey *k, bool v), c, k, v)
+JW_MODES(j_guid, (void *c, const whea_skey *k, const whea_guid *g, int r), c, k, g, r)
 JW_MODES(j_scalars, (void *c, const whea_scalar *a, size_t n, size_t room), c, a, n, room)
+JW_MODES(j_fields, (void *c, const whea_skey *k, const whea_skey *vk, uint64_t v, const whea_skey *b, size_t n, size_t room),
+	 c, k, vk, v, b, n, room)
+JW_MODES(j_rows, (void *c, const whea_skey *k, size_t n, const uint8_t *st, size_t room), c, k, n, st, room)
+JW_MODES(j_elems, (void *c, const uint8_t *p, size_t n, size_t es, int fmt), c, p, n, es, fmt)
 
 static const whea_sink sink_compact = {NULL,   j_begin_c, j_end_c,  j_num_c,  j_enm_c, j_bits_c, j_bool_c,
-				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, false};
+				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, j_rows_c, j_elems_c, false};
 static const whea_sink sink_pretty = {NULL,   j_begin_p, j_end_p,  j_num_p,  j_enm_p, j_bits_p, j_bool_p,
-				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, false};
+				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, j_rows_p, j_elems_p, false};
 
 int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 {

@@ -1,7 +1,7 @@
 /* format/text_write.c — the text printer: a sink for the table interpreter that writes a record
  * for a person (labels, enum and bit names, addresses in hex, GUIDs with their names, hex dumps).
- * Speed: labels (from keys, given ones, bit names) come padded from a lock-free cache keyed by
- * address; each line is stored whole at a write cursor with one room check; the common cases of
+ * Speed: members' labels come padded with their names (whea_skey), enum and bit names from a
+ * lock-free cache keyed by address; each line is stored whole at a write cursor with one room check; the common cases of
  * the callbacks make no call (so they save no registers), the rest goes to out-of-line general
  * paths; numbers are formatted without digit loops where possible. Freestanding: no allocator,
  * no stdio. */
@@ -35,15 +35,14 @@ typedef struct tw {
 } tw;
 
 /* ---- Label cache: (id, sub) -> label text, where sub says what the text is derived from:
- * LS_KEY: whea_key_label(id), LS_ASIS: the string id itself (given labels: no strlen per line),
- * LS_BIT + b: the text of bit b of a FLAGS name table or VALIDBITS def id (whea_name_of /
+ * LS_KEY: whea_key_label(id) (enum names), LS_BIT + b: the text of bit b of a FLAGS name table or VALIDBITS def id (whea_name_of /
  * whea_validbit_name and whea_key_label, or "reserved bit b"). Entries are written once into a
  * static arena and published with a compare-and-swap, so concurrent writers are safe; an entry is
  * used only when its id, sub and registry generation match (tables of an unregistered section
  * type may be freed and their addresses reused). Texts are zero-padded to whole 16-byte blocks
  * (at least two) so that lines copy them with whea_copy_blocks. When the table or arena is full,
  * labels are derived on the fly into the writer's scratch buffer (padded the same way). */
-enum { LS_KEY = 0, LS_ASIS = 1, LS_BIT = 2 };
+enum { LS_KEY = 0, LS_BIT = 1 };
 
 typedef struct label_entry {
 	const void *id;
@@ -75,13 +74,6 @@ static inline uint64_t lc_tag(unsigned gen, unsigned sub) { return (uint64_t)gen
 static size_t label_make(const void *id, unsigned sub, char *buf)
 {
 	memset(buf, 0, LABEL_SCRATCH);
-	if (sub == LS_ASIS) {
-		size_t n = strlen(id);
-		if (n > LABEL_SCRATCH - 32) /* over-long given labels are never cached (see label_probe) */
-			n = LABEL_SCRATCH - 32;
-		memcpy(buf, id, n);
-		return n;
-	}
 	const char *name = id;
 	if (sub >= LS_BIT) {
 		unsigned bit = sub - LS_BIT;
@@ -123,8 +115,6 @@ static tw_label label_probe(const void *id, unsigned sub, uint64_t base, char *s
 			continue;
 		}
 		if (!made) {
-			if (sub == LS_ASIS && strlen(id) > LABEL_CAP) /* longer than any padded copy: not cached */
-				return lab(id, strlen(id));
 			size_t n = label_make(id, sub, scratch);
 			size_t need = (sizeof(label_entry) + label_room(n) + _Alignof(label_entry) - 1) &
 				      ~(_Alignof(label_entry) - 1);
@@ -144,14 +134,11 @@ static tw_label label_probe(const void *id, unsigned sub, uint64_t base, char *s
 	}
 	if (made) /* every slot of the probe sequence taken: used once, unpublished */
 		return lab(made->text, made->len);
-	if (sub == LS_ASIS && strlen(id) > LABEL_CAP)
-		return lab(id, strlen(id));
 	return lab(scratch, label_make(id, sub, scratch));
 }
 
 /* The label of (id, sub): a hit in its home slot inline, the rest in label_probe. The text may
- * be copied with whea_copy_blocks, except for the uncached over-long given labels (longer than
- * LABEL_CAP: copy_label copies those with memcpy). */
+ * be copied with whea_copy_blocks. */
 static WHEA_ALWAYS_INLINE tw_label label_of(const void *id, unsigned sub, uint64_t base, char *scratch)
 {
 	label_entry *e = atomic_load_explicit(&lc_slots[lc_hash(id, sub)], memory_order_acquire);
@@ -357,23 +344,18 @@ static const char spaces[2 * TW_MAX_DEPTH + 32 + 1] =
 
 static void indent(tw *w) { put(w, spaces, 2 * (size_t)w->depth); }
 
-/* A label (label_of's text) copied at p; returns the end. */
+/* A label (label_of's text or a name's) copied at p; returns the end. */
 static WHEA_ALWAYS_INLINE char *copy_label(char *p, const char *t, size_t n)
 {
-	if (n <= LABEL_CAP)
+	if (n <= WHEA_SKEY_PAD_MAX)
 		whea_copy_blocks(p, t, n);
-	else /* an over-long given label, not padded */
+	else /* an over-long given label, not padded (see whea_skey) */
 		memcpy(p, t, n);
 	return p + n;
 }
 
-/* The label of a member: its given label, else the one derived from its key. */
-static WHEA_ALWAYS_INLINE tw_label member_label(tw *w, const char *key, const char *label)
-{
-	if (label)
-		return label_of(label, LS_ASIS, w->lc_base, w->scratch);
-	return label_of(key ? key : "", LS_KEY, w->lc_base, w->scratch);
-}
+/* The label of a member: its name's text label. */
+static WHEA_ALWAYS_INLINE tw_label member_label(const whea_skey *k) { return lab(k->text, k->tlen); }
 
 /* Label text (words) of a key or name. */
 static void words(tw *w, const char *key)
@@ -383,15 +365,15 @@ static void words(tw *w, const char *key)
 }
 
 /* "Label: " for a member, or "[i] " for an array element, slow path (the buffer lacks room). */
-static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char end)
+static TW_COLD void lead_slow(tw *w, const whea_skey *k, char end)
 {
 	indent(w);
-	if (!key && !label && w->in_array[w->depth]) {
+	if (!k->key && w->in_array[w->depth]) {
 		PUTS(w, "[");
 		dec(w, w->index[w->depth]++);
 		PUTS(w, "]");
 	} else {
-		tw_label l = member_label(w, key, label);
+		tw_label l = member_label(k);
 		put(w, l.t, l.n);
 		PUTS(w, ":");
 	}
@@ -402,14 +384,14 @@ static TW_COLD void lead_slow(tw *w, const char *key, const char *label, char en
  * newline before nested members), and reserves `extra` bytes for the value: returns where the
  * value goes (finish with done_at), or NULL when the buffer lacks room, in which case the lead has
  * been written the slow way. */
-static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *label, char end, size_t extra)
+static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const whea_skey *k, char end, size_t extra)
 {
 	size_t ind = 2 * (size_t)w->depth;
 	char *p;
-	if (!key && !label && w->in_array[w->depth]) {
+	if (!k->key && w->in_array[w->depth]) {
 		p = tw_room(w, ind + 24 + TW_SLACK + extra);
 		if (!p) {
-			lead_slow(w, key, label, end);
+			lead_slow(w, k, end);
 			return NULL;
 		}
 		whea_copy_blocks(p, spaces, ind);
@@ -420,10 +402,10 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 		*p++ = end;
 		return p;
 	}
-	tw_label l = member_label(w, key, label);
+	tw_label l = member_label(k);
 	p = tw_room(w, ind + l.n + 2 + TW_SLACK + extra);
 	if (!p) {
-		lead_slow(w, key, label, end);
+		lead_slow(w, k, end);
 		return NULL;
 	}
 	whea_copy_blocks(p, spaces, ind);
@@ -433,7 +415,7 @@ static WHEA_ALWAYS_INLINE char *lead_end_at(tw *w, const char *key, const char *
 	return p + 2;
 }
 
-#define lead_at(w, key, label, extra) lead_end_at((w), (key), (label), ' ', (extra))
+#define lead_at(w, k, extra) lead_end_at((w), (k), ' ', (extra))
 
 /* The home-slot hit of label_of, or NULL (no probing, no call). Cached texts are padded. */
 static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned sub, uint64_t base)
@@ -442,15 +424,15 @@ static WHEA_ALWAYS_INLINE const label_entry *label_hit(const void *id, unsigned 
 	return e && e->id == id && e->tag == (base | sub) ? e : NULL;
 }
 
-/* lead_end_at for the common cases only, with no call: a label found in its home slot, an
- * array index below 10000, room in the buffer. Otherwise returns NULL having written nothing and
+/* lead_end_at for the common cases only, with no call: a padded label, an array index below
+ * 10000, room in the buffer. Otherwise returns NULL having written nothing and
  * changed nothing, and the caller takes its general path (a tail call). Callbacks whose common
  * path calls nothing need no saved registers, which is most of a short line's overhead. */
-static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *label, char end, size_t extra)
+static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const whea_skey *k, char end, size_t extra)
 {
 	size_t ind = 2 * (size_t)w->depth;
 	char *p;
-	if (!key && !label && w->in_array[w->depth]) {
+	if (!k->key && w->in_array[w->depth]) {
 		unsigned i = w->index[w->depth];
 		if (i >= 10000 || !(p = tw_room(w, ind + 8 + TW_SLACK + extra)))
 			return NULL;
@@ -463,23 +445,22 @@ static WHEA_ALWAYS_INLINE char *lead_fast(tw *w, const char *key, const char *la
 		p[1] = end;
 		return p + 2;
 	}
-	const label_entry *e =
-		label ? label_hit(label, LS_ASIS, w->lc_base) : label_hit(key ? key : "", LS_KEY, w->lc_base);
-	size_t len = e ? e->len : 0; /* read once: the stores below may alias it for the compiler */
-	if (!e || !(p = tw_room(w, ind + len + 2 + TW_SLACK + extra)))
+	tw_label l = member_label(k); /* read once: the stores below may alias it for the compiler */
+	if (l.n > WHEA_SKEY_PAD_MAX || !(p = tw_room(w, ind + l.n + 2 + TW_SLACK + extra)))
 		return NULL;
+	size_t len = l.n;
 	whea_copy_blocks(p, spaces, ind);
 	p += ind;
-	whea_copy_blocks(p, e->text, len);
+	whea_copy_blocks(p, l.t, len);
 	p += len;
 	p[0] = ':';
 	p[1] = end;
 	return p + 2;
 }
 
-static void lead(tw *w, const char *key, const char *label)
+static void lead(tw *w, const whea_skey *k)
 {
-	char *p = lead_at(w, key, label, 0);
+	char *p = lead_at(w, k, 0);
 	if (p)
 		done_at(w, p);
 }
@@ -493,26 +474,27 @@ static inline void open_level(tw *w, bool array)
 	w->index[w->depth] = 0;
 }
 
-static TW_COLD void begin_general(tw *w, const char *key, const char *label, bool array)
+static TW_COLD void begin_general(tw *w, const whea_skey *k, bool array)
 {
-	char *p = lead_end_at(w, key, label, '\n', 0);
+	char *p = lead_end_at(w, k, '\n', 0);
 	if (p)
 		done_at(w, p);
 	open_level(w, array);
 }
 
-static void t_begin(void *ctx, const char *key, size_t klen, const char *label, bool array)
+/* The line opening an object or array k, and the level of its members. */
+static WHEA_ALWAYS_INLINE void begin_at(tw *w, const whea_skey *k, bool array)
 {
-	tw *w = ctx;
-	(void)klen;
-	char *p = lead_fast(w, key, label, '\n', 0);
+	char *p = lead_fast(w, k, '\n', 0);
 	if (!p) {
-		begin_general(w, key, label, array);
+		begin_general(w, k, array);
 		return;
 	}
 	done_at(w, p);
 	open_level(w, array);
 }
+
+static void t_begin(void *ctx, const whea_skey *k, bool array) { begin_at(ctx, k, array); }
 
 static void t_end(void *ctx, bool array)
 {
@@ -571,9 +553,9 @@ static WHEA_ALWAYS_INLINE char *number_at(char *p, uint64_t v, int fmt, unsigned
 	}
 }
 
-static TW_COLD void num_general(tw *w, const char *key, const char *label, uint64_t v, int fmt, unsigned width)
+static TW_COLD void num_general(tw *w, const whea_skey *k, uint64_t v, int fmt, unsigned width)
 {
-	char *p = lead_at(w, key, label, 25);
+	char *p = lead_at(w, k, 25);
 	if (p) {
 		p = number_at(p, v, fmt, width, false);
 		*p++ = '\n';
@@ -586,13 +568,12 @@ static TW_COLD void num_general(tw *w, const char *key, const char *label, uint6
 
 /* The callbacks below take a call-free path for the common case (see lead_fast) and their
  * *_general function for everything else. */
-static void t_num(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, int fmt, unsigned width)
+static void t_num(void *ctx, const whea_skey *k, uint64_t v, int fmt, unsigned width)
 {
 	tw *w = ctx;
-	(void)klen;
 	char *p;
-	if (!number_short(v, fmt) || !(p = lead_fast(w, key, label, ' ', 25))) {
-		num_general(w, key, label, v, fmt, width);
+	if (!number_short(v, fmt) || !(p = lead_fast(w, k, ' ', 25))) {
+		num_general(w, k, v, fmt, width);
 		return;
 	}
 	p = number_at(p, v, fmt, width, true);
@@ -611,9 +592,9 @@ static TW_COLD void enm_slow(tw *w, uint64_t v, const char *name)
 	PUTS(w, ")\n");
 }
 
-static TW_COLD void enm_general(tw *w, const char *key, const char *label, uint64_t v, const char *name)
+static TW_COLD void enm_general(tw *w, const whea_skey *k, uint64_t v, const char *name)
 {
-	char *p = lead_at(w, key, label, LABEL_CAP + 2 + 20 + 2 + 9);
+	char *p = lead_at(w, k, LABEL_CAP + 2 + 20 + 2 + 9);
 	if (p) { /* the whole line in one reservation */
 		if (name) {
 			tw_label l = label_of(name, LS_KEY, w->lc_base, w->scratch);
@@ -630,16 +611,15 @@ static TW_COLD void enm_general(tw *w, const char *key, const char *label, uint6
 	enm_slow(w, v, name); /* lead_at has written the lead */
 }
 
-static void t_enm(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, const char *name,
-		  size_t nlen, int fmt)
+static void t_enm(void *ctx, const whea_skey *k, uint64_t v, const char *name, size_t nlen, int fmt)
 {
 	tw *w = ctx;
-	(void)fmt, (void)klen, (void)nlen;
+	(void)fmt, (void)nlen;
 	const label_entry *e = NULL;
 	char *p;
 	if (v >= 10000 || (name && !(e = label_hit(name, LS_KEY, w->lc_base))) ||
-	    !(p = lead_fast(w, key, label, ' ', LABEL_CAP + 2 + 4 + 2 + 9))) {
-		enm_general(w, key, label, v, name);
+	    !(p = lead_fast(w, k, ' ', LABEL_CAP + 2 + 4 + 2 + 9))) {
+		enm_general(w, k, v, name);
 		return;
 	}
 	if (e) {
@@ -708,13 +688,13 @@ static TW_COLD void bits_slow(tw *w, uint64_t v, unsigned digits, uint64_t set, 
 /* The bits of v a flags line names: those inside the field's width. */
 static inline uint64_t bits_set(uint64_t v, unsigned width) { return width >= 64 ? v : v & ((1ull << width) - 1); }
 
-static TW_COLD void bits_general(tw *w, const char *key, const char *label, uint64_t v, unsigned width, const void *id)
+static TW_COLD void bits_general(tw *w, const whea_skey *k, uint64_t v, unsigned width, const void *id)
 {
 	unsigned digits = (width + 3) / 4;
 	uint64_t set = bits_set(v, width);
 	if (digits <= 16) {
 		size_t nb = bits_bound(set);
-		char *p = lead_at(w, key, label, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
+		char *p = lead_at(w, k, 2 + 16 + 2 + nb * (2 + LABEL_CAP + 16));
 		if (p) { /* the whole line in one reservation */
 			*p++ = '0', *p++ = 'x';
 			p += hex_at(p, v, digits);
@@ -734,31 +714,43 @@ static TW_COLD void bits_general(tw *w, const char *key, const char *label, uint
 		}
 		/* lead_at has written the lead */
 	} else {
-		lead(w, key, label);
+		lead(w, k);
 	}
 	bits_slow(w, v, digits, set, id);
 }
 
-static void t_bits(void *ctx, const char *key, size_t klen, const char *label, uint64_t v, unsigned width,
-		   const whea_name *names, const uint8_t *nlens, const whea_def *validdef)
+/* The padded label of bit b of a bit table: from its compiled names (fn) or the label cache;
+ * false when neither has it at hand (then the general path makes it). */
+static WHEA_ALWAYS_INLINE bool bit_label(tw *w, const whea_flagnames *fn, const void *id, unsigned b, tw_label *l)
+{
+	if (fn) {
+		const whea_skey *e = fn->bybit[b];
+		*l = e ? lab(e->text, e->tlen) : lab(NULL, 0);
+		return e != NULL;
+	}
+	const label_entry *e = label_hit(id, LS_BIT + b, w->lc_base);
+	*l = e ? lab(e->text, e->len) : lab(NULL, 0);
+	return e != NULL;
+}
+
+static void t_bits(void *ctx, const whea_skey *k, uint64_t v, unsigned width, const whea_name *names,
+		   const uint8_t *nlens, const whea_def *validdef, const whea_flagnames *fn)
 {
 	tw *w = ctx;
-	(void)klen, (void)nlens;
+	(void)nlens;
 	unsigned digits = (width + 3) / 4;
 	const void *id = bits_id(names, validdef);
-	const label_entry *hit[64]; /* the names of the set bits, looked up before anything is written */
+	tw_label hit[64]; /* the names of the set bits, looked up before anything is written */
 	size_t nb = 0, len = 0;
 	char *p;
 	if (digits > 16)
 		goto general;
 	for (uint64_t m = bits_set(v, width); m; m &= m - 1) {
-		const label_entry *e = label_hit(id, LS_BIT + lowest_bit(m), w->lc_base);
-		if (!e)
+		if (!bit_label(w, fn, id, lowest_bit(m), &hit[nb]))
 			goto general;
-		hit[nb++] = e;
-		len += e->len;
+		len += hit[nb++].n;
 	}
-	if (!(p = lead_fast(w, key, label, ' ', 2 + 16 + 2 + 2 * nb + len)))
+	if (!(p = lead_fast(w, k, ' ', 2 + 16 + 2 + 2 * nb + len)))
 		goto general;
 	*p++ = '0', *p++ = 'x';
 	p += hex_at(p, v, digits);
@@ -767,8 +759,8 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 			*p++ = ',', *p++ = ' ';
 		else
 			*p++ = ' ', *p++ = '(';
-		whea_copy_blocks(p, hit[i]->text, hit[i]->len);
-		p += hit[i]->len;
+		whea_copy_blocks(p, hit[i].t, hit[i].n);
+		p += hit[i].n;
 	}
 	if (nb)
 		*p++ = ')';
@@ -776,7 +768,7 @@ static void t_bits(void *ctx, const char *key, size_t klen, const char *label, u
 	done_at(w, p);
 	return;
 general:
-	bits_general(w, key, label, v, width, id);
+	bits_general(w, k, v, width, id);
 }
 
 /* "yes\n" or "no\n" at p; returns the end. */
@@ -790,9 +782,9 @@ static inline char *yes_no_at(char *p, bool v)
 	return p + 3;
 }
 
-static TW_COLD void bool_general(tw *w, const char *key, const char *label, bool v)
+static TW_COLD void bool_general(tw *w, const whea_skey *k, bool v)
 {
-	char *p = lead_at(w, key, label, 4);
+	char *p = lead_at(w, k, 4);
 	if (p) {
 		done_at(w, yes_no_at(p, v));
 		return;
@@ -803,47 +795,83 @@ static TW_COLD void bool_general(tw *w, const char *key, const char *label, bool
 		PUTS(w, "no\n");
 }
 
-static void t_bool(void *ctx, const char *key, size_t klen, const char *label, bool v)
+static void t_bool(void *ctx, const whea_skey *k, bool v)
 {
 	tw *w = ctx;
-	(void)klen;
-	char *p = lead_fast(w, key, label, ' ', 4);
+	char *p = lead_fast(w, k, ' ', 4);
 	if (!p) {
-		bool_general(w, key, label, v);
+		bool_general(w, k, v);
 		return;
 	}
 	done_at(w, yes_no_at(p, v));
 }
 
-/* The lines of a run of plain members at p; returns the end. short_ind: the indentation fits one
- * 16-byte block (inlined with a constant, so the usual shallow runs store it with one move). The
- * member's fields are read before the stores, which may alias them as far as the compiler knows. */
+/* The value part of an enum member's line at p ("Name (v)" or "unknown (v)", see t_enm);
+ * returns the end. */
+static char *enum_value_at(char *p, const whea_skey *k, uint64_t v)
+{
+	const whea_skey *e = whea_skey_enum(k, v);
+	if (e) {
+		whea_copy_blocks(p, e->text, e->tlen);
+		p += e->tlen;
+		*p++ = ' ', *p++ = '(';
+	} else {
+		memcpy(p, "unknown (", 9), p += 9;
+	}
+	p = dec_at(p, v);
+	*p++ = ')', *p++ = '\n';
+	return p;
+}
+
+/* The line of a member k (number, boolean, enum) of value v at p (room checked); returns the end. short_ind: the
+ * indentation fits one 16-byte block (inlined with a constant, so the usual shallow runs store it
+ * with one move). The member's fields are read before the stores, which may alias them as far as
+ * the compiler knows. */
+static WHEA_ALWAYS_INLINE char *scalar_line(char *p, const whea_skey *k, uint64_t v, size_t ind, bool short_ind)
+{
+	const char *text = k->text;
+	size_t tlen = k->tlen;
+	unsigned kind = k->kind;
+	int fmt = k->fmt;
+	unsigned width = k->width;
+	if (short_ind)
+		memcpy(p, spaces, 16);
+	else
+		whea_copy_blocks(p, spaces, ind);
+	p += ind;
+	whea_copy_blocks(p, text, tlen + 2); /* with the ": " after it (see whea_skey) */
+	p += tlen + 2;
+	if (kind) /* one test for the numbers */
+		return kind == WHEA_SK_BOOL ? yes_no_at(p, v) : enum_value_at(p, k, v);
+	p = number_at(p, v, fmt, width, false);
+	*p++ = '\n';
+	return p;
+}
+
+/* The lines of a run of plain members at p; returns the end (see scalar_line). */
 static WHEA_ALWAYS_INLINE char *scalar_lines(char *p, const whea_scalar *a, size_t n, size_t ind, bool short_ind)
 {
-	for (size_t i = 0; i < n; i++) {
-		const whea_skey *k = a[i].k;
-		const char *text = k->text;
-		size_t tlen = k->tlen;
-		uint64_t v = a[i].v;
-		bool boolean = k->boolean;
-		int fmt = k->fmt;
-		unsigned width = k->width;
-		if (short_ind)
-			memcpy(p, spaces, 16);
-		else
-			whea_copy_blocks(p, spaces, ind);
-		p += ind;
-		whea_copy_blocks(p, text, tlen);
-		p += tlen;
-		memcpy(p, ": ", 2);
-		p += 2;
-		if (!boolean) {
-			p = number_at(p, v, fmt, width, false);
-			*p++ = '\n';
-		} else {
-			p = yes_no_at(p, v);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		p = scalar_line(p, a[i].k, a[i].v, ind, short_ind);
+	return p;
+}
+
+/* The lines of the members of sink.fields at p (value first); returns the end. */
+static WHEA_ALWAYS_INLINE char *field_lines(char *p, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
+					    size_t ind, bool short_ind)
+{
+	p = scalar_line(p, value, v, ind, short_ind);
+	for (size_t i = 0; i < n; i++)
+		p = scalar_line(p, &bits[i], whea_skey_bits(&bits[i], v), ind, short_ind);
+	return p;
+}
+
+/* The lines of the members of sink.rows at p; returns the end. */
+static WHEA_ALWAYS_INLINE char *row_lines(char *p, const whea_skey *k, size_t n, const uint8_t *st, size_t ind,
+					  bool short_ind)
+{
+	for (size_t i = 0; i < n; i++)
+		p = scalar_line(p, &k[i], whea_skey_row(&k[i], st), ind, short_ind);
 	return p;
 }
 
@@ -857,14 +885,83 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 	if (!p) {
 		for (size_t i = 0; i < n; i++) {
 			const whea_skey *k = a[i].k;
-			if (k->boolean)
-				t_bool(ctx, k->key, k->klen, k->text, a[i].v != 0);
+			const whea_skey *e = k->kind == WHEA_SK_ENUM ? whea_skey_enum(k, a[i].v) : NULL;
+			if (k->kind == WHEA_SK_BOOL)
+				t_bool(ctx, k, a[i].v != 0);
+			else if (k->kind == WHEA_SK_ENUM)
+				t_enm(ctx, k, a[i].v, e ? e->key : NULL, e ? e->klen : 0, k->fmt);
 			else
-				t_num(ctx, k->key, k->klen, k->text, a[i].v, k->fmt, k->width);
+				t_num(ctx, k, a[i].v, k->fmt, k->width);
 		}
 		return;
 	}
 	done_at(w, ind <= 16 ? scalar_lines(p, a, n, ind, true) : scalar_lines(p, a, n, ind, false));
+}
+
+/* Elements of an array of integers (see whea_sink.elems): their lines ("[i] value") in one
+ * reservation when there is room and the indexes are short (else one by one as t_num writes). */
+static void t_elems(void *ctx, const uint8_t *p, size_t n, size_t es, int fmt)
+{
+	tw *w = ctx;
+	size_t ind = 2 * (size_t)w->depth;
+	unsigned i0 = w->index[w->depth];
+	char *q;
+	if (!w->in_array[w->depth] || i0 + n > 10000 || !(q = tw_room(w, n * (ind + 40) + TW_SLACK))) {
+		for (size_t i = 0; i < n; i++)
+			t_num(ctx, &whea_skey_none, whea_leN(p + i * es, (unsigned)es), fmt, (unsigned)es);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		whea_copy_blocks(q, spaces, ind);
+		q += ind;
+		*q++ = '[';
+		q = whea_dec4_at(q, i0 + (unsigned)i);
+		q[0] = ']', q[1] = ' ';
+		q = number_at(q + 2, whea_leN(p + i * es, (unsigned)es), fmt, (unsigned)es, false);
+		*q++ = '\n';
+	}
+	w->index[w->depth] = i0 + (unsigned)n;
+	done_at(w, q);
+}
+
+/* A bitfield object of plain members (see whea_sink.fields): its lead, then its lines in one
+ * reservation when there is room (else one by one as t_num and t_bool write them). */
+static void t_fields(void *ctx, const whea_skey *k, const whea_skey *value, uint64_t v, const whea_skey *bits, size_t n,
+		     size_t room)
+{
+	tw *w = ctx;
+	begin_at(w, k, false);
+	size_t ind = 2 * (size_t)w->depth;
+	char *p = tw_room(w, (n + 1) * (ind + 2 + 25) + room + TW_SLACK);
+	if (!p) {
+		whea_scalar a = {value, v};
+		t_scalars(ctx, &a, 1, value->room);
+		for (size_t i = 0; i < n; i++) {
+			a.k = &bits[i], a.v = whea_skey_bits(&bits[i], v);
+			t_scalars(ctx, &a, 1, a.k->room);
+		}
+	} else {
+		done_at(w, ind <= 16 ? field_lines(p, value, v, bits, n, ind, true)
+				     : field_lines(p, value, v, bits, n, ind, false));
+	}
+	t_end(ctx, false);
+}
+
+/* A block of plain members (see whea_sink.rows): their lines in one reservation when there is
+ * room (else one by one). */
+static void t_rows(void *ctx, const whea_skey *k, size_t n, const uint8_t *st, size_t room)
+{
+	tw *w = ctx;
+	size_t ind = 2 * (size_t)w->depth;
+	char *p = tw_room(w, n * (ind + 2 + 25) + room + TW_SLACK);
+	if (!p) {
+		for (size_t i = 0; i < n; i++) {
+			whea_scalar a = {&k[i], whea_skey_row(&k[i], st)};
+			t_scalars(ctx, &a, 1, k[i].room);
+		}
+		return;
+	}
+	done_at(w, ind <= 16 ? row_lines(p, k, n, st, ind, true) : row_lines(p, k, n, st, ind, false));
 }
 
 /* ---- GUIDs. Names of GUIDs by role, cached per thread (the lookups scan tables): notification
@@ -995,12 +1092,12 @@ static TW_COLD void guid_slow(tw *w, const whea_guid *g, const char *name, size_
 	tw_byte(w, '\n');
 }
 
-static TW_COLD void guid_general(tw *w, const char *key, const char *label, const whea_guid *g, int role)
+static TW_COLD void guid_general(tw *w, const whea_skey *k, const whea_guid *g, int role)
 {
 	size_t nl;
 	const char *name = guid_name_of(w, g, role, &nl);
 	if (nl + 3 < 256) {
-		char *p = lead_at(w, key, label, WHEA_GUID_STRLEN + 1 + nl + 4);
+		char *p = lead_at(w, k, WHEA_GUID_STRLEN + 1 + nl + 4);
 		if (p) { /* the whole line in one reservation */
 			guid_at(p, g);
 			p += WHEA_GUID_STRLEN;
@@ -1016,7 +1113,7 @@ static TW_COLD void guid_general(tw *w, const char *key, const char *label, cons
 		}
 		/* lead_at has written the lead */
 	} else {
-		lead(w, key, label);
+		lead(w, k);
 	}
 	guid_slow(w, g, name, nl);
 }
@@ -1033,15 +1130,14 @@ static WHEA_ALWAYS_INLINE void copy_upto64(char *d, const char *s, size_t n)
 	}
 }
 
-static void t_guid(void *ctx, const char *key, size_t klen, const char *label, const whea_guid *g, int role)
+static void t_guid(void *ctx, const whea_skey *k, const whea_guid *g, int role)
 {
 	tw *w = ctx;
-	(void)klen;
 	const guid_name *e = NULL;
 	char *p;
 	if ((role != WHEA_GUID_PLAIN && (!(e = guid_name_hit(w, g, role)) || e->len > 64)) ||
-	    !(p = lead_fast(w, key, label, ' ', WHEA_GUID_STRLEN + 4 + (e ? e->len : 0)))) {
-		guid_general(w, key, label, g, role);
+	    !(p = lead_fast(w, k, ' ', WHEA_GUID_STRLEN + 4 + (e ? e->len : 0)))) {
+		guid_general(w, k, g, role);
 		return;
 	}
 	guid_at(p, g);
@@ -1056,10 +1152,10 @@ static void t_guid(void *ctx, const char *key, size_t klen, const char *label, c
 	done_at(w, p);
 }
 
-static TW_COLD void text_general(tw *w, const char *key, const char *label, const uint8_t *p, size_t n)
+static TW_COLD void text_general(tw *w, const whea_skey *k, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	lead(w, key, label);
+	lead(w, k);
 	PUTS(w, "\"");
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1097,14 +1193,14 @@ static inline bool text_special(const uint8_t *p, size_t n)
 	return false;
 }
 
-static void t_text(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void t_text(void *ctx, const whea_skey *k, const uint8_t *p, size_t n)
 {
 	tw *w = ctx;
 	while (n && !p[n - 1])
 		n--;
 	char *q;
-	if (n > 64 || text_special(p, n) || !(q = lead_fast(w, key, label, ' ', n + 3))) {
-		text_general(w, key, label, p, n);
+	if (n > 64 || text_special(p, n) || !(q = lead_fast(w, k, ' ', n + 3))) {
+		text_general(w, k, p, n);
 		return;
 	}
 	*q++ = '"';
@@ -1193,12 +1289,12 @@ static WHEA_ALWAYS_INLINE char *dump_row(char *q, size_t ind, size_t row, const 
 
 #define DUMP_BATCH 64 /* rows per reservation: a few kilobytes, which the buffers usually have */
 
-static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t *p, size_t n)
+static void t_bytes(void *ctx, const whea_skey *k, const uint8_t *p, size_t n)
 {
 	tw *w = ctx;
 	char line[DUMP_ROW];
 	if (n <= 16) {
-		char *q = lead_at(w, key, label, 3 * 16 + 8);
+		char *q = lead_at(w, k, 3 * 16 + 8);
 		if (q) {
 			if (n) {
 				q += hex_run(q, p, n);
@@ -1216,7 +1312,7 @@ static void t_bytes(void *ctx, const char *key, const char *label, const uint8_t
 			PUTS(w, "(none)\n");
 		return;
 	}
-	char *q = lead_at(w, key, label, 20 + 7);
+	char *q = lead_at(w, k, 20 + 7);
 	if (q) {
 		q = dec_at(q, n);
 		memcpy(q, " bytes\n", 7);
@@ -1249,7 +1345,7 @@ static inline char *dec2_at(char *p, unsigned v)
 	return p + 2;
 }
 
-static void t_time(void *ctx, const char *key, const char *label, const uint8_t raw[8], int hint)
+static void t_time(void *ctx, const whea_skey *k, const uint8_t raw[8], int hint)
 {
 	tw *w = ctx;
 	whea_time t;
@@ -1282,7 +1378,7 @@ static void t_time(void *ctx, const char *key, const char *label, const uint8_t 
 			memcpy(p, ", precise", 9), p += 9;
 		*p++ = ')', *p++ = '\n';
 		size_t n = (size_t)(p - b);
-		char *d = lead_at(w, key, label, n);
+		char *d = lead_at(w, k, n);
 		if (d) {
 			memcpy(d, b, n);
 			done_at(w, d + n);
@@ -1300,7 +1396,7 @@ static void t_time(void *ctx, const char *key, const char *label, const uint8_t 
 		n += 2;
 	}
 	b[n++] = ')', b[n++] = '\n';
-	lead(w, key, label);
+	lead(w, k);
 	put(w, b, n);
 }
 
@@ -1378,7 +1474,7 @@ int whea_record_to_text_counted(const whea_record *r, whea_out *o, unsigned flag
 	w.index[0] = w.index[1] = 0;
 	w.counts = (whea_diag_counts){0, 0};
 	record_line(&w, r);
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, false};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, t_rows, t_elems, false};
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
 		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);

@@ -605,9 +605,46 @@ static void test_json_errors(void)
 	}
 }
 
+/* Whether the n characters at s are followed by the separator sep and zeros up to
+ * WHEA_SKEY_ROOM(n) (see whea_skey). */
+static bool padded_name(const char *s, size_t n, const char *sep)
+{
+	size_t l = strlen(sep);
+	if (memcmp(s + n, sep, l) != 0)
+		return false;
+	for (size_t i = n + l; i < WHEA_SKEY_ROOM(n); i++)
+		if (s[i])
+			return false;
+	return true;
+}
+
+/* The names of section types' objects (whea_section_skey): the type's key and name, padded,
+ * cached (the same name twice), "Unknown" for no type; and the name of array elements. */
+static void test_section_names(void)
+{
+	whea_skey_buf b;
+	for (size_t i = 0; whea_section_at(i); i++) {
+		const whea_section_type *t = whea_section_at(i);
+		const whea_skey *k = whea_section_skey(t, &b);
+		CHECK(k->klen == strlen(t->key) && memcmp(k->key, t->key, k->klen) == 0, "%s: key", t->key);
+		CHECK(k->tlen == strlen(t->name) && memcmp(k->text, t->name, k->tlen) == 0, "%s: label", t->key);
+		CHECK(padded_name(k->key, k->klen, "\": ") && padded_name(k->text, k->tlen, ": "), "%s: not padded", t->key);
+		CHECK(k->room == (k->klen > k->tlen ? k->klen : k->tlen), "%s: room", t->key);
+		CHECK(whea_section_skey(t, &b) == k, "%s: not cached", t->key);
+	}
+	const whea_skey *u = whea_section_skey(NULL, &b);
+	CHECK(u->klen == 7 && memcmp(u->key, "Unknown", 7) == 0 && padded_name(u->key, 7, "\": ") && u->tlen == 15 &&
+		      memcmp(u->text, "Unknown section", 15) == 0 && padded_name(u->text, 15, ": "),
+	      "unknown type: %s", u->key);
+	CHECK(whea_skey_none.key == NULL && whea_skey_none.klen == 0 && whea_skey_none.tlen == 0 &&
+		      padded_name(whea_skey_none.text, 0, ""),
+	      "the name of array elements");
+}
+
 int main(int argc, char **argv)
 {
 	test_tables();
+	test_section_names();
 	test_timestamps();
 	test_builder();
 	test_error_goldens();
