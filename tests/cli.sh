@@ -41,6 +41,12 @@ if [ -d "$vec" ]; then
 	expect_rc 0 "$whea" decode "$tmp/hex.txt"
 	base64 "$vec/win_dwr_memory_padded.bin" >"$tmp/b64.txt"
 	expect_rc 0 "$whea" decode "$tmp/b64.txt"
+	# PCI addresses in their usual notation, beside the separate fields.
+	"$whea" decode "$vec/win_edk2_t11_fatal_pcie_procgen.bin" >"$tmp/out" 2>&1
+	grep -q "^ *PCI location: 0000:17:00.0$" "$tmp/out" && ok || bad "PCIe device: no 'PCI location: 0000:17:00.0' line"
+	"$whea" decode "$vec/libcper_dmargeneric.bin" >"$tmp/out" 2>&1
+	grep -q "^ *Requester PCI location: cbdb:bf:0d.1$" "$tmp/out" && ok || bad "DMAr: no requester location line"
+	"$whea" decode --json "$vec/win_edk2_t11_fatal_pcie_procgen.bin" | grep -q "Location" && bad "JSON carries the derived location" || ok
 	# A sound header with an error inside a section (an ARM context array longer than the
 	# section): decode's exit status comes from its one walk of the sections.
 	cp "$vec/libcper_arm.bin" "$tmp/secterr.bin"

@@ -1151,6 +1151,32 @@ static void emit_fixed(walk *w, const whea_field *f, const crow *c, const cdef *
 	}
 }
 
+/* The "PCI location" line of a struct with a whea_pci_loc (sink.note), when its bytes are there
+ * and hold a possible address (device < 32, function < 8): SSSS:BB:DD.F, as lspci writes it
+ * (BB:DD.F without a segment). A routing ID is a requester's (DMAr). */
+WHEA_SKEY_LIT(pci_loc_sk, "pciLocation", "PCI location");
+WHEA_SKEY_LIT(pci_rid_sk, "requesterLocation", "Requester PCI location");
+static void emit_pci_loc(const whea_sink *s, const whea_pci_loc *l, const uint8_t *p, size_t len)
+{
+	unsigned bus, dev, fn;
+	if ((l->seg && l->seg - 1u + l->seg_size > len) || l->rid + 1u > len || l->bus > len || l->dev > len ||
+	    l->fn > len)
+		return;
+	if (l->rid) {
+		unsigned rid = whea_le16(p + l->rid - 1);
+		bus = rid >> 8, dev = (rid >> 3) & 31, fn = rid & 7;
+	} else {
+		bus = p[l->bus - 1], dev = p[l->dev - 1], fn = p[l->fn - 1];
+	}
+	if (dev > 31 || fn > 7)
+		return;
+	char b[40];
+	size_t n = l->seg ? whea_format(b, sizeof b, "%04x:%02x:%02x.%x", (unsigned)whea_leN(p + l->seg - 1, l->seg_size),
+					 bus, dev, fn)
+			  : whea_format(b, sizeof b, "%02x:%02x.%x", bus, dev, fn);
+	s->note(s->ctx, l->rid ? &pci_rid_sk : &pci_loc_sk, b, n);
+}
+
 /* The walk of one def; diag_only is a constant in each of the two copies below, so the value-event
  * branches vanish from the validator's walk and the diagnostics-only ones from the writers'. */
 static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs,
@@ -1165,6 +1191,8 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 		return len;
 	}
 	w->depth++;
+	if (!diag_only && d->pci_loc && s->note)
+		emit_pci_loc(s, d->pci_loc, p, len);
 	const cdef *cd = cd_of(d, w->gen);
 	const whea_field *vbrow = cd ? (cd->vbrow != UINT16_MAX ? &d->fields[cd->vbrow] : NULL) : whea_def_validbits_row(d);
 	uint64_t vb = 0; /* stays 0 when the row holding them is missing: no gated row is valid then */

@@ -146,6 +146,10 @@ typedef struct whea_sink {
 	/* n elements of an array of integers, es (1 to 8) bytes each from p: the events
 	 * num(&whea_skey_none, whea_leN(p + i * es, es), fmt, es) for i < n in one call. */
 	void (*elems)(void *ctx, const uint8_t *p, size_t n, size_t es, int fmt);
+	/* Optional (NULL: not wanted): a line for people derived from a struct's members, before
+	 * them, e.g. k "PCI location" and text "0000:17:00.0" (whea_def.pci_loc). JSON leaves it
+	 * out: its members already carry the values, and a derived key would not encode back. */
+	void (*note)(void *ctx, const whea_skey *k, const char *text, size_t n);
 	/* Only diagnostics are wanted (the validator): the walker skips value events and the rows
 	 * that cannot report anything; diagnostics come in the same order as in a full walk. */
 	bool diag_only;

@@ -55,7 +55,7 @@ static void n_guid(void *c, const whea_skey *k, const whea_guid *g, int r) { (vo
 static void n_bytes(void *c, const whea_skey *k, const uint8_t *p, size_t n) { (void)c, (void)k, (void)p, (void)n; }
 static void n_time(void *c, const whea_skey *k, const uint8_t *r, int h) { (void)c, (void)k, (void)r, (void)h; }
 
-static const whea_sink validate_sink_proto = {NULL, n_begin, n_end, n_num, n_enm, n_bits, n_bool, n_guid, n_bytes, n_bytes, n_time, sink_diag, NULL, NULL, NULL, NULL, true};
+static const whea_sink validate_sink_proto = {NULL, n_begin, n_end, n_num, n_enm, n_bits, n_bool, n_guid, n_bytes, n_bytes, n_time, sink_diag, NULL, NULL, NULL, NULL, NULL, true};
 
 static void check_header(pctx *c, const uint8_t *p)
 {

@@ -1295,9 +1295,9 @@ JW_MODES(j_rows, (void *c, const whea_skey *k, size_t n, const uint8_t *st, size
 JW_MODES(j_elems, (void *c, const uint8_t *p, size_t n, size_t es, int fmt), c, p, n, es, fmt)
 
 static const whea_sink sink_compact = {NULL,   j_begin_c, j_end_c,  j_num_c,  j_enm_c, j_bits_c, j_bool_c,
-				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, j_rows_c, j_elems_c, false};
+				       j_guid_c, j_text, j_bytes, j_time, j_diag, j_scalars_c, j_fields_c, j_rows_c, j_elems_c, NULL, false};
 static const whea_sink sink_pretty = {NULL,   j_begin_p, j_end_p,  j_num_p,  j_enm_p, j_bits_p, j_bool_p,
-				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, j_rows_p, j_elems_p, false};
+				      j_guid_p, j_text, j_bytes, j_time, j_diag, j_scalars_p, j_fields_p, j_rows_p, j_elems_p, NULL, false};
 
 int whea_record_to_json(const whea_record *r, whea_out *o, unsigned flags)
 {

@@ -1210,6 +1210,15 @@ static void t_text(void *ctx, const whea_skey *k, const uint8_t *p, size_t n)
 	done_at(w, q + 2);
 }
 
+/* A derived line (sink.note): "Label: text", the text as it is. */
+static void t_note(void *ctx, const whea_skey *k, const char *text, size_t n)
+{
+	tw *w = ctx;
+	lead(w, k);
+	put(w, text, n);
+	PUTS(w, "\n");
+}
+
 /* "xx " for every byte: both hex digits and the separating space, 4 bytes apart so that each
  * entry is stored with one 4-byte move (the 4th byte is overwritten by the next entry). */
 static const char hex3[256][4] = {
@@ -1474,7 +1483,7 @@ int whea_record_to_text_counted(const whea_record *r, whea_out *o, unsigned flag
 	w.index[0] = w.index[1] = 0;
 	w.counts = (whea_diag_counts){0, 0};
 	record_line(&w, r);
-	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, t_rows, t_elems, false};
+	whea_sink s = {&w, t_begin, t_end, t_num, t_enm, t_bits, t_bool, t_guid, t_text, t_bytes, t_time, t_diag, t_scalars, t_fields, t_rows, t_elems, t_note, false};
 	if (r->errors || r->warnings) { /* record-level diagnostics first */
 		whea_record again;
 		whea_record_parse(&again, r->data, r->buflen, WHEA_PARSE_TOLERANT, (whea_diag_fn)t_diag, &w);
