@@ -164,7 +164,7 @@ int whea_record_parse(whea_record *r, const void *buf, size_t buflen, unsigned f
 	r->flags = flags;
 	pctx c = {r, fn, ctx};
 	if (buflen < WHEA_RECORD_HEADER_SIZE) {
-		report(&c, WHEA_DIAG_ERROR, WHEA_ETRUNC, buflen, "record is truncated: %zu bytes, the header alone needs 128", buflen);
+		report(&c, WHEA_DIAG_ERROR, WHEA_ETRUNC, buflen, "record is truncated: %zu of the 128 bytes its header needs", buflen);
 		return WHEA_ETRUNC;
 	}
 	if (memcmp(p, WHEA_RECORD_SIGNATURE, 4) != 0) {
