@@ -96,7 +96,7 @@ expect_msg "binary CPER record .*whea decode --json"
 for n in 1 2 3; do
 	head -c $n "$rec" >"$tmp/cut.bin"
 	expect_rc 1 "$whea" validate "$tmp/cut.bin"
-	expect_msg "record is truncated: $n bytes"
+	expect_msg "record is truncated: $n of the 128 bytes"
 done
 # A Generic Error Status Block (BERT) cut short says what is missing, not "no CPER record".
 python3 - "$rec" "$tmp/gesb.bin" <<'PY'
