@@ -1177,6 +1177,35 @@ static void emit_pci_loc(const whea_sink *s, const whea_pci_loc *l, const uint8_
 	s->note(s->ctx, l->rid ? &pci_rid_sk : &pci_loc_sk, b, n);
 }
 
+/* Fields whose validation bit is clear but whose bytes are not zero, after the valid ones: kept
+ * apart (under "notValid") so that nobody takes them for valid data, and so that the JSON
+ * round-trips exactly. vb: the struct's validation bits (0 when the row holding them is missing). */
+static void emit_not_valid(walk *w, const whea_def *d, const cdef *cd, const uint8_t *p, size_t len, uint64_t abs,
+			   uint64_t vb, bool diag_only)
+{
+	const whea_sink *s = w->s;
+	crow tmp;
+	whea_skey_buf kb;
+	if (!diag_only)
+		s->begin(s->ctx, &notvalid_sk, false);
+	size_t cursor = 0;
+	const whea_field *f = d->fields;
+	for (uint16_t i = 0; i < d->nfields; i++, f++) {
+		rowspan r = place_row(w, f, p, len, cursor, abs, false);
+		cursor = r.off + r.size;
+		bool on = f->valid && ((vb >> (f->valid - 1)) & 1);
+		if (!f->valid || on || (diag_only && !may_report(f->kind)) || !row_present(f, &r) ||
+		    all_zero(p + r.off, r.size))
+			continue;
+		const crow *c = cd ? &cd->rows[i] : &tmp;
+		if (!cd)
+			compile_row_tmp(f, &tmp, &kb);
+		emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
+	}
+	if (!diag_only)
+		s->end(s->ctx, false);
+}
+
 /* The walk of one def; diag_only is a constant in each of the two copies below, so the value-event
  * branches vanish from the validator's walk and the diagnostics-only ones from the writers'. */
 static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uint8_t *p, size_t len, uint64_t abs,
@@ -1307,28 +1336,8 @@ static WHEA_ALWAYS_INLINE size_t walk_body(walk *w, const whea_def *d, const uin
 	}
 	if (!diag_only)
 		run_flush(s, &rn);
-	if (invalid_pending) {
-		/* Fields whose validation bit is clear but whose bytes are not zero: kept apart so
-		 * that nobody takes them for valid data, and so that the JSON round-trips exactly. */
-		if (!diag_only)
-			s->begin(s->ctx, &notvalid_sk, false);
-		cursor = 0;
-		f = d->fields;
-		for (uint16_t i = 0; i < d->nfields; i++, f++) {
-			rowspan r = place_row(w, f, p, len, cursor, abs, false);
-			cursor = r.off + r.size;
-			bool on = have_vb && f->valid && ((vb >> (f->valid - 1)) & 1);
-			if (!f->valid || on || (diag_only && !may_report(f->kind)) || !row_present(f, &r) ||
-			    all_zero(p + r.off, r.size))
-				continue;
-			const crow *c = crows ? &crows[i] : &chunk[0];
-			if (!crows) /* the loop above is done with chunk */
-				compile_row_tmp(f, &chunk[0], &kb[0]);
-			emit_row(w, f, c, cd, p, len, r.off, r.size, abs, &r);
-		}
-		if (!diag_only)
-			s->end(s->ctx, false);
-	}
+	if (invalid_pending)
+		emit_not_valid(w, d, cd, p, len, abs, vb, diag_only);
 	if (d->check)
 		d->check(p, len, abs, check_diag_cb, w);
 	w->depth--;
