@@ -610,23 +610,101 @@ static const whea_flagnames *flagnames_make(const whea_def *d, const whea_field 
 
 static const cdef *cd_probe(const whea_def *d, unsigned gen);
 
-static const cdef *cd_build(const whea_def *d, unsigned gen)
+/* Bytes the compiled form of d needs besides cdef and its row and bit arrays: compiled flag and
+ * enum names (*nfn), name lengths (*nnames) and padded name strings (*nstr). */
+static void cd_measure(const whea_def *d, size_t *nnames, size_t *nfn, size_t *nstr)
 {
-	size_t nnames = 0, nstr = 0, nfn = 0;
+	*nnames = *nstr = *nfn = 0;
 	for (uint16_t i = 0; i < d->nfields; i++) {
 		const whea_field *f = &d->fields[i];
-		nfn += flagnames_need(d, f, &nstr) + enumnames_need(f->kind, f->names, &nstr);
+		*nfn += flagnames_need(d, f, nstr) + enumnames_need(f->kind, f->names, nstr);
 		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_ENUM)
-			nnames += names_len_count(f->names);
-		nstr += skey_need(f->key, f->label);
+			*nnames += names_len_count(f->names);
+		*nstr += skey_need(f->key, f->label);
 	}
 	for (uint16_t i = 0; i < d->nbits; i++) {
 		const whea_bitfield *b = &d->bits[i];
 		if (b->kind == WHEA_K_FLAGS || b->kind == WHEA_K_ENUM)
-			nnames += names_len_count(b->names);
-		nfn += enumnames_need(b->kind, b->names, &nstr);
-		nstr += skey_need(b->key, b->label);
+			*nnames += names_len_count(b->names);
+		*nfn += enumnames_need(b->kind, b->names, nstr);
+		*nstr += skey_need(b->key, b->label);
 	}
+}
+
+/* Where cd_build places the variable parts of a compiled def, each advanced as it is used. */
+typedef struct cd_mem {
+	uint8_t *nl;   /* name lengths */
+	size_t nused;  /* of nl */
+	char *fnmem;   /* compiled flag and enum names */
+	char *str;     /* padded name strings */
+} cd_mem;
+
+/* Compiles row f of d into r, and its name for sink.rows into rsk. */
+static void cd_row(const whea_def *d, const whea_field *f, unsigned gen, crow *r, whea_skey *rsk, cd_mem *m)
+{
+	compile_row(f, r);
+	r->nl = put_names(m->nl, &m->nused, f->kind, f->names);
+	if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_VALIDBITS)
+		r->fn = flagnames_make(d, f, &m->fnmem, &m->str);
+	skey_make(&r->sk, f->key, f->label, &m->str);
+	r->runnable = f->kind == WHEA_K_UINT && r->sk.key && f->fmt != WHEA_FMT_BCDREV;
+	if (r->op == OP_NUM && r->runnable)
+		r->op = OP_RUN;
+	if (r->op == OP_BITS) /* compiled now, so that decoding need not look it up */
+		r->subcd = cd_probe(f->sub, gen);
+	r->sk.kind = WHEA_SK_NUM, r->sk.fmt = f->fmt, r->sk.width = f->size;
+	if (f->kind == WHEA_K_ENUM)
+		r->sk.names = enumnames_make(f->names, &m->fnmem, &m->str);
+	if (r->op == OP_ENUM && r->sk.key && enum_runnable(f->names, r->nl ? m->nl + r->nl - 1 : NULL)) {
+		/* an enum of plain names joins runs like a plain integer */
+		r->sk.kind = WHEA_SK_ENUM;
+		r->sk.room += (uint32_t)r->sk.names->room + WHEA_SKEY_ENUM_ROOM;
+		r->op = OP_RUN;
+	}
+	*rsk = r->sk;
+	rsk->off = f->off, rsk->mask = r->vmask;
+	int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
+	if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV) {
+		r->vsk = value_sk;
+		r->vsk.fmt = (uint8_t)vfmt, r->vsk.width = f->size;
+	}
+}
+
+/* Compiles bitfield b into cb, and its name for sink.fields into bsk; updates c's bitfield
+ * summary (bits_run, bits_room, bits_plain). */
+static void cd_bit(cdef *c, const whea_bitfield *b, cbit *cb, whea_skey *bsk, cd_mem *m)
+{
+	compile_bit(b, cb);
+	cb->nl = put_names(m->nl, &m->nused, b->kind, b->names);
+	skey_make(&cb->sk, b->key, b->label, &m->str);
+	if (b->kind == WHEA_K_ENUM)
+		cb->sk.names = enumnames_make(b->names, &m->fnmem, &m->str);
+	if (cb->sk.key && b->kind == WHEA_K_BOOL)
+		cb->cls = BIT_BOOL;
+	else if (cb->sk.key && b->kind == WHEA_K_ENUM && enum_runnable(b->names, cb->nl ? m->nl + cb->nl - 1 : NULL))
+		cb->cls = BIT_ENUM;
+	else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
+		cb->cls = BIT_NUM;
+	cb->sk.kind = cb->cls == BIT_BOOL ? WHEA_SK_BOOL : cb->cls == BIT_ENUM ? WHEA_SK_ENUM : WHEA_SK_NUM;
+	cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
+	if (cb->cls == BIT_ENUM)
+		cb->sk.room += (uint32_t)cb->sk.names->room + WHEA_SKEY_ENUM_ROOM;
+	if (cb->cls == BIT_OTHER)
+		c->bits_run = false;
+	else
+		c->bits_room += cb->sk.room;
+	if (cb->valid || (cb->cls == BIT_BOOL && cb->mask != 1))
+		c->bits_plain = false;
+	*bsk = cb->sk;
+	bsk->lo = cb->lo, bsk->mask = cb->mask;
+}
+
+/* Builds the compiled form of d in the arena (NULL when it is full): one block holding the cdef,
+ * its rows and bits with their names, validation-bit names, compiled names and name lengths. */
+static const cdef *cd_build(const whea_def *d, unsigned gen)
+{
+	size_t nnames, nfn, nstr;
+	cd_measure(d, &nnames, &nfn, &nstr);
 	const whea_field *vb = whea_def_validbits_row(d);
 	size_t need = sizeof(cdef) + d->nfields * (sizeof(crow) + sizeof(whea_skey)) +
 		      d->nbits * (sizeof(cbit) + sizeof(whea_skey)) + (vb ? 64 * sizeof(char *) : 0) + nfn;
@@ -642,77 +720,25 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	cbit *bits = (cbit *)(void *)(rows + d->nfields);
 	whea_skey *bitsk = (whea_skey *)(void *)(bits + d->nbits), *rowsk = bitsk + d->nbits;
 	const char **vbname = (const char **)(void *)(rowsk + d->nfields);
-	char *fnmem = (char *)(vbname + (vb ? 64 : 0));
-	uint8_t *nl = (uint8_t *)(fnmem + nfn);
-	char *str = base + str_at;
-	size_t nused = 0;
+	cd_mem m;
+	m.fnmem = (char *)(vbname + (vb ? 64 : 0));
+	m.nl = (uint8_t *)(m.fnmem + nfn);
+	m.str = base + str_at;
+	m.nused = 0;
 	c->vbname = vb ? vbname : NULL;
 	for (unsigned i = 0; vb && i < 64; i++)
 		vbname[i] = whea_validbit_name_scan(d, i);
 	c->def = d, c->gen = gen;
 	c->vbrow = vb ? (uint16_t)(vb - d->fields) : UINT16_MAX;
 	c->known = known_bits(d, vb);
-	c->rows = rows, c->bits = bits, c->nlens = nl;
+	c->rows = rows, c->bits = bits, c->nlens = m.nl;
 	c->bits_room = 0;
 	c->bits_run = d->nbits < 64;
 	c->bits_plain = true;
-	for (uint16_t i = 0; i < d->nfields; i++) {
-		const whea_field *f = &d->fields[i];
-		crow *r = &rows[i];
-		compile_row(f, r);
-		r->nl = put_names(nl, &nused, f->kind, f->names);
-		if (f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_VALIDBITS)
-			r->fn = flagnames_make(d, f, &fnmem, &str);
-		skey_make(&r->sk, f->key, f->label, &str);
-		r->runnable = f->kind == WHEA_K_UINT && r->sk.key && f->fmt != WHEA_FMT_BCDREV;
-		if (r->op == OP_NUM && r->runnable)
-			r->op = OP_RUN;
-		if (r->op == OP_BITS) /* compiled now, so that decoding need not look it up */
-			r->subcd = cd_probe(f->sub, gen);
-		r->sk.kind = WHEA_SK_NUM, r->sk.fmt = f->fmt, r->sk.width = f->size;
-		if (f->kind == WHEA_K_ENUM)
-			r->sk.names = enumnames_make(f->names, &fnmem, &str);
-		if (r->op == OP_ENUM && r->sk.key && enum_runnable(f->names, r->nl ? nl + r->nl - 1 : NULL)) {
-			/* an enum of plain names joins runs like a plain integer */
-			r->sk.kind = WHEA_SK_ENUM;
-			r->sk.room += (uint32_t)r->sk.names->room + WHEA_SKEY_ENUM_ROOM;
-			r->op = OP_RUN;
-		}
-		rowsk[i] = r->sk;
-		rowsk[i].off = f->off, rowsk[i].mask = r->vmask;
-		int vfmt = f->fmt ? f->fmt : WHEA_FMT_HEX;
-		if (f->kind == WHEA_K_UINT && vfmt != WHEA_FMT_BCDREV) {
-			r->vsk = value_sk;
-			r->vsk.fmt = (uint8_t)vfmt, r->vsk.width = f->size;
-		}
-	}
-	for (uint16_t i = 0; i < d->nbits; i++) {
-		const whea_bitfield *b = &d->bits[i];
-		cbit *cb = &bits[i];
-		compile_bit(b, cb);
-		cb->nl = put_names(nl, &nused, b->kind, b->names);
-		skey_make(&cb->sk, b->key, b->label, &str);
-		if (b->kind == WHEA_K_ENUM)
-			cb->sk.names = enumnames_make(b->names, &fnmem, &str);
-		if (cb->sk.key && b->kind == WHEA_K_BOOL)
-			cb->cls = BIT_BOOL;
-		else if (cb->sk.key && b->kind == WHEA_K_ENUM && enum_runnable(b->names, cb->nl ? nl + cb->nl - 1 : NULL))
-			cb->cls = BIT_ENUM;
-		else if (cb->sk.key && b->kind != WHEA_K_ENUM && b->kind != WHEA_K_FLAGS && b->fmt != WHEA_FMT_BCDREV)
-			cb->cls = BIT_NUM;
-		cb->sk.kind = cb->cls == BIT_BOOL ? WHEA_SK_BOOL : cb->cls == BIT_ENUM ? WHEA_SK_ENUM : WHEA_SK_NUM;
-		cb->sk.fmt = b->fmt, cb->sk.width = (b->width + 7u) / 8u;
-		if (cb->cls == BIT_ENUM)
-			cb->sk.room += (uint32_t)cb->sk.names->room + WHEA_SKEY_ENUM_ROOM;
-		if (cb->cls == BIT_OTHER)
-			c->bits_run = false;
-		else
-			c->bits_room += cb->sk.room;
-		if (cb->valid || (cb->cls == BIT_BOOL && cb->mask != 1))
-			c->bits_plain = false;
-		bitsk[i] = cb->sk;
-		bitsk[i].lo = cb->lo, bitsk[i].mask = cb->mask;
-	}
+	for (uint16_t i = 0; i < d->nfields; i++)
+		cd_row(d, &d->fields[i], gen, &rows[i], &rowsk[i], &m);
+	for (uint16_t i = 0; i < d->nbits; i++)
+		cd_bit(c, &d->bits[i], &bits[i], &bitsk[i], &m);
 	c->bitsk = bitsk, c->rowsk = rowsk;
 	c->bits_plain = c->bits_plain && c->bits_run;
 	for (uint16_t i = 0; i < d->nfields; i++)
