@@ -1022,12 +1022,25 @@ static JW_NOINLINE void nc_fill(nc_ent *e, const char *name, unsigned gen)
 	e->len = (uint8_t)m;
 }
 
-/* The cache entry of name. */
+/* The cache entry of name: one of two slots (names are packed together in memory, so their
+ * addresses are mixed by a multiplication first; two ways, because a pair of names that share
+ * a slot and alternate, as a record's names do, would otherwise miss every time). A miss fills the
+ * first slot and moves its old entry to the second. */
+static JW_NOINLINE nc_ent *nc_miss(nc_ent *e, const char *name, unsigned gen)
+{
+	e[1] = e[0];
+	nc_fill(e, name, gen);
+	return e;
+}
+
 static inline nc_ent *nc_get(const char *name, unsigned gen)
 {
-	nc_ent *e = &ncache[((uintptr_t)name >> 3) & (NC_SLOTS - 1)];
-	if (JW_UNLIKELY(e->name != name || e->gen != gen))
-		nc_fill(e, name, gen);
+	nc_ent *e = &ncache[(((uintptr_t)name * 0x9e3779b97f4a7c15ull) >> 58) & (NC_SLOTS - 2)];
+	if (JW_UNLIKELY(e->name != name || e->gen != gen)) {
+		if (e[1].name != name || e[1].gen != gen)
+			return nc_miss(e, name, gen);
+		return e + 1;
+	}
 	return e;
 }
 
@@ -1051,15 +1064,59 @@ static const char *notify_name(const whea_guid *g)
 	return ntcache[i].name;
 }
 
-/* A section or notification type GUID: {"data" or "guid": its text, "type": its name}. */
-static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
-						 bool pretty)
+/* Whole typed GUID objects as written, per thread: the object is a function of the GUID, its role,
+ * the registry generation (for section types) and, pretty, the indentation, and the same few
+ * GUIDs come in every record, so a hit replaces the type lookup, the name cache and the GUID text
+ * with one copy. Only known section types are kept: registering a type does not change the
+ * generation, so an "Unknown" could go stale, while a known type changes only by unregistering,
+ * which does. Two ways per set, as in the name cache. */
+#define TG_SLOTS 64
+#define TG_TEXT 128 /* objects up to TG_TEXT - 16 bytes are kept (copied in whole 16-byte blocks) */
+typedef struct tg_ent {
+	uint64_t lo, hi;
+	unsigned gen;
+	unsigned tag; /* role, and the indentation (pretty) or 0xff (compact) */
+	unsigned len; /* of text; 0: empty */
+	char text[TG_TEXT];
+} tg_ent;
+
+static _Thread_local tg_ent tgcache[TG_SLOTS];
+
+/* The first of the two slots of a GUID. */
+static inline tg_ent *tg_set(uint64_t lo, uint64_t hi)
+{
+	return &tgcache[(((lo ^ hi) * 0x9e3779b97f4a7c15ull) >> 58) & (TG_SLOTS - 2)];
+}
+
+static inline bool tg_match(const tg_ent *e, uint64_t lo, uint64_t hi, unsigned gen, unsigned tag)
+{
+	return e->len && e->lo == lo && e->hi == hi && e->gen == gen && e->tag == tag;
+}
+
+/* Keeps the object text[0..len) of a GUID (a miss): in the first slot, its old entry moved to the
+ * second. */
+static JW_NOINLINE void tg_store(tg_ent *e, uint64_t lo, uint64_t hi, unsigned gen, unsigned tag, const char *text,
+				 size_t len)
+{
+	if (len > TG_TEXT - 16)
+		return;
+	e[1] = e[0];
+	e->lo = lo, e->hi = hi, e->gen = gen, e->tag = tag, e->len = (unsigned)len;
+	memcpy(e->text, text, len);
+}
+
+/* A section or notification type GUID: {"data" or "guid": its text, "type": its name}, made (a
+ * miss of the object cache). Returns where the object starts when it was made in one piece. */
+static WHEA_ALWAYS_INLINE char *typed_guid_make(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
+						bool pretty, bool *known)
 {
 	const char *name;
 	unsigned gen = 0;
+	*known = true;
 	if (role == WHEA_GUID_SECTION_TYPE) {
 		const whea_section_type *t = whea_section_lookup(g);
 		name = t ? t->name : NULL;
+		*known = t != NULL;
 		if (t)
 			gen = whea_registry_generation();
 	} else {
@@ -1071,6 +1128,7 @@ static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t 
 	size_t tlen = e->len ? 0 : strlen(name);
 	char *q = member_at(w, key, klen, 1 + INNER_ROOM(4) + 40 + INNER_ROOM(4) + NC_TEXT + str_room(tlen) + INNER_ROOM(0),
 			    pretty);
+	char *start = q;
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	q = inner_key(q, 0, in, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4, pretty, false);
@@ -1082,8 +1140,40 @@ static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t 
 	} else {
 		str_from(w, q, (const uint8_t *)name, tlen);
 		q = room(w, INNER_ROOM(0));
+		start = NULL;
 	}
 	w->p = close_at(q, w->ind, pretty, false);
+	return start;
+}
+
+/* A typed GUID object not in the cache (or without the room for the fast copy): made, and kept
+ * when it was made in one piece. */
+static JW_NOINLINE void typed_guid_miss(jw *w, const char *key, size_t klen, const whea_guid *g, int role, bool pretty,
+					tg_ent *e, unsigned gen, unsigned tag)
+{
+	bool known;
+	char *start = typed_guid_make(w, key, klen, g, role, pretty, &known);
+	uint64_t lo, hi;
+	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	if (start && known && !w->in_scratch && !tg_match(e, lo, hi, gen, tag) && !tg_match(e + 1, lo, hi, gen, tag))
+		tg_store(e, lo, hi, gen, tag, start, (size_t)(w->p - start));
+}
+
+static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
+						 bool pretty)
+{
+	uint64_t lo, hi;
+	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	unsigned gen = role == WHEA_GUID_SECTION_TYPE ? whea_registry_generation() : 0;
+	unsigned tag = (unsigned)role | (pretty ? (w->ind & 0xff) : 0xff) << 8;
+	tg_ent *e = tg_set(lo, hi), *hit = tg_match(e, lo, hi, gen, tag) ? e : tg_match(e + 1, lo, hi, gen, tag) ? e + 1 : NULL;
+	if (JW_UNLIKELY(!hit || !member_fits(w, klen, TG_TEXT, pretty))) {
+		typed_guid_miss(w, key, klen, g, role, pretty, e, gen, tag);
+		return;
+	}
+	char *q = member_at_(w, key, klen, TG_TEXT, pretty, true);
+	whea_copy_blocks(q, hit->text, hit->len); /* the entry and the room cover the whole blocks */
+	w->p = q + hit->len;
 }
 
 /* typed_guid_member per mode, out of the callbacks' frameless path. */

@@ -153,15 +153,20 @@ static inline char *whea_dec8_at(char *q, uint32_t x)
  * digits end up in the bytes in printing order (little-endian). */
 static inline char *whea_fixed16_at(char *q, uint32_t hi, uint32_t lo)
 {
+	__m128i k100 = _mm_set1_epi16(100), k10 = _mm_set1_epi16(10);
+#if defined(__GNUC__)
+	/* one multiplication each, not the compiler's longer shift-and-add sequences */
+	__asm__("" : "+x"(k100), "+x"(k10));
+#endif
 	__m128i x = _mm_set_epi64x((long long)lo, (long long)hi);
 	__m128i a = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759u)), 45);
 	__m128i b = _mm_sub_epi32(x, _mm_mul_epu32(a, _mm_set1_epi32(10000)));
 	__m128i y = _mm_or_si128(a, _mm_slli_epi64(b, 32));
 	__m128i c = _mm_srli_epi16(_mm_mulhi_epu16(y, _mm_set1_epi16(5243)), 3);
-	__m128i d = _mm_sub_epi16(y, _mm_mullo_epi16(c, _mm_set1_epi16(100)));
+	__m128i d = _mm_sub_epi16(y, _mm_mullo_epi16(c, k100));
 	__m128i z = _mm_or_si128(c, _mm_slli_epi32(d, 16));
 	__m128i e = _mm_mulhi_epu16(z, _mm_set1_epi16(6554));
-	__m128i f = _mm_sub_epi16(z, _mm_mullo_epi16(e, _mm_set1_epi16(10)));
+	__m128i f = _mm_sub_epi16(z, _mm_mullo_epi16(e, k10));
 	__m128i g = _mm_or_si128(e, _mm_slli_epi16(f, 8));
 	_mm_storeu_si128((__m128i *)(void *)q, _mm_add_epi8(g, _mm_set1_epi8('0')));
 	return q + 16;
