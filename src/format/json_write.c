@@ -157,6 +157,17 @@ static WHEA_ALWAYS_INLINE void copy_str(char *d, const char *s, size_t n)
 	memcpy(d + n - 16, s + n - 16, 16);
 }
 
+/* A compiled key with its '": ' (see whea_skey: padded, so whole 16-byte blocks may be read) at
+ * q: keys up to 29 bytes, nearly all, in one 32-byte copy and a single test, longer ones with
+ * the rest in blocks (the room covers whole blocks). */
+static WHEA_ALWAYS_INLINE void pkey_copy(char *q, const char *key, size_t klen)
+{
+	memcpy(q, key, 32);
+	if (JW_UNLIKELY(klen > 29))
+		for (size_t i = 32; i < klen + 3; i += 16)
+			memcpy(q + i, key + i, 16);
+}
+
 /* Pretty: the deepest indentation at which every separator of a callback (comma and the
  * indentation of a small object's members, ind + 2) fits one 32-byte copy; the frameless paths
  * are taken only up to it, so their separators need no length test ("shallow"). */
@@ -179,11 +190,16 @@ static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bo
 	return q + n;
 }
 
-/* "key": (compact) or "key": followed by a space (pretty) at q (4 bytes stored after the key). */
-static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bool pretty)
+/* "key": (compact) or "key": followed by a space (pretty) at q (4 bytes stored after the key);
+ * padded: the key is a member's whea_skey key, padded when it is short (see pkey_copy), and the
+ * room covers 32 bytes of it. */
+static WHEA_ALWAYS_INLINE char *key_at_(char *q, const char *key, size_t klen, bool pretty, bool padded)
 {
 	*q = '"';
-	copy_str(q + 1, key, klen);
+	if (padded && klen <= 29)
+		memcpy(q + 1, key, 32);
+	else
+		copy_str(q + 1, key, klen);
 	q += klen + 1;
 	memcpy(q, "\": ", 4); /* one store; compact keeps the first two */
 	return q + (pretty ? 3 : 2);
@@ -240,12 +256,18 @@ static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t
 	return q + (pretty ? 3 : 2);
 }
 
-/* Separator and key (NULL inside arrays) of the next member at q (room checked). */
+static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bool pretty)
+{
+	return key_at_(q, key, klen, pretty, false);
+}
+
+/* Separator and key (NULL inside arrays) of the next member at q (room checked; shallow: on the
+ * callbacks' frameless paths, whose keys are their whea_skey's, so padded). */
 static WHEA_ALWAYS_INLINE char *member_prefix(const jw *w, char *q, const char *key, size_t klen, bool pretty,
 					       bool shallow)
 {
 	q = sep_at(q, w->comma, w->ind, pretty, shallow);
-	return key ? key_at(q, key, klen, pretty) : q;
+	return key ? key_at_(q, key, klen, pretty, shallow) : q;
 }
 
 /* Separator and key (NULL inside arrays) of the next member, with room for extra (at most
@@ -574,8 +596,8 @@ static WHEA_ALWAYS_INLINE void j_num(void *ctx, const whea_skey *k, uint64_t v, 
 
 /* {"code" or "value": v, "name": name} at q, the room checked for the name (fits: for all of it,
  * with a plain name (nlen bytes, nothing to escape) or none, and v < 10000: no calls). */
-static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
-					   int fmt, bool pretty, bool fits)
+static WHEA_ALWAYS_INLINE void enum_object_(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
+					    int fmt, bool pretty, bool fits, bool padded)
 {
 	unsigned in = inner_ind(w);
 	*q++ = '{';
@@ -592,7 +614,10 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 		q += 2;
 	} else if (plain) { /* nothing to escape */
 		*q = '"';
-		copy_str(q + 1, name, nlen);
+		if (padded && nlen <= 29) /* a compiled name (see pkey_copy): one copy */
+			memcpy(q + 1, name, 32);
+		else
+			copy_str(q + 1, name, nlen);
 		q[nlen + 1] = '"';
 		q += nlen + 2;
 	} else if (nlen <= ENUM_NAME_MAX) {
@@ -604,6 +629,12 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 		q = room(w, INNER_ROOM(0));
 	}
 	w->p = close_at(q, w->ind, pretty, fits);
+}
+
+static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
+					   int fmt, bool pretty, bool fits)
+{
+	enum_object_(w, q, v, name, nlen, plain, fmt, pretty, fits, false);
 }
 
 /* Room an enum object needs after its key, name_room for its name. */
@@ -743,12 +774,12 @@ static WHEA_ALWAYS_INLINE void flags_compiled(jw *w, const char *key, size_t kle
 	*q++ = '{';
 	q = inner_key(q, 0, in, "value", 5, pretty, true);
 	q = whea_dec4_at(q, (uint32_t)v);
-	for (size_t i = 0; i < fn->n; i++) {
-		const whea_skey *nk = &fn->names[i];
+	/* the bounds in locals: the stores could alias the table for all the compiler knows */
+	for (const whea_skey *nk = fn->names, *end = nk + fn->n; nk < end; nk++) {
 		size_t l = nk->klen;
 		bool set = whea_skey_bits(nk, v) != 0;
 		q = kpre_at(q, &pre, false, pretty);
-		whea_copy_blocks(q, nk->key, l + 3); /* with the '": ' after it (see whea_skey) */
+		pkey_copy(q, nk->key, l);
 		q = bool_at(q + l + (pretty ? 3 : 2), set);
 	}
 	w->p = close_at(q, w->ind, pretty, true);
@@ -783,38 +814,58 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, boo
 		bool_member_f(w, key, klen, v, pretty, true);
 }
 
-/* The value of an enum member of a run at q (see j_enm; room checked); returns the end. */
-static JW_NOINLINE char *enum_value_at(jw *w, char *q, const whea_skey *k, uint64_t v, bool pretty)
+/* The value of an enum member of a run at q (see j_enm; room checked); returns the end. Its
+ * names are compiled (padded). */
+static WHEA_ALWAYS_INLINE char *enum_value_at(jw *w, char *q, const whea_skey *k, uint64_t v, bool pretty)
 {
 	const whea_skey *e = whea_skey_enum(k, v);
 	const char *name = e ? e->key : NULL;
 	size_t nlen = e ? e->klen : 0;
 	if (v < 10000 && (!pretty || inner_ind(w) < SEP_NL_COPY)) /* as j_enm's common case */
-		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, true);
+		enum_object_(w, q, v, name, nlen, true, k->fmt, pretty, true, true);
 	else
-		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, false);
+		enum_object_(w, q, v, name, nlen, true, k->fmt, pretty, false, true);
 	return w->p;
 }
 
-/* One member k (number, boolean, enum) of value v of a run at q (room checked). */
-static WHEA_ALWAYS_INLINE char *scalar_at(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
-					  bool pretty)
+/* enum_value_at per mode, out of line (rare enough among the members of a run). */
+static JW_NOINLINE char *enum_value_c(jw *w, char *q, const whea_skey *k, uint64_t v)
+{
+	return enum_value_at(w, q, k, v, false);
+}
+static JW_NOINLINE char *enum_value_p(jw *w, char *q, const whea_skey *k, uint64_t v)
+{
+	return enum_value_at(w, q, k, v, true);
+}
+
+/* One member k (number, boolean, enum) of value v of a run at q (room checked); bools: test for a
+ * boolean first (the bitfields of sink.fields are mostly flags, the runs mostly numbers). */
+static WHEA_ALWAYS_INLINE char *scalar_at_(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
+					   bool pretty, bool bools)
 {
 	/* everything read before the first store (the stores could alias it for all the compiler knows) */
 	const char *key = k->key;
 	size_t klen = k->klen;
 	unsigned kind = k->kind;
 	q = kpre_at(q, pre, first, pretty);
-	whea_copy_blocks(q, key, klen + 3); /* padded for this, with the '": ' after it (see whea_skey) */
+	pkey_copy(q, key, klen);
 	q += klen + (pretty ? 3 : 2);
+	if (bools && kind == WHEA_SK_BOOL)
+		return bool_at(q, v != 0);
 	if (kind) /* one test for the numbers */
-		return kind == WHEA_SK_BOOL ? bool_at(q, v != 0) : enum_value_at(w, q, k, v, pretty);
+		return kind == WHEA_SK_BOOL ? bool_at(q, v != 0) : (pretty ? enum_value_p : enum_value_c)(w, q, k, v);
 	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
 	if (v < 10) {
 		*q = (char)('0' + v);
 		return q + 1;
 	}
 	return v < 10000 ? whea_dec4_at(q, (uint32_t)v) : whea_dec_big_at(q, v);
+}
+
+static WHEA_ALWAYS_INLINE char *scalar_at(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
+					  bool pretty)
+{
+	return scalar_at_(w, q, k, v, pre, first, pretty, false);
 }
 
 /* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
@@ -889,8 +940,8 @@ static WHEA_ALWAYS_INLINE void j_fields(void *ctx, const whea_skey *k, const whe
 		}
 	} else {
 		q = scalar_at(w, q, value, v, &pre, true, pretty); /* the object is new: no comma */
-		for (size_t i = 0; i < n; i++)
-			q = scalar_at(w, q, &bits[i], whea_skey_bits(&bits[i], v), &pre, false, pretty);
+		for (const whea_skey *b = bits, *e = bits + n; b < e; b++)
+			q = scalar_at_(w, q, b, whea_skey_bits(b, v), &pre, false, pretty, true);
 		w->p = q;
 		w->comma = 1;
 	}
@@ -1071,7 +1122,7 @@ static const char *notify_name(const whea_guid *g)
  * generation, so an "Unknown" could go stale, while a known type changes only by unregistering,
  * which does. Two ways per set, as in the name cache. */
 #define TG_SLOTS 64
-#define TG_TEXT 128 /* objects up to TG_TEXT - 16 bytes are kept (copied in whole 16-byte blocks) */
+#define TG_TEXT 160 /* objects up to TG_TEXT - 16 bytes are kept (copied in whole 16-byte blocks) */
 typedef struct tg_ent {
 	uint64_t lo, hi;
 	unsigned gen;
@@ -1146,35 +1197,51 @@ static WHEA_ALWAYS_INLINE char *typed_guid_make(jw *w, const char *key, size_t k
 	return start;
 }
 
-/* A typed GUID object not in the cache (or without the room for the fast copy): made, and kept
- * when it was made in one piece. */
-static JW_NOINLINE void typed_guid_miss(jw *w, const char *key, size_t klen, const whea_guid *g, int role, bool pretty,
-					tg_ent *e, unsigned gen, unsigned tag)
+/* The key of a typed GUID object in the cache: role and the indentation (pretty) or 0xff. */
+static inline unsigned tg_tag(const jw *w, int role, bool pretty)
 {
-	bool known;
-	char *start = typed_guid_make(w, key, klen, g, role, pretty, &known);
+	return (unsigned)role | (pretty ? (w->ind & 0xff) : 0xff) << 8;
+}
+
+/* A typed GUID object not in the cache (or without the room for the fast copy): made, and kept
+ * when it was made in one piece. (Few arguments: the hit path ends in a tail call to it.) */
+static JW_NOINLINE void typed_guid_miss(jw *w, const char *key, size_t klen, const whea_guid *g, int role, bool pretty)
+{
 	uint64_t lo, hi;
 	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	unsigned gen = role == WHEA_GUID_SECTION_TYPE ? whea_registry_generation() : 0, tag = tg_tag(w, role, pretty);
+	bool known;
+	char *start = pretty ? typed_guid_make(w, key, klen, g, role, true, &known)
+			     : typed_guid_make(w, key, klen, g, role, false, &known);
+	tg_ent *e = tg_set(lo, hi);
 	if (start && known && !w->in_scratch && !tg_match(e, lo, hi, gen, tag) && !tg_match(e + 1, lo, hi, gen, tag))
 		tg_store(e, lo, hi, gen, tag, start, (size_t)(w->p - start));
 }
+
+/* Bytes of a cached object copied in one go (6 blocks; longer ones copy the rest in blocks). */
+#define TG_COPY 96
 
 static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
 						 bool pretty)
 {
 	uint64_t lo, hi;
 	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
-	unsigned gen = role == WHEA_GUID_SECTION_TYPE ? whea_registry_generation() : 0;
-	unsigned tag = (unsigned)role | (pretty ? (w->ind & 0xff) : 0xff) << 8;
+	unsigned gen = role == WHEA_GUID_SECTION_TYPE ? whea_registry_generation() : 0, tag = tg_tag(w, role, pretty);
 	tg_ent *e = tg_set(lo, hi), *hit = tg_match(e, lo, hi, gen, tag) ? e : tg_match(e + 1, lo, hi, gen, tag) ? e + 1 : NULL;
 	if (JW_UNLIKELY(!hit || !member_fits(w, klen, TG_TEXT, pretty))) {
-		typed_guid_miss(w, key, klen, g, role, pretty, e, gen, tag);
+		typed_guid_miss(w, key, klen, g, role, pretty);
 		return;
 	}
 	char *q = member_at_(w, key, klen, TG_TEXT, pretty, true);
-	whea_copy_blocks(q, hit->text, hit->len); /* the entry and the room cover the whole blocks */
-	w->p = q + hit->len;
+	size_t len = hit->len;
+	memcpy(q, hit->text, TG_COPY); /* the entry and the room cover it */
+	if (JW_UNLIKELY(len > TG_COPY))
+		for (size_t i = TG_COPY; i < len; i += 16)
+			memcpy(q + i, hit->text + i, 16);
+	w->p = q + len;
 }
+
+_Static_assert(TG_COPY <= TG_TEXT && TG_TEXT % 16 == 0, "typed GUID cache copies");
 
 /* typed_guid_member per mode, out of the callbacks' frameless path. */
 static JW_NOINLINE void typed_guid_c(jw *w, const char *key, size_t klen, const whea_guid *g, int role)
@@ -1298,6 +1365,44 @@ static void name_member(jw *w, const char *key, size_t klen, const char *s)
 	w->p = q + e->len;
 }
 
+/* "key": followed by a space (pretty) at q, the key of kl bytes and then suffix (a constant of
+ * slen bytes, at most 12, stored with '": ' in one 16-byte copy). */
+static WHEA_ALWAYS_INLINE char *suffixed_key_at(char *q, const char *key, size_t kl, const char *suffix, size_t slen,
+						bool pretty)
+{
+	char b[16] = {0};
+	memcpy(b, suffix, slen);
+	memcpy(b + slen, "\": ", 3);
+	copy_str(q, key, kl);
+	memcpy(q + kl, b, 16);
+	return q + kl + slen + (pretty ? 3 : 2);
+}
+
+/* Longest key whose suffixed keys are not cut (see key_suffix). */
+#define TIME_KEY_MAX (63 - 9)
+
+/* The three members of a decoded timestamp (date, "IsPrecise", "Encoding") in one reservation,
+ * when the key is short, the encoding's name is cached and the room is there; false otherwise. */
+static bool time_members(jw *w, const char *key, size_t kl, const whea_time *t)
+{
+	bool pretty = w->pretty;
+	const nc_ent *e = nc_get(whea_ts_encoding_name(t->encoding), 0);
+	kpre pre;
+	if (!e->len || kl > TIME_KEY_MAX || !member_fits(w, kl + 12, 2 * MEMBER_ROOM(kl + 12) + 40 + 8 + NC_TEXT, pretty) ||
+	    !kpre_init(&pre, w->ind, pretty))
+		return false;
+	char *q = kpre_at(w->p, &pre, !w->comma, pretty);
+	q = date_at(suffixed_key_at(q, key, kl, "", 0, pretty), t);
+	q = kpre_at(q, &pre, false, pretty);
+	q = bool_at(suffixed_key_at(q, key, kl, "IsPrecise", 9, pretty), t->precise);
+	q = kpre_at(q, &pre, false, pretty);
+	q = suffixed_key_at(q, key, kl, "Encoding", 8, pretty);
+	memcpy(q, e->text, NC_TEXT); /* fixed size: the room covers it */
+	w->p = q + e->len;
+	w->comma = 1;
+	return true;
+}
+
 static void j_time(void *ctx, const whea_skey *name, const uint8_t raw[8], int hint)
 {
 	jw *w = ctx;
@@ -1306,6 +1411,8 @@ static void j_time(void *ctx, const whea_skey *name, const uint8_t raw[8], int h
 	bool exact = ok && whea_ts_exact(raw, &t);
 	const char *key = name->key;
 	size_t klen = name->klen, kl = klen < 63 ? klen : 63;
+	if (ok && time_members(w, key, klen, &t))
+		ok = false; /* written */
 	char k[64];
 	memcpy(k, key, kl);
 	if (ok) {
