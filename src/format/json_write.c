@@ -158,14 +158,17 @@ static WHEA_ALWAYS_INLINE void copy_str(char *d, const char *s, size_t n)
 }
 
 /* A compiled key with its '": ' (see whea_skey: padded, so whole 16-byte blocks may be read) at
- * q: keys up to 29 bytes, nearly all, in one 32-byte copy and a single test, longer ones with
- * the rest in blocks (the room covers whole blocks). */
+ * q: keys up to 29 bytes, most of them, in one 32-byte copy and a single test, up to 45 bytes
+ * (a quarter of the flags) with one more block, longer ones with the rest in blocks (the room
+ * covers whole blocks). */
 static WHEA_ALWAYS_INLINE void pkey_copy(char *q, const char *key, size_t klen)
 {
 	memcpy(q, key, 32);
-	if (JW_UNLIKELY(klen > 29))
-		for (size_t i = 32; i < klen + 3; i += 16)
+	if (JW_UNLIKELY(klen > 29)) {
+		memcpy(q + 32, key + 32, 16);
+		for (size_t i = 48; i < klen + 3; i += 16)
 			memcpy(q + i, key + i, 16);
+	}
 }
 
 /* Pretty: the deepest indentation at which every separator of a callback (comma and the
@@ -205,11 +208,11 @@ static WHEA_ALWAYS_INLINE char *key_at_(char *q, const char *key, size_t klen, b
 	return q + (pretty ? 3 : 2);
 }
 
-/* The separator, newline, indentation and opening quote of a key, made once for members that
- * share a depth (a run, a flag set) and stored with one fixed-size copy each. */
+/* The separator, newline, indentation and opening quote of a key, for members that share a depth
+ * (a run, a flag set): pretty, one fixed-size copy from sep_nl and the quote stored over it (no
+ * per-call copy of the prefix: most runs are short). */
 typedef struct kpre {
-	char b[33];  /* "," "\n" indentation '"' (pretty only) */
-	unsigned n;  /* its length */
+	unsigned n; /* its length: "," "\n" indentation '"' (pretty only) */
 } kpre;
 
 /* The prefix of keys at indentation ind; false when too deep for one 32-byte copy. */
@@ -219,8 +222,6 @@ static WHEA_ALWAYS_INLINE bool kpre_init(kpre *k, unsigned ind, bool pretty)
 		return true;
 	if (ind + 2 > 32)
 		return false;
-	memcpy(k->b, sep_nl, 33); /* the copies read 32 bytes from b or b + 1 */
-	k->b[ind + 1] = '"';
 	k->n = ind + 2;
 	return true;
 }
@@ -229,12 +230,14 @@ static WHEA_ALWAYS_INLINE bool kpre_init(kpre *k, unsigned ind, bool pretty)
  * room. */
 static WHEA_ALWAYS_INLINE char *kpre_at(char *q, const kpre *k, bool first, bool pretty)
 {
-	if (pretty)
-		memcpy(q, k->b + first, 32);
-	else if (first)
+	if (pretty) {
+		memcpy(q, sep_nl + first, 32);
+		q[k->n - 1 - first] = '"';
+	} else if (first) {
 		*q = '"';
-	else
+	} else {
 		memcpy(q, ",\"", 2);
+	}
 	return q + (pretty ? k->n : 2) - first;
 }
 
@@ -505,17 +508,20 @@ static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char 
 	w->p = q + 1;
 	w->comma = 0;
 	w->depth++;
-	if (pretty)
-		w->ind = ind_of(w->depth);
+	if (pretty) /* shallow (fits): below the cap of ind_of, one step is 2 */
+		w->ind = fits ? w->ind + 2 : ind_of(w->depth);
 }
 
 /* Closes the innermost container with bracket c: on its own line when pretty and not empty. */
 static WHEA_ALWAYS_INLINE void close_f(jw *w, char c, bool pretty, bool fits)
 {
 	bool empty = !w->comma;
-	if (w->depth)
+	if (w->depth) {
 		w->depth--;
-	if (pretty)
+		if (pretty && fits) /* shallow: one step is 2 (see open_f) */
+			w->ind -= 2;
+	}
+	if (pretty && !fits)
 		w->ind = ind_of(w->depth);
 	w->comma = 1;
 	char *q = room_(w, MEMBER_ROOM(0), fits);
@@ -1454,9 +1460,10 @@ static void write_diags(jw *w)
 	open_(w, "diagnostics", 11, '[', pretty);
 	for (unsigned i = 0; i < w->ndiag; i++) {
 		open_(w, NULL, 0, '{', pretty);
-		str_member_z(w, "severity", w->diag[i].sev == WHEA_DIAG_ERROR ? "error" : "warning");
+		/* severity and code are static names: from the name cache, escaped once */
+		name_member(w, "severity", 8, w->diag[i].sev == WHEA_DIAG_ERROR ? "error" : "warning");
 		num_member(w, "offset", 6, w->diag[i].off, pretty);
-		str_member_z(w, "code", whea_error_name(w->diag[i].code));
+		name_member(w, "code", 4, whea_error_name(w->diag[i].code));
 		str_member_z(w, "message", w->diag[i].msg);
 		close_(w, '}', pretty);
 	}
