@@ -85,8 +85,7 @@ static inline char *whea_lead_at(char *q, unsigned v)
  * follow, and every pair is exact. t and each fraction times 100 stay below 100 * 2^47 < 2^54. */
 #define WHEA_DEC_FRAC 47
 #define WHEA_DEC_MASK ((1ull << WHEA_DEC_FRAC) - 1)
-#define WHEA_DEC_M(n) ((1ull << WHEA_DEC_FRAC) / whea_pow10_lit(2 * (n)) + 1)
-#define whea_pow10_lit(k) ((k) == 2 ? 100ull : (k) == 4 ? 10000ull : 1000000ull)
+#define WHEA_DEC_M(n) ((1ull << WHEA_DEC_FRAC) / ((n) == 1 ? 100ull : (n) == 2 ? 10000ull : 1000000ull) + 1)
 
 /* The pair after the one t stands for; t moves on to it. */
 static inline char *whea_next_pair_at(char *q, uint64_t *t)
