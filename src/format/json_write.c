@@ -579,6 +579,17 @@ static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen
 	w->p = close_at(q, w->ind, pretty, fits);
 }
 
+/* A number or boolean member that takes the general path (the room, a long key), out of line: a
+ * call on the callbacks' common path would cost them a stack frame. */
+static JW_NOINLINE void num_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
+{
+	num_member(w, key, klen, v, pretty);
+}
+static JW_NOINLINE void bool_slow(jw *w, const char *key, size_t klen, bool v, bool pretty)
+{
+	bool_member(w, key, klen, v, pretty);
+}
+
 static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
 {
 	bcdrev_member(w, key, klen, v, pretty, false);
@@ -595,7 +606,7 @@ static WHEA_ALWAYS_INLINE void j_num(void *ctx, const whea_skey *k, uint64_t v, 
 		else
 			bcdrev_member(w, key, klen, v, pretty, true);
 	} else if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty))) {
-		num_member(w, key, klen, v, pretty);
+		num_slow(w, key, klen, v, pretty);
 	} else {
 		num_member_f(w, key, klen, v, pretty, true);
 	}
@@ -804,7 +815,7 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const whea_skey *k, uint64_t v,
 	KEY_OF(k);
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
 		if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty)))
-			num_member(w, key, klen, v, pretty);
+			num_slow(w, key, klen, v, pretty);
 		else
 			num_member_f(w, key, klen, v, pretty, true);
 	} else if (fn) { /* flag sets: "value" and one boolean per named bit */
@@ -819,7 +830,7 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, boo
 	jw *w = ctx;
 	KEY_OF(k);
 	if (JW_UNLIKELY(!member_fits(w, klen, 8, pretty)))
-		bool_member(w, key, klen, v, pretty);
+		bool_slow(w, key, klen, v, pretty);
 	else
 		bool_member_f(w, key, klen, v, pretty, true);
 }
