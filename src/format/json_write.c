@@ -157,6 +157,20 @@ static WHEA_ALWAYS_INLINE void copy_str(char *d, const char *s, size_t n)
 	memcpy(d + n - 16, s + n - 16, 16);
 }
 
+/* A compiled key with its '": ' (see whea_skey: padded, so whole 16-byte blocks may be read) at
+ * q: keys up to 29 bytes, most of them, in one 32-byte copy and a single test, up to 45 bytes
+ * (a quarter of the flags) with one more block, longer ones with the rest in blocks (the room
+ * covers whole blocks). */
+static WHEA_ALWAYS_INLINE void pkey_copy(char *q, const char *key, size_t klen)
+{
+	memcpy(q, key, 32);
+	if (JW_UNLIKELY(klen > 29)) {
+		memcpy(q + 32, key + 32, 16);
+		for (size_t i = 48; i < klen + 3; i += 16)
+			memcpy(q + i, key + i, 16);
+	}
+}
+
 /* Pretty: the deepest indentation at which every separator of a callback (comma and the
  * indentation of a small object's members, ind + 2) fits one 32-byte copy; the frameless paths
  * are taken only up to it, so their separators need no length test ("shallow"). */
@@ -179,21 +193,30 @@ static WHEA_ALWAYS_INLINE char *sep_at(char *q, unsigned comma, unsigned ind, bo
 	return q + n;
 }
 
-/* "key": (compact) or "key": followed by a space (pretty) at q (4 bytes stored after the key). */
-static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bool pretty)
+/* "key": (compact) or "key": followed by a space (pretty) at q (4 bytes stored after the key);
+ * padded: the key is a member's whea_skey key, padded when it is short (see pkey_copy), and the
+ * room covers 32 bytes of it. */
+static WHEA_ALWAYS_INLINE char *key_at_(char *q, const char *key, size_t klen, bool pretty, bool padded)
 {
 	*q = '"';
-	copy_str(q + 1, key, klen);
+	if (padded && klen <= 29) {
+		/* hidden from the object-size checks: unoptimised builds keep this branch for literal
+		 * keys too (where padded is false) and would warn about reading past them */
+		JW_OPAQUE(key);
+		memcpy(q + 1, key, 32);
+	} else {
+		copy_str(q + 1, key, klen);
+	}
 	q += klen + 1;
 	memcpy(q, "\": ", 4); /* one store; compact keeps the first two */
 	return q + (pretty ? 3 : 2);
 }
 
-/* The separator, newline, indentation and opening quote of a key, made once for members that
- * share a depth (a run, a flag set) and stored with one fixed-size copy each. */
+/* The separator, newline, indentation and opening quote of a key, for members that share a depth
+ * (a run, a flag set): pretty, one fixed-size copy from sep_nl and the quote stored over it (no
+ * per-call copy of the prefix: most runs are short). */
 typedef struct kpre {
-	char b[33];  /* "," "\n" indentation '"' (pretty only) */
-	unsigned n;  /* its length */
+	unsigned n; /* its length: "," "\n" indentation '"' (pretty only) */
 } kpre;
 
 /* The prefix of keys at indentation ind; false when too deep for one 32-byte copy. */
@@ -203,8 +226,6 @@ static WHEA_ALWAYS_INLINE bool kpre_init(kpre *k, unsigned ind, bool pretty)
 		return true;
 	if (ind + 2 > 32)
 		return false;
-	memcpy(k->b, sep_nl, 33); /* the copies read 32 bytes from b or b + 1 */
-	k->b[ind + 1] = '"';
 	k->n = ind + 2;
 	return true;
 }
@@ -213,12 +234,14 @@ static WHEA_ALWAYS_INLINE bool kpre_init(kpre *k, unsigned ind, bool pretty)
  * room. */
 static WHEA_ALWAYS_INLINE char *kpre_at(char *q, const kpre *k, bool first, bool pretty)
 {
-	if (pretty)
-		memcpy(q, k->b + first, 32);
-	else if (first)
+	if (pretty) {
+		memcpy(q, sep_nl + first, 32);
+		q[k->n - 1 - first] = '"';
+	} else if (first) {
 		*q = '"';
-	else
+	} else {
 		memcpy(q, ",\"", 2);
+	}
 	return q + (pretty ? k->n : 2) - first;
 }
 
@@ -240,12 +263,18 @@ static JW_NOINLINE char *member_long(jw *w, const char *key, size_t klen, size_t
 	return q + (pretty ? 3 : 2);
 }
 
-/* Separator and key (NULL inside arrays) of the next member at q (room checked). */
+static WHEA_ALWAYS_INLINE char *key_at(char *q, const char *key, size_t klen, bool pretty)
+{
+	return key_at_(q, key, klen, pretty, false);
+}
+
+/* Separator and key (NULL inside arrays) of the next member at q (room checked; shallow: on the
+ * callbacks' frameless paths, whose keys are their whea_skey's, so padded). */
 static WHEA_ALWAYS_INLINE char *member_prefix(const jw *w, char *q, const char *key, size_t klen, bool pretty,
 					       bool shallow)
 {
 	q = sep_at(q, w->comma, w->ind, pretty, shallow);
-	return key ? key_at(q, key, klen, pretty) : q;
+	return key ? key_at_(q, key, klen, pretty, shallow) : q;
 }
 
 /* Separator and key (NULL inside arrays) of the next member, with room for extra (at most
@@ -483,17 +512,20 @@ static WHEA_ALWAYS_INLINE void open_f(jw *w, const char *key, size_t klen, char 
 	w->p = q + 1;
 	w->comma = 0;
 	w->depth++;
-	if (pretty)
-		w->ind = ind_of(w->depth);
+	if (pretty) /* shallow (fits): below the cap of ind_of, one step is 2 */
+		w->ind = fits ? w->ind + 2 : ind_of(w->depth);
 }
 
 /* Closes the innermost container with bracket c: on its own line when pretty and not empty. */
 static WHEA_ALWAYS_INLINE void close_f(jw *w, char c, bool pretty, bool fits)
 {
 	bool empty = !w->comma;
-	if (w->depth)
+	if (w->depth) {
 		w->depth--;
-	if (pretty)
+		if (pretty && fits) /* shallow: one step is 2 (see open_f) */
+			w->ind -= 2;
+	}
+	if (pretty && !fits)
 		w->ind = ind_of(w->depth);
 	w->comma = 1;
 	char *q = room_(w, MEMBER_ROOM(0), fits);
@@ -547,6 +579,17 @@ static WHEA_ALWAYS_INLINE void bcdrev_member(jw *w, const char *key, size_t klen
 	w->p = close_at(q, w->ind, pretty, fits);
 }
 
+/* A number or boolean member that takes the general path (the room, a long key), out of line: a
+ * call on the callbacks' common path would cost them a stack frame. */
+static JW_NOINLINE void num_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
+{
+	num_member(w, key, klen, v, pretty);
+}
+static JW_NOINLINE void bool_slow(jw *w, const char *key, size_t klen, bool v, bool pretty)
+{
+	bool_member(w, key, klen, v, pretty);
+}
+
 static JW_NOINLINE void bcdrev_slow(jw *w, const char *key, size_t klen, uint64_t v, bool pretty)
 {
 	bcdrev_member(w, key, klen, v, pretty, false);
@@ -563,7 +606,7 @@ static WHEA_ALWAYS_INLINE void j_num(void *ctx, const whea_skey *k, uint64_t v, 
 		else
 			bcdrev_member(w, key, klen, v, pretty, true);
 	} else if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty))) {
-		num_member(w, key, klen, v, pretty);
+		num_slow(w, key, klen, v, pretty);
 	} else {
 		num_member_f(w, key, klen, v, pretty, true);
 	}
@@ -574,8 +617,8 @@ static WHEA_ALWAYS_INLINE void j_num(void *ctx, const whea_skey *k, uint64_t v, 
 
 /* {"code" or "value": v, "name": name} at q, the room checked for the name (fits: for all of it,
  * with a plain name (nlen bytes, nothing to escape) or none, and v < 10000: no calls). */
-static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
-					   int fmt, bool pretty, bool fits)
+static WHEA_ALWAYS_INLINE void enum_object_(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
+					    int fmt, bool pretty, bool fits, bool padded)
 {
 	unsigned in = inner_ind(w);
 	*q++ = '{';
@@ -592,7 +635,10 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 		q += 2;
 	} else if (plain) { /* nothing to escape */
 		*q = '"';
-		copy_str(q + 1, name, nlen);
+		if (padded && nlen <= 29) /* a compiled name (see pkey_copy): one copy */
+			memcpy(q + 1, name, 32);
+		else
+			copy_str(q + 1, name, nlen);
 		q[nlen + 1] = '"';
 		q += nlen + 2;
 	} else if (nlen <= ENUM_NAME_MAX) {
@@ -604,6 +650,12 @@ static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const cha
 		q = room(w, INNER_ROOM(0));
 	}
 	w->p = close_at(q, w->ind, pretty, fits);
+}
+
+static WHEA_ALWAYS_INLINE void enum_object(jw *w, char *q, uint64_t v, const char *name, size_t nlen, bool plain,
+					   int fmt, bool pretty, bool fits)
+{
+	enum_object_(w, q, v, name, nlen, plain, fmt, pretty, fits, false);
 }
 
 /* Room an enum object needs after its key, name_room for its name. */
@@ -743,12 +795,12 @@ static WHEA_ALWAYS_INLINE void flags_compiled(jw *w, const char *key, size_t kle
 	*q++ = '{';
 	q = inner_key(q, 0, in, "value", 5, pretty, true);
 	q = whea_dec4_at(q, (uint32_t)v);
-	for (size_t i = 0; i < fn->n; i++) {
-		const whea_skey *nk = &fn->names[i];
+	/* the bounds in locals: the stores could alias the table for all the compiler knows */
+	for (const whea_skey *nk = fn->names, *end = nk + fn->n; nk < end; nk++) {
 		size_t l = nk->klen;
 		bool set = whea_skey_bits(nk, v) != 0;
 		q = kpre_at(q, &pre, false, pretty);
-		whea_copy_blocks(q, nk->key, l + 3); /* with the '": ' after it (see whea_skey) */
+		pkey_copy(q, nk->key, l);
 		q = bool_at(q + l + (pretty ? 3 : 2), set);
 	}
 	w->p = close_at(q, w->ind, pretty, true);
@@ -763,7 +815,7 @@ static WHEA_ALWAYS_INLINE void j_bits(void *ctx, const whea_skey *k, uint64_t v,
 	KEY_OF(k);
 	if (validdef) { /* validation bits: a plain number; the gated fields say the rest */
 		if (JW_UNLIKELY(!member_fits(w, klen, 20, pretty)))
-			num_member(w, key, klen, v, pretty);
+			num_slow(w, key, klen, v, pretty);
 		else
 			num_member_f(w, key, klen, v, pretty, true);
 	} else if (fn) { /* flag sets: "value" and one boolean per named bit */
@@ -778,43 +830,63 @@ static WHEA_ALWAYS_INLINE void j_bool(void *ctx, const whea_skey *k, bool v, boo
 	jw *w = ctx;
 	KEY_OF(k);
 	if (JW_UNLIKELY(!member_fits(w, klen, 8, pretty)))
-		bool_member(w, key, klen, v, pretty);
+		bool_slow(w, key, klen, v, pretty);
 	else
 		bool_member_f(w, key, klen, v, pretty, true);
 }
 
-/* The value of an enum member of a run at q (see j_enm; room checked); returns the end. */
-static JW_NOINLINE char *enum_value_at(jw *w, char *q, const whea_skey *k, uint64_t v, bool pretty)
+/* The value of an enum member of a run at q (see j_enm; room checked); returns the end. Its
+ * names are compiled (padded). */
+static WHEA_ALWAYS_INLINE char *enum_value_at(jw *w, char *q, const whea_skey *k, uint64_t v, bool pretty)
 {
 	const whea_skey *e = whea_skey_enum(k, v);
 	const char *name = e ? e->key : NULL;
 	size_t nlen = e ? e->klen : 0;
 	if (v < 10000 && (!pretty || inner_ind(w) < SEP_NL_COPY)) /* as j_enm's common case */
-		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, true);
+		enum_object_(w, q, v, name, nlen, true, k->fmt, pretty, true, true);
 	else
-		enum_object(w, q, v, name, nlen, true, k->fmt, pretty, false);
+		enum_object_(w, q, v, name, nlen, true, k->fmt, pretty, false, true);
 	return w->p;
 }
 
-/* One member k (number, boolean, enum) of value v of a run at q (room checked). */
-static WHEA_ALWAYS_INLINE char *scalar_at(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
-					  bool pretty)
+/* enum_value_at per mode, out of line (rare enough among the members of a run). */
+static JW_NOINLINE char *enum_value_c(jw *w, char *q, const whea_skey *k, uint64_t v)
+{
+	return enum_value_at(w, q, k, v, false);
+}
+static JW_NOINLINE char *enum_value_p(jw *w, char *q, const whea_skey *k, uint64_t v)
+{
+	return enum_value_at(w, q, k, v, true);
+}
+
+/* One member k (number, boolean, enum) of value v of a run at q (room checked); bools: test for a
+ * boolean first (the bitfields of sink.fields are mostly flags, the runs mostly numbers). */
+static WHEA_ALWAYS_INLINE char *scalar_at_(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
+					   bool pretty, bool bools)
 {
 	/* everything read before the first store (the stores could alias it for all the compiler knows) */
 	const char *key = k->key;
 	size_t klen = k->klen;
 	unsigned kind = k->kind;
 	q = kpre_at(q, pre, first, pretty);
-	whea_copy_blocks(q, key, klen + 3); /* padded for this, with the '": ' after it (see whea_skey) */
+	pkey_copy(q, key, klen);
 	q += klen + (pretty ? 3 : 2);
+	if (bools && kind == WHEA_SK_BOOL)
+		return bool_at(q, v != 0);
 	if (kind) /* one test for the numbers */
-		return kind == WHEA_SK_BOOL ? bool_at(q, v != 0) : enum_value_at(w, q, k, v, pretty);
+		return kind == WHEA_SK_BOOL ? bool_at(q, v != 0) : (pretty ? enum_value_p : enum_value_c)(w, q, k, v);
 	/* the big numbers inline too: no call in the loop, so no stack frame for the run */
 	if (v < 10) {
 		*q = (char)('0' + v);
 		return q + 1;
 	}
 	return v < 10000 ? whea_dec4_at(q, (uint32_t)v) : whea_dec_big_at(q, v);
+}
+
+static WHEA_ALWAYS_INLINE char *scalar_at(jw *w, char *q, const whea_skey *k, uint64_t v, const kpre *pre, bool first,
+					  bool pretty)
+{
+	return scalar_at_(w, q, k, v, pre, first, pretty, false);
 }
 
 /* Worst case of one member of a run beyond its key: separator and indentation (a fixed 32-byte
@@ -889,8 +961,8 @@ static WHEA_ALWAYS_INLINE void j_fields(void *ctx, const whea_skey *k, const whe
 		}
 	} else {
 		q = scalar_at(w, q, value, v, &pre, true, pretty); /* the object is new: no comma */
-		for (size_t i = 0; i < n; i++)
-			q = scalar_at(w, q, &bits[i], whea_skey_bits(&bits[i], v), &pre, false, pretty);
+		for (const whea_skey *b = bits, *e = bits + n; b < e; b++)
+			q = scalar_at_(w, q, b, whea_skey_bits(b, v), &pre, false, pretty, true);
 		w->p = q;
 		w->comma = 1;
 	}
@@ -1022,12 +1094,25 @@ static JW_NOINLINE void nc_fill(nc_ent *e, const char *name, unsigned gen)
 	e->len = (uint8_t)m;
 }
 
-/* The cache entry of name. */
+/* The cache entry of name: one of two slots (names are packed together in memory, so their
+ * addresses are mixed by a multiplication first; two ways, because a pair of names that share
+ * a slot and alternate, as a record's names do, would otherwise miss every time). A miss fills the
+ * first slot and moves its old entry to the second. */
+static JW_NOINLINE nc_ent *nc_miss(nc_ent *e, const char *name, unsigned gen)
+{
+	e[1] = e[0];
+	nc_fill(e, name, gen);
+	return e;
+}
+
 static inline nc_ent *nc_get(const char *name, unsigned gen)
 {
-	nc_ent *e = &ncache[((uintptr_t)name >> 3) & (NC_SLOTS - 1)];
-	if (JW_UNLIKELY(e->name != name || e->gen != gen))
-		nc_fill(e, name, gen);
+	nc_ent *e = &ncache[(((uintptr_t)name * 0x9e3779b97f4a7c15ull) >> 58) & (NC_SLOTS - 2)];
+	if (JW_UNLIKELY(e->name != name || e->gen != gen)) {
+		if (e[1].name != name || e[1].gen != gen)
+			return nc_miss(e, name, gen);
+		return e + 1;
+	}
 	return e;
 }
 
@@ -1051,15 +1136,59 @@ static const char *notify_name(const whea_guid *g)
 	return ntcache[i].name;
 }
 
-/* A section or notification type GUID: {"data" or "guid": its text, "type": its name}. */
-static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
-						 bool pretty)
+/* Whole typed GUID objects as written, per thread: the object is a function of the GUID, its role,
+ * the registry generation (for section types) and, pretty, the indentation, and the same few
+ * GUIDs come in every record, so a hit replaces the type lookup, the name cache and the GUID text
+ * with one copy. Only known section types are kept: registering a type does not change the
+ * generation, so an "Unknown" could go stale, while a known type changes only by unregistering,
+ * which does. Two ways per set, as in the name cache. */
+#define TG_SLOTS 64
+#define TG_TEXT 160 /* objects up to TG_TEXT - 16 bytes are kept (copied in whole 16-byte blocks) */
+typedef struct tg_ent {
+	uint64_t lo, hi;
+	unsigned gen;
+	unsigned tag; /* role, and the indentation (pretty) or 0xff (compact) */
+	unsigned len; /* of text; 0: empty */
+	char text[TG_TEXT];
+} tg_ent;
+
+static _Thread_local tg_ent tgcache[TG_SLOTS];
+
+/* The first of the two slots of a GUID. */
+static inline tg_ent *tg_set(uint64_t lo, uint64_t hi)
+{
+	return &tgcache[(((lo ^ hi) * 0x9e3779b97f4a7c15ull) >> 58) & (TG_SLOTS - 2)];
+}
+
+static inline bool tg_match(const tg_ent *e, uint64_t lo, uint64_t hi, unsigned gen, unsigned tag)
+{
+	return e->len && e->lo == lo && e->hi == hi && e->gen == gen && e->tag == tag;
+}
+
+/* Keeps the object text[0..len) of a GUID (a miss): in the first slot, its old entry moved to the
+ * second. */
+static JW_NOINLINE void tg_store(tg_ent *e, uint64_t lo, uint64_t hi, unsigned gen, unsigned tag, const char *text,
+				 size_t len)
+{
+	if (len > TG_TEXT - 16)
+		return;
+	e[1] = e[0];
+	e->lo = lo, e->hi = hi, e->gen = gen, e->tag = tag, e->len = (unsigned)len;
+	memcpy(e->text, text, len);
+}
+
+/* A section or notification type GUID: {"data" or "guid": its text, "type": its name}, made (a
+ * miss of the object cache). Returns where the object starts when it was made in one piece. */
+static WHEA_ALWAYS_INLINE char *typed_guid_make(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
+						bool pretty, bool *known)
 {
 	const char *name;
 	unsigned gen = 0;
+	*known = true;
 	if (role == WHEA_GUID_SECTION_TYPE) {
 		const whea_section_type *t = whea_section_lookup(g);
 		name = t ? t->name : NULL;
+		*known = t != NULL;
 		if (t)
 			gen = whea_registry_generation();
 	} else {
@@ -1071,6 +1200,7 @@ static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t 
 	size_t tlen = e->len ? 0 : strlen(name);
 	char *q = member_at(w, key, klen, 1 + INNER_ROOM(4) + 40 + INNER_ROOM(4) + NC_TEXT + str_room(tlen) + INNER_ROOM(0),
 			    pretty);
+	char *start = q;
 	unsigned in = inner_ind(w);
 	*q++ = '{';
 	q = inner_key(q, 0, in, role == WHEA_GUID_SECTION_TYPE ? "data" : "guid", 4, pretty, false);
@@ -1082,9 +1212,57 @@ static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t 
 	} else {
 		str_from(w, q, (const uint8_t *)name, tlen);
 		q = room(w, INNER_ROOM(0));
+		start = NULL;
 	}
 	w->p = close_at(q, w->ind, pretty, false);
+	return start;
 }
+
+/* The key of a typed GUID object in the cache: role and the indentation (pretty) or 0xff. */
+static inline unsigned tg_tag(const jw *w, int role, bool pretty)
+{
+	return (unsigned)role | (pretty ? (w->ind & 0xff) : 0xff) << 8;
+}
+
+/* A typed GUID object not in the cache (or without the room for the fast copy): made, and kept
+ * when it was made in one piece. (Few arguments: the hit path ends in a tail call to it.) */
+static JW_NOINLINE void typed_guid_miss(jw *w, const char *key, size_t klen, const whea_guid *g, int role, bool pretty)
+{
+	uint64_t lo, hi;
+	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	unsigned gen = role == WHEA_GUID_SECTION_TYPE ? whea_registry_generation() : 0, tag = tg_tag(w, role, pretty);
+	bool known;
+	char *start = pretty ? typed_guid_make(w, key, klen, g, role, true, &known)
+			     : typed_guid_make(w, key, klen, g, role, false, &known);
+	tg_ent *e = tg_set(lo, hi);
+	if (start && known && !w->in_scratch && !tg_match(e, lo, hi, gen, tag) && !tg_match(e + 1, lo, hi, gen, tag))
+		tg_store(e, lo, hi, gen, tag, start, (size_t)(w->p - start));
+}
+
+/* Bytes of a cached object copied in one go (6 blocks; longer ones copy the rest in blocks). */
+#define TG_COPY 96
+
+static WHEA_ALWAYS_INLINE void typed_guid_member(jw *w, const char *key, size_t klen, const whea_guid *g, int role,
+						 bool pretty)
+{
+	uint64_t lo, hi;
+	memcpy(&lo, g->b, 8), memcpy(&hi, g->b + 8, 8);
+	unsigned gen = role == WHEA_GUID_SECTION_TYPE ? whea_registry_generation() : 0, tag = tg_tag(w, role, pretty);
+	tg_ent *e = tg_set(lo, hi), *hit = tg_match(e, lo, hi, gen, tag) ? e : tg_match(e + 1, lo, hi, gen, tag) ? e + 1 : NULL;
+	if (JW_UNLIKELY(!hit || !member_fits(w, klen, TG_TEXT, pretty))) {
+		typed_guid_miss(w, key, klen, g, role, pretty);
+		return;
+	}
+	char *q = member_at_(w, key, klen, TG_TEXT, pretty, true);
+	size_t len = hit->len;
+	memcpy(q, hit->text, TG_COPY); /* the entry and the room cover it */
+	if (JW_UNLIKELY(len > TG_COPY))
+		for (size_t i = TG_COPY; i < len; i += 16)
+			memcpy(q + i, hit->text + i, 16);
+	w->p = q + len;
+}
+
+_Static_assert(TG_COPY <= TG_TEXT && TG_TEXT % 16 == 0, "typed GUID cache copies");
 
 /* typed_guid_member per mode, out of the callbacks' frameless path. */
 static JW_NOINLINE void typed_guid_c(jw *w, const char *key, size_t klen, const whea_guid *g, int role)
@@ -1208,6 +1386,44 @@ static void name_member(jw *w, const char *key, size_t klen, const char *s)
 	w->p = q + e->len;
 }
 
+/* "key": followed by a space (pretty) at q, the key of kl bytes and then suffix (a constant of
+ * slen bytes, at most 12, stored with '": ' in one 16-byte copy). */
+static WHEA_ALWAYS_INLINE char *suffixed_key_at(char *q, const char *key, size_t kl, const char *suffix, size_t slen,
+						bool pretty)
+{
+	char b[16] = {0};
+	memcpy(b, suffix, slen);
+	memcpy(b + slen, "\": ", 3);
+	copy_str(q, key, kl);
+	memcpy(q + kl, b, 16);
+	return q + kl + slen + (pretty ? 3 : 2);
+}
+
+/* Longest key whose suffixed keys are not cut (see key_suffix). */
+#define TIME_KEY_MAX (63 - 9)
+
+/* The three members of a decoded timestamp (date, "IsPrecise", "Encoding") in one reservation,
+ * when the key is short, the encoding's name is cached and the room is there; false otherwise. */
+static bool time_members(jw *w, const char *key, size_t kl, const whea_time *t)
+{
+	bool pretty = w->pretty;
+	const nc_ent *e = nc_get(whea_ts_encoding_name(t->encoding), 0);
+	kpre pre;
+	if (!e->len || kl > TIME_KEY_MAX || !member_fits(w, kl + 12, 2 * MEMBER_ROOM(kl + 12) + 40 + 8 + NC_TEXT, pretty) ||
+	    !kpre_init(&pre, w->ind, pretty))
+		return false;
+	char *q = kpre_at(w->p, &pre, !w->comma, pretty);
+	q = date_at(suffixed_key_at(q, key, kl, "", 0, pretty), t);
+	q = kpre_at(q, &pre, false, pretty);
+	q = bool_at(suffixed_key_at(q, key, kl, "IsPrecise", 9, pretty), t->precise);
+	q = kpre_at(q, &pre, false, pretty);
+	q = suffixed_key_at(q, key, kl, "Encoding", 8, pretty);
+	memcpy(q, e->text, NC_TEXT); /* fixed size: the room covers it */
+	w->p = q + e->len;
+	w->comma = 1;
+	return true;
+}
+
 static void j_time(void *ctx, const whea_skey *name, const uint8_t raw[8], int hint)
 {
 	jw *w = ctx;
@@ -1216,6 +1432,8 @@ static void j_time(void *ctx, const whea_skey *name, const uint8_t raw[8], int h
 	bool exact = ok && whea_ts_exact(raw, &t);
 	const char *key = name->key;
 	size_t klen = name->klen, kl = klen < 63 ? klen : 63;
+	if (ok && time_members(w, key, klen, &t))
+		ok = false; /* written */
 	char k[64];
 	memcpy(k, key, kl);
 	if (ok) {
@@ -1257,9 +1475,10 @@ static void write_diags(jw *w)
 	open_(w, "diagnostics", 11, '[', pretty);
 	for (unsigned i = 0; i < w->ndiag; i++) {
 		open_(w, NULL, 0, '{', pretty);
-		str_member_z(w, "severity", w->diag[i].sev == WHEA_DIAG_ERROR ? "error" : "warning");
+		/* severity and code are static names: from the name cache, escaped once */
+		name_member(w, "severity", 8, w->diag[i].sev == WHEA_DIAG_ERROR ? "error" : "warning");
 		num_member(w, "offset", 6, w->diag[i].off, pretty);
-		str_member_z(w, "code", whea_error_name(w->diag[i].code));
+		name_member(w, "code", 4, whea_error_name(w->diag[i].code));
 		str_member_z(w, "message", w->diag[i].msg);
 		close_(w, '}', pretty);
 	}

@@ -1,6 +1,7 @@
 /* tests/unit/test_util.c — the freestanding number formatting of src/util (fmt.h) against the C
  * library's printf: decimal (the range-based writer every writer uses) and hex, at every power of
- * ten and its neighbours, every value below 2 * 10^6, and random 64-bit values. */
+ * ten and its neighbours, every value below 2 * 10^6, and random 64-bit values; and every 8-digit
+ * block the decimal writer is made of. */
 #include <stdlib.h>
 
 #include "../check.h"
@@ -26,8 +27,39 @@ static void one(uint64_t v)
 	}
 }
 
+/* Every 8-digit block (the multiply-shift digit pairs of fmt.h are exact below 10^8, an argument
+ * this checks exhaustively): whea_fixed8_at and whea_dec8_at for every x < 10^8 against digits
+ * counted up like an odometer, and whea_fixed16_at for the pairs of blocks at their edges. */
+static void blocks(void)
+{
+	char want[8] = "00000000", got[24];
+	unsigned bad = 0, lead = 7; /* want[lead..8) is x without leading zeros */
+	for (uint32_t x = 0; x < 100000000; x++) {
+		if (memcmp(whea_fixed8_at(got, x) - 8, want, 8) || whea_dec8_at(got, x) - got != 8 - (int)lead ||
+		    memcmp(got, want + lead, 8 - lead)) {
+			if (bad++ < 5)
+				CHECK(0, "8-digit block %u: got \"%.8s\"", (unsigned)x, got);
+		}
+		int i = 7;
+		while (i >= 0 && want[i] == '9')
+			want[i--] = '0';
+		if (i >= 0 && ++want[i] && (unsigned)i < lead)
+			lead = (unsigned)i;
+	}
+	CHECK(bad == 0, "%u 8-digit blocks differ", bad);
+	static const uint32_t edge[] = {0, 1, 9, 10, 99999999, 99999998, 10000000, 12345678, 87654321, 50000000};
+	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+		for (size_t j = 0; j < sizeof edge / sizeof edge[0]; j++) {
+			char w[24];
+			snprintf(w, sizeof w, "%08u%08u", (unsigned)edge[i], (unsigned)edge[j]);
+			CHECK(whea_fixed16_at(got, edge[i], edge[j]) == got + 16 && !memcmp(got, w, 16),
+			      "16 digits of %u, %u: got \"%.16s\"", (unsigned)edge[i], (unsigned)edge[j], got);
+		}
+}
+
 int main(void)
 {
+	blocks();
 	unsigned long long count = 0;
 	for (uint64_t v = 0; v < 2000000; v++, count++)
 		one(v);
