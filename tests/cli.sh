@@ -47,6 +47,9 @@ if [ -d "$vec" ]; then
 	"$whea" decode "$vec/libcper_dmargeneric.bin" >"$tmp/out" 2>&1
 	grep -q "^ *Requester PCI location: cbdb:bf:0d.1$" "$tmp/out" && ok || bad "DMAr: no requester location line"
 	"$whea" decode --json "$vec/win_edk2_t11_fatal_pcie_procgen.bin" | grep -q "Location" && bad "JSON carries the derived location" || ok
+	# An empty list says so under its heading instead of leaving it bare.
+	"$whea" decode "$vec/win_dwr_amd_fatal_mce_4sec.bin" | grep -A1 "Extra bank numbers:$" | grep -q "^ *(none)$" && ok ||
+		bad "empty array in text: no '(none)' line"
 	# A sound header with an error inside a section (an ARM context array longer than the
 	# section): decode's exit status comes from its one walk of the sections.
 	cp "$vec/libcper_arm.bin" "$tmp/secterr.bin"

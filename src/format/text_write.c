@@ -496,10 +496,18 @@ static WHEA_ALWAYS_INLINE void begin_at(tw *w, const whea_skey *k, bool array)
 
 static void t_begin(void *ctx, const whea_skey *k, bool array) { begin_at(ctx, k, array); }
 
+/* An array without elements says so under its heading. */
+static TW_COLD void empty_array(tw *w)
+{
+	indent(w);
+	PUTS(w, "(none)\n");
+}
+
 static void t_end(void *ctx, bool array)
 {
 	tw *w = ctx;
-	(void)array;
+	if (array && !w->index[w->depth] && w->in_array[w->depth])
+		empty_array(w);
 	if (w->depth > 0)
 		w->depth--;
 }
