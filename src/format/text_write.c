@@ -883,6 +883,21 @@ static WHEA_ALWAYS_INLINE char *row_lines(char *p, const whea_skey *k, size_t n,
 	return p;
 }
 
+/* An enum member of a run, line by line (no room for the run): as t_enm writes it, with the
+ * value's label from the compiled names (their padded key is not the table's NUL-terminated name
+ * that t_enm and the label cache take). */
+static TW_COLD void enm_run_slow(tw *w, const whea_skey *k, uint64_t v)
+{
+	const whea_skey *e = whea_skey_enum(k, v);
+	lead(w, k);
+	if (e)
+		put(w, e->text, e->tlen), PUTS(w, " (");
+	else
+		PUTS(w, "unknown (");
+	dec(w, v);
+	PUTS(w, ")\n");
+}
+
 /* A run of plain members (see whea_sink.scalars): the lines t_num and t_bool write, in one
  * reservation when there is room (labels and indentation are copied in whole 16-byte blocks). */
 static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
@@ -893,11 +908,10 @@ static void t_scalars(void *ctx, const whea_scalar *a, size_t n, size_t room)
 	if (!p) {
 		for (size_t i = 0; i < n; i++) {
 			const whea_skey *k = a[i].k;
-			const whea_skey *e = k->kind == WHEA_SK_ENUM ? whea_skey_enum(k, a[i].v) : NULL;
 			if (k->kind == WHEA_SK_BOOL)
 				t_bool(ctx, k, a[i].v != 0);
 			else if (k->kind == WHEA_SK_ENUM)
-				t_enm(ctx, k, a[i].v, e ? e->key : NULL, e ? e->klen : 0, k->fmt);
+				enm_run_slow(w, k, a[i].v);
 			else
 				t_num(ctx, k, a[i].v, k->fmt, k->width);
 		}
