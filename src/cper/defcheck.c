@@ -17,12 +17,41 @@ static int fail(char *msg, size_t cap, const char *fmt, ...)
 	return WHEA_EINVAL;
 }
 
-static int check_names(const char *where, const whea_name *names, char *msg, size_t cap)
+/* Whether key can be written into JSON as it is: the writers copy keys without escaping them (a
+ * key is a word, see docs/SECTION-TABLES.md), so quotes, backslashes and control characters are
+ * refused. */
+bool whea_key_plain(const char *key)
 {
-	for (const whea_name *a = names; a && a->name; a++)
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (*p < 0x20 || *p == '"' || *p == '\\')
+			return false;
+	return true;
+}
+
+/* Whether name is ASCII: the JSON writer shows each byte above 0x7f of a table's string value
+ * (an enum value's name, a section type's name) as \u0080..\u00ff, as it does fixed text, so
+ * UTF-8 there would read as other characters. */
+bool whea_name_ascii(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p >= 0x80)
+			return false;
+	return true;
+}
+
+/* The names of an ENUM (JSON string values, escaped by the writers; ASCII, see whea_name_ascii)
+ * or, keys true, of a FLAGS or VALIDBITS row (JSON keys, see whea_key_plain). */
+static int check_names(const char *where, const whea_name *names, bool keys, char *msg, size_t cap)
+{
+	for (const whea_name *a = names; a && a->name; a++) {
+		if (keys && !whea_key_plain(a->name))
+			return fail(msg, cap, "%s: bit name with a quote, backslash or control character", where);
+		if (!keys && !whea_name_ascii(a->name))
+			return fail(msg, cap, "%s: value name with a byte above 0x7f (not ASCII)", where);
 		for (const whea_name *b = a + 1; b->name; b++)
 			if (a->value == b->value || strcmp(a->name, b->name) == 0)
 				return fail(msg, cap, "%s: names '%s' and '%s' clash", where, a->name, b->name);
+	}
 	return 0;
 }
 
@@ -33,6 +62,8 @@ static int check_bits(const whea_def *d, char *msg, size_t cap)
 		const whea_bitfield *b = &d->bits[i];
 		if (!b->key || b->width == 0 || b->lo + b->width > 64)
 			return fail(msg, cap, "%s: bitfield %u out of range", d->name, i);
+		if (!whea_key_plain(b->key))
+			return fail(msg, cap, "%s: bitfield %u: a key with a quote, backslash or control character", d->name, i);
 		uint64_t m = (b->width == 64 ? ~0ull : ((1ull << b->width) - 1)) << b->lo;
 		if (used & m)
 			return fail(msg, cap, "%s: bitfield %s overlaps another", d->name, b->key);
@@ -40,7 +71,7 @@ static int check_bits(const whea_def *d, char *msg, size_t cap)
 		for (uint16_t j = 0; j < i; j++)
 			if (strcmp(d->bits[j].key, b->key) == 0)
 				return fail(msg, cap, "%s: duplicate bitfield key %s", d->name, b->key);
-		if (check_names(b->key, b->names, msg, cap))
+		if (check_names(b->key, b->names, b->kind == WHEA_K_FLAGS, msg, cap))
 			return WHEA_EINVAL;
 	}
 	return 0;
@@ -54,6 +85,9 @@ static int check_row(const whea_def *d, const whea_field *f, uint64_t *vbits, ch
 	bool is_int = f->kind == WHEA_K_UINT || f->kind == WHEA_K_ENUM || f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_VALIDBITS;
 	if (!f->key || !f->kind || f->kind > WHEA_K_RESERVED)
 		return fail(msg, cap, "%s: row without key or kind", d->name);
+	if (!whea_key_plain(f->key))
+		return fail(msg, cap, "%s: row %u: a key with a quote, backslash or control character", d->name,
+			    (unsigned)(f - d->fields));
 	if (is_int && !memchr(int_sizes, (int)f->size, sizeof int_sizes))
 		return fail(msg, cap, "%s.%s: integer of %u bytes", d->name, f->key, f->size);
 	if ((f->kind == WHEA_K_GUID && f->size != 16) || (f->kind == WHEA_K_TIMESTAMP && f->size != 8))
@@ -70,7 +104,7 @@ static int check_row(const whea_def *d, const whea_field *f, uint64_t *vbits, ch
 		return fail(msg, cap, "%s.%s: array without count", d->name, f->key);
 	if (f->kind == WHEA_K_ARRAY && !f->sub && (f->size < 1 || f->size > 8))
 		return fail(msg, cap, "%s.%s: integer array of %u-byte elements", d->name, f->key, f->size);
-	if (check_names(f->key, f->names, msg, cap))
+	if (check_names(f->key, f->names, f->kind == WHEA_K_FLAGS || f->kind == WHEA_K_VALIDBITS, msg, cap))
 		return WHEA_EINVAL;
 	return f->sub ? check_def(f->sub, depth + 1, msg, cap) : 0;
 }

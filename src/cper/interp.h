@@ -191,6 +191,13 @@ const char *whea_key_label(const char *key, char *buf, size_t cap);
  * table pointers (the text writer's labels) drop entries of older generations. */
 unsigned whea_registry_generation(void);
 
+/* Whether key needs no escaping in JSON (no quote, backslash or control character): the writers
+ * copy keys as they are, so whea_def_check and whea_section_register refuse other keys. */
+bool whea_key_plain(const char *key);
+/* Whether name is ASCII, as enum value names and section type names must be (whea_def_check and
+ * whea_section_register refuse others: JSON would show their bytes above 0x7f as \u0080..\u00ff). */
+bool whea_name_ascii(const char *name);
+
 /* Resolves def-level unions: the layout to use for these bytes (NULL = opaque). */
 const whea_def *whea_def_resolve(const whea_def *d, const uint8_t *p, size_t len);
 /* Layout of a row's sub (field-level select), NULL if none. */

@@ -127,6 +127,10 @@ int whea_section_register(const whea_section_type *t)
 	char msg[160];
 	if (!t || !t->name || !t->key)
 		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type needs a name and a key");
+	if (!whea_key_plain(t->key))
+		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type key: a quote, backslash or control character");
+	if (!whea_name_ascii(t->name))
+		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type %s: its name is not ASCII", t->key);
 	if (whea_section_lookup(&t->guid) || whea_section_by_key(t->key, strlen(t->key)))
 		return whea_error_set(WHEA_EEXIST, -1, NULL, "section type %s is already registered", t->key);
 	if (t->def && whea_def_check(t->def, msg, sizeof msg))
