@@ -476,6 +476,54 @@ static void test_wide(void)
 	}	check_decimals();
 }
 
+/* ---- Deep nesting: runs, bitfields and arrays at every depth the table check allows (pretty
+ * JSON indented past the writers' one-copy prefixes). */
+
+#define DEEP 8 /* levels: whea_def_check allows 8 below the top, the last one the bitfields */
+#define DEEP_FIX 32
+static whea_field deep_rows[DEEP][7];
+static whea_def deep_defs[DEEP];
+static const whea_name deep_enum[] = {{0, "zero"}, {1, "one"}, {2, "two"}, {0x55, "fives"}, {0, NULL}};
+static const whea_bitfield deep_bits[] = {
+	{.key = "lo", .lo = 0, .width = 3, .kind = WHEA_K_UINT},
+	{.key = "flag", .lo = 3, .width = 1, .kind = WHEA_K_BOOL},
+	{.key = "kind", .lo = 4, .width = 2, .kind = WHEA_K_ENUM, .names = deep_enum},
+	{.key = "rest", .lo = 6, .width = 58, .kind = WHEA_K_UINT, .fmt = WHEA_FMT_HEX},
+};
+static const whea_def deep_bitdef = {.name = "deep bits", .size = 8, .bits = deep_bits, .nbits = 4};
+
+static void test_deep(void)
+{
+	for (int l = DEEP - 1; l >= 0; l--) {
+		whea_field *r = deep_rows[l];
+		uint32_t sub = l == DEEP - 1 ? 0 : deep_defs[l + 1].size;
+		r[0] = (whea_field){.key = "e1", .off = 0, .size = 1, .kind = WHEA_K_ENUM, .names = deep_enum};
+		r[1] = (whea_field){.key = "anEnumWithALongerKeyThan32Chars", .off = 1, .size = 1, .kind = WHEA_K_ENUM, .names = deep_enum};
+		r[2] = (whea_field){.key = "n2", .off = 2, .size = 2, .kind = WHEA_K_UINT};
+		r[3] = (whea_field){.key = "n4", .off = 4, .size = 4, .kind = WHEA_K_UINT, .fmt = WHEA_FMT_HEX};
+		r[4] = (whea_field){.key = "bits", .off = 8, .size = 8, .kind = WHEA_K_UINT, .sub = &deep_bitdef};
+		r[5] = (whea_field){.key = "q", .off = 16, .size = 8, .kind = WHEA_K_ARRAY, .count_fixed = 2};
+		r[6] = (whea_field){.key = "down", .off = DEEP_FIX, .size = sub, .kind = l == 3 ? WHEA_K_STRUCT : WHEA_K_ARRAY,
+				    .sub = &deep_defs[l + 1], .count_fixed = 1};
+		deep_defs[l] = (whea_def){.name = "deep", .size = DEEP_FIX + sub, .fields = r,
+					  .nfields = (uint16_t)(l == DEEP - 1 ? 6 : 7)};
+	}
+	static const whea_section_type dt = {{{0x81, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x08}},
+					     "Deep section", "Deep", &deep_defs[0], NULL};
+	char msg[200];
+	CHECK(whea_def_check(&deep_defs[0], msg, sizeof msg) == 0, "deep: %s", msg);
+	int rc = whea_section_register(&dt);
+	CHECK(rc == 0, "register deep: %d %s", rc, whea_error_last()->message);
+	uint8_t body[1024], rec[4096];
+	for (unsigned seed = 0; seed < 6; seed++) {
+		fill_body(body, deep_defs[0].size, seed);
+		for (unsigned l = 0; l < DEEP && seed % 2; l++) /* named enum values */
+			body[l * DEEP_FIX] = (uint8_t)(l % 3), body[l * DEEP_FIX + 1] = 0x55;
+		size_t rn = make_record(rec, sizeof rec, &dt.guid, body, deep_defs[0].size), len[3];
+		check_record("deep", rec, rn, len);
+	}
+}
+
 /* ---- Registration and unregistration between decodes: the names shown are the current type's. */
 
 static const whea_guid cyc_guid = {{0x61, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x06}};
@@ -716,6 +764,7 @@ int main(void)
 	test_lengths();
 	test_escapes();
 	test_wide();
+	test_deep();
 	test_cycles();
 	test_threads();
 	test_arena();
