@@ -755,7 +755,10 @@ static const cdef *cd_probe(const whea_def *d, unsigned gen)
 	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (CD_SLOTS - 1)) {
 		const cdef *e = atomic_load_explicit(&cd_slots[h], memory_order_acquire);
 		if (e) {
-			if (e->def == d && e->gen == gen)
+			/* a built-in def's entry of an earlier generation is still right (see
+			 * whea_def_builtin): unregistering a vendor type must not make every walk
+			 * compile the built-in tables again, filling the arena after a few times */
+			if (e->def == d && (e->gen == gen || whea_def_builtin(d)))
 				return e;
 			continue;
 		}

@@ -187,6 +187,10 @@ const char *whea_name_of(const whea_name *names, uint64_t v);
 /* "physicalAddressMask" -> "Physical address mask" into buf; returns buf. */
 const char *whea_key_label(const char *key, char *buf, size_t cap);
 
+/* Whether d is a def of the built-in types (reached through sub and variants, not through select
+ * hooks): it never goes away, so its compiled form serves every registry generation. */
+bool whea_def_builtin(const whea_def *d);
+
 /* Changes whenever a section type is unregistered (its tables may go away): caches keyed by
  * table pointers (the text writer's labels) drop entries of older generations. */
 unsigned whea_registry_generation(void);

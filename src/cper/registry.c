@@ -105,6 +105,70 @@ static const whea_section_type *builtin_lookup(const whea_guid *g)
 	return NULL;
 }
 
+/* The defs of the built-in types (through sub and variants, with the record header and the
+ * section descriptor): a set built once, on the first question, by the thread that claims it
+ * (others answer false until it is published, which only costs them a compilation). */
+#define BUILTIN_DEF_SLOTS 2048 /* power of two, well above twice the built-in defs */
+static const whea_def *builtin_defs[BUILTIN_DEF_SLOTS];
+static atomic_int defs_state; /* as index_state */
+
+static unsigned def_slot(const whea_def *d)
+{
+	uintptr_t a = (uintptr_t)d;
+	return (unsigned)((a ^ (a >> 7) ^ (a >> 15)) * 2654435761u) & (BUILTIN_DEF_SLOTS - 1);
+}
+
+/* Adds d and the defs below it; false when the set is too full to be exact. */
+static bool defs_add(const whea_def *d, int depth)
+{
+	if (!d)
+		return true;
+	if (depth > 32)
+		return false;
+	unsigned i = def_slot(d), k = 0;
+	for (; k < BUILTIN_DEF_SLOTS / 2 && builtin_defs[i] && builtin_defs[i] != d; k++)
+		i = (i + 1) & (BUILTIN_DEF_SLOTS - 1);
+	if (k == BUILTIN_DEF_SLOTS / 2)
+		return false;
+	if (builtin_defs[i])
+		return true; /* seen */
+	builtin_defs[i] = d;
+	bool ok = true;
+	for (uint16_t f = 0; f < d->nfields; f++)
+		ok = ok && defs_add(d->fields[f].sub, depth + 1);
+	for (const whea_def *const *v = d->variants; ok && v && *v; v++)
+		ok = defs_add(*v, depth + 1);
+	return ok;
+}
+
+static void defs_build(void)
+{
+	bool ok = defs_add(&whea_def_record_header, 0) && defs_add(&whea_def_section_descriptor, 0);
+	for (size_t gi = 0; gi < sizeof groups / sizeof groups[0]; gi++)
+		for (const whea_section_type *const *t = groups[gi]; *t; t++)
+			ok = ok && defs_add((*t)->def, 0);
+	atomic_store_explicit(&defs_state, ok ? 2 : 3, memory_order_release);
+}
+
+bool whea_def_builtin(const whea_def *d)
+{
+	int st = atomic_load_explicit(&defs_state, memory_order_acquire);
+	if (st == 0) {
+		int expect = 0;
+		if (atomic_compare_exchange_strong(&defs_state, &expect, 1))
+			defs_build();
+		st = atomic_load_explicit(&defs_state, memory_order_acquire);
+	}
+	if (st != 2)
+		return false;
+	for (unsigned i = def_slot(d);; i = (i + 1) & (BUILTIN_DEF_SLOTS - 1)) {
+		if (!builtin_defs[i])
+			return false;
+		if (builtin_defs[i] == d)
+			return true;
+	}
+}
+
 const whea_section_type *whea_section_lookup(const whea_guid *g)
 {
 	for (size_t i = 0; i < nregistered; i++) /* vendors may refine nothing built in; see register */
