@@ -191,6 +191,8 @@ int whea_section_register(const whea_section_type *t)
 	char msg[160];
 	if (!t || !t->name || !t->key)
 		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type needs a name and a key");
+	if (strcmp(t->key, "Unknown") == 0) /* the JSON key of sections of unregistered types */
+		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type key Unknown is reserved for unknown types");
 	if (!whea_key_plain(t->key))
 		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type key: a quote, backslash or control character");
 	if (!whea_name_ascii(t->name))

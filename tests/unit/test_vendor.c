@@ -381,6 +381,26 @@ static void test_escapes(void)
 	      whea_error_last()->message);
 }
 
+/* Keys the JSON of other sections uses ("Unknown" for a GUID nobody registered): refused, or
+ * records of both kinds still encode back. */
+static void test_reserved_keys(void)
+{
+	static const whea_field one[] = {{.key = "data", .off = 0, .size = 4, .kind = WHEA_K_UINT}};
+	static const whea_def od = {.name = "one", .size = 4, .fields = one, .nfields = 1};
+	static const whea_section_type ut = {{{0x43, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x04}},
+					     "Unknown section", "Unknown", &od, NULL};
+	static const whea_guid other = {{0x44, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x04}};
+	int rc = whea_section_register(&ut);
+	CHECK(rc == WHEA_EINVAL && strstr(whea_error_last()->message, "reserved"), "key Unknown refused: %d", rc);
+	uint8_t b8[8] = {1, 2, 3, 4, 5, 6, 7, 8}, rec[1024];
+	size_t len[3], rn = make_record(rec, sizeof rec, &other, b8, 8);
+	check_record("unknown type beside a type keyed Unknown", rec, rn, len);
+	rn = make_record(rec, sizeof rec, &ut.guid, b8, 4);
+	check_record("type keyed Unknown", rec, rn, len);
+	if (rc == 0)
+		whea_section_unregister(&ut.guid);
+}
+
 /* ---- Wide values: many enum values, bit 63, 64-bit bitfields, arrays of 8-byte integers. */
 
 static whea_name wide_enum[301];
@@ -763,6 +783,7 @@ int main(void)
 	strbuf = malloc(OUTCAP);
 	test_lengths();
 	test_escapes();
+	test_reserved_keys();
 	test_wide();
 	test_deep();
 	test_cycles();
