@@ -751,17 +751,23 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 static const cdef *cd_probe(const whea_def *d, unsigned gen)
 {
 	unsigned h = cd_hash(d);
-	const cdef *made = NULL;
+	const cdef *made = NULL, *older = NULL;
 	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (CD_SLOTS - 1)) {
 		const cdef *e = atomic_load_explicit(&cd_slots[h], memory_order_acquire);
 		if (e) {
-			/* a built-in def's entry of an earlier generation is still right (see
-			 * whea_def_builtin): unregistering a vendor type must not make every walk
-			 * compile the built-in tables again, filling the arena after a few times */
-			if (e->def == d && (e->gen == gen || whea_def_builtin(d)))
-				return e;
+			if (e->def == d) {
+				if (e->gen == gen)
+					return e;
+				older = e;
+			}
 			continue;
 		}
+		/* A built-in def's entry of an earlier generation is still right (see
+		 * whea_def_builtin): unregistering a vendor type must not make every walk compile
+		 * the built-in tables again, filling the arena after a few times. (Asked only where
+		 * a compilation would follow: no call on the path of a hit.) */
+		if (older && whea_def_builtin(d))
+			return older;
 		if (!made && !(made = cd_build(d, gen)))
 			return NULL;
 		const cdef *expect = NULL;
@@ -771,7 +777,7 @@ static const cdef *cd_probe(const whea_def *d, unsigned gen)
 		if (expect->def == d && expect->gen == gen) /* another thread was first */
 			return expect;
 	}
-	return made;
+	return made ? made : older && whea_def_builtin(d) ? older : NULL;
 }
 
 /* Set by whea_interp_tables_enable(false): the walk runs uncompiled (for tests). */
@@ -843,14 +849,19 @@ const whea_skey *whea_section_skey(const whea_section_type *t, whea_skey_buf *b)
 	unsigned gen = whea_registry_generation();
 	uintptr_t a = (uintptr_t)t;
 	unsigned h = (unsigned)(a ^ (a >> 7) ^ (a >> 15)) & (SN_SLOTS - 1);
-	const sname *made = NULL;
+	const sname *made = NULL, *older = NULL;
 	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (SN_SLOTS - 1)) {
 		const sname *e = atomic_load_explicit(&sn_slots[h], memory_order_acquire);
 		if (e) {
-			if (e->t == t && e->gen == gen)
-				return &e->sk;
+			if (e->t == t) {
+				if (e->gen == gen)
+					return &e->sk;
+				older = e;
+			}
 			continue;
 		}
+		if (older && whea_section_builtin(t)) /* as in cd_probe */
+			return &older->sk;
 		if (!made && !(made = sn_build(t, gen)))
 			break;
 		const sname *expect = NULL;
@@ -860,6 +871,8 @@ const whea_skey *whea_section_skey(const whea_section_type *t, whea_skey_buf *b)
 		if (expect->t == t && expect->gen == gen) /* another thread was first */
 			return &expect->sk;
 	}
+	if (!made && older && whea_section_builtin(t))
+		return &older->sk;
 	return made ? &made->sk : skey_tmp(b, t->key, t->name);
 }
 

@@ -190,6 +190,8 @@ const char *whea_key_label(const char *key, char *buf, size_t cap);
 /* Whether d is a def of the built-in types (reached through sub and variants, not through select
  * hooks): it never goes away, so its compiled form serves every registry generation. */
 bool whea_def_builtin(const whea_def *d);
+/* Whether t is a built-in section type (its cached name serves every registry generation). */
+bool whea_section_builtin(const whea_section_type *t);
 
 /* Changes whenever a section type is unregistered (its tables may go away): caches keyed by
  * table pointers (the text writer's labels) drop entries of older generations. */

@@ -169,6 +169,17 @@ bool whea_def_builtin(const whea_def *d)
 	}
 }
 
+/* A scan, not builtin_lookup: a second caller would keep that from being inlined into
+ * whea_section_lookup, and this is asked only after an unregistration. */
+bool whea_section_builtin(const whea_section_type *t)
+{
+	for (size_t gi = 0; gi < sizeof groups / sizeof groups[0]; gi++)
+		for (const whea_section_type *const *p = groups[gi]; *p; p++)
+			if (*p == t)
+				return true;
+	return false;
+}
+
 const whea_section_type *whea_section_lookup(const whea_guid *g)
 {
 	for (size_t i = 0; i < nregistered; i++) /* vendors may refine nothing built in; see register */
