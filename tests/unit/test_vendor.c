@@ -473,8 +473,38 @@ static void check_decimals(void)
 		}
 }
 
+/* 64 one-bit booleans (as many bitfields as an integer holds: no batched form) and 63. */
+static whea_bitfield bits64[64];
+static whea_def bits64def, bits63def;
+static const whea_field bits64_rows[] = {
+	{.key = "all64", .off = 0, .size = 8, .kind = WHEA_K_UINT, .sub = &bits64def},
+	{.key = "all63", .off = 8, .size = 8, .kind = WHEA_K_UINT, .sub = &bits63def},
+};
+static const whea_def bits64_outer = {.name = "64 bits", .size = 16, .fields = bits64_rows, .nfields = 2};
+static const whea_section_type bits64_type = {
+	{{0x52, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x05}},
+	"64 bits", "Bits64", &bits64_outer, NULL};
+
+static void test_bits64(void)
+{
+	for (unsigned i = 0; i < 64; i++)
+		bits64[i] = (whea_bitfield){.key = make_name((char)('a' + i % 26), 40 + i, false), .lo = (uint8_t)i, .width = 1,
+					    .kind = WHEA_K_BOOL};
+	bits64def = (whea_def){.name = "64 booleans", .size = 8, .bits = bits64, .nbits = 64};
+	bits63def = (whea_def){.name = "63 booleans", .size = 8, .bits = bits64, .nbits = 63};
+	int rc = whea_section_register(&bits64_type);
+	CHECK(rc == 0, "register 64 bits: %d %s", rc, whea_error_last()->message);
+	uint8_t body[16], rec[1024];
+	for (unsigned seed = 0; seed < 4; seed++) {
+		fill_body(body, 16, seed * 77);
+		size_t rn = make_record(rec, sizeof rec, &bits64_type.guid, body, 16), len[3];
+		check_record("64 booleans", rec, rn, len);
+	}
+}
+
 static void test_wide(void)
 {
+	test_bits64();
 	static char names[300][8];
 	for (unsigned i = 0; i < 300; i++) {
 		snprintf(names[i], sizeof names[i], "v%u", i * 3);
