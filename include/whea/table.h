@@ -143,6 +143,10 @@ typedef struct whea_section_type {
 	const whea_guid *alt_guid;    /* another byte encoding of the same type (CXL events), or NULL */
 } whea_section_type;
 
+/* The JSON key of a section whose type nobody registered (its body is kept as bytes); no
+ * registered type may take it. */
+#define WHEA_SECTION_KEY_UNKNOWN "Unknown"
+
 /* Registry. Built-in types are always present. whea_section_register() adds a vendor
  * (platform-specific) type at run time; call it before decoding starts (not thread-safe against
  * concurrent lookups). The pointer is borrowed and must stay valid. Returns 0, WHEA_EEXIST (GUID

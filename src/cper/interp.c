@@ -238,9 +238,15 @@ typedef struct cbit {
 	whea_skey sk;
 } cbit;
 
-typedef struct cdef {
-	const whea_def *def;
+/* The head of every entry of the interpreter's caches (compiled defs, section-type names): the
+ * table it was made from and the registry generation it was made in. */
+typedef struct centry {
+	const void *of;
 	unsigned gen;
+} centry;
+
+typedef struct cdef {
+	centry head;    /* of: the whea_def */
 	uint16_t vbrow; /* index of the VALIDBITS row or UINT16_MAX */
 	uint64_t known; /* known_bits() */
 	size_t bits_room; /* bitfield layouts: sum of the bits' skey room */
@@ -258,14 +264,15 @@ typedef struct cdef {
 #define CD_SLOTS 1024u
 #define CD_PROBES 16u
 #define CD_ARENA (1024u * 1024u)
-static _Atomic(const cdef *) cd_slots[CD_SLOTS];
+static _Atomic(const centry *) cd_slots[CD_SLOTS];
 static uint64_t cd_arena[CD_ARENA / 8];
 static atomic_size_t cd_used;
 
-static inline unsigned cd_hash(const whea_def *d)
+/* The home slot of a table's entry (masked by the cache's size, a power of two). */
+static inline unsigned ptr_hash(const void *p)
 {
-	uintptr_t a = (uintptr_t)d;
-	return (unsigned)(a ^ (a >> 7) ^ (a >> 15)) & (CD_SLOTS - 1);
+	uintptr_t a = (uintptr_t)p;
+	return (unsigned)(a ^ (a >> 7) ^ (a >> 15));
 }
 
 /* Kinds decoded from a fixed number of bytes with no check of their own (size 0 would mean "to
@@ -728,7 +735,7 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	c->vbname = vb ? vbname : NULL;
 	for (unsigned i = 0; vb && i < 64; i++)
 		vbname[i] = whea_validbit_name_scan(d, i);
-	c->def = d, c->gen = gen;
+	c->head.of = d, c->head.gen = gen;
 	c->vbrow = vb ? (uint16_t)(vb - d->fields) : UINT16_MAX;
 	c->known = known_bits(d, vb);
 	c->rows = rows, c->bits = bits, c->nlens = m.nl;
@@ -747,37 +754,62 @@ static const cdef *cd_build(const whea_def *d, unsigned gen)
 	return c;
 }
 
-/* The compiled form of d, or NULL (then the walk derives everything itself). */
-static const cdef *cd_probe(const whea_def *d, unsigned gen)
+/* One of the interpreter's caches: open-addressed slots of entries made in the arena, found by
+ * table address and registry generation, filled without locks (a thread that loses the race to a
+ * slot takes the winner's entry). */
+typedef struct ccache {
+	_Atomic(const centry *) *slots;
+	unsigned mask; /* slots - 1 */
+	/* Whether a table is built in: its entry of an earlier generation is still right, so that
+	 * unregistering a vendor type does not make every walk build the built-in entries again
+	 * (filling the arena after a few times). Asked only where a build would follow. */
+	bool (*lasting)(const void *of);
+	const centry *(*build)(const void *of, unsigned gen); /* NULL when the arena is full */
+} ccache;
+
+/* The entry of table `of` for generation gen, made when missing; NULL when it cannot be made. */
+static WHEA_ALWAYS_INLINE const centry *cache_find(const ccache *c, const void *of, unsigned gen)
 {
-	unsigned h = cd_hash(d);
-	const cdef *made = NULL, *older = NULL;
-	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (CD_SLOTS - 1)) {
-		const cdef *e = atomic_load_explicit(&cd_slots[h], memory_order_acquire);
+	unsigned h = ptr_hash(of) & c->mask;
+	const centry *made = NULL, *older = NULL;
+	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & c->mask) {
+		const centry *e = atomic_load_explicit(&c->slots[h], memory_order_acquire);
 		if (e) {
-			if (e->def == d) {
+			if (e->of == of) {
 				if (e->gen == gen)
 					return e;
 				older = e;
 			}
 			continue;
 		}
-		/* A built-in def's entry of an earlier generation is still right (see
-		 * whea_def_builtin): unregistering a vendor type must not make every walk compile
-		 * the built-in tables again, filling the arena after a few times. (Asked only where
-		 * a compilation would follow: no call on the path of a hit.) */
-		if (older && whea_def_builtin(d))
+		if (older && c->lasting(of))
 			return older;
-		if (!made && !(made = cd_build(d, gen)))
+		if (!made && !(made = c->build(of, gen)))
 			return NULL;
-		const cdef *expect = NULL;
-		if (atomic_compare_exchange_strong_explicit(&cd_slots[h], &expect, made, memory_order_acq_rel,
+		const centry *expect = NULL;
+		if (atomic_compare_exchange_strong_explicit(&c->slots[h], &expect, made, memory_order_acq_rel,
 							    memory_order_acquire))
 			return made;
-		if (expect->def == d && expect->gen == gen) /* another thread was first */
+		if (expect->of == of && expect->gen == gen) /* another thread was first */
 			return expect;
 	}
-	return made ? made : older && whea_def_builtin(d) ? older : NULL;
+	return made ? made : older && c->lasting(of) ? older : NULL;
+}
+
+static bool def_lasting(const void *of) { return whea_def_builtin(of); }
+
+static const centry *cd_make(const void *of, unsigned gen)
+{
+	const cdef *c = cd_build(of, gen);
+	return c ? &c->head : NULL;
+}
+
+static const ccache cd_cache = {cd_slots, CD_SLOTS - 1, def_lasting, cd_make};
+
+/* The compiled form of d, or NULL (then the walk derives everything itself). */
+static const cdef *cd_probe(const whea_def *d, unsigned gen)
+{
+	return (const cdef *)(const void *)cache_find(&cd_cache, d, gen);
 }
 
 /* Set by whea_interp_tables_enable(false): the walk runs uncompiled (for tests). */
@@ -789,9 +821,9 @@ static inline const cdef *cd_of(const whea_def *d, unsigned gen)
 {
 	if (atomic_load_explicit(&cd_disabled, memory_order_relaxed))
 		return NULL;
-	const cdef *e = atomic_load_explicit(&cd_slots[cd_hash(d)], memory_order_acquire);
-	if (e && e->def == d && e->gen == gen)
-		return e;
+	const centry *e = atomic_load_explicit(&cd_slots[ptr_hash(d) & (CD_SLOTS - 1)], memory_order_acquire);
+	if (e && e->of == d && e->gen == gen)
+		return (const cdef *)(const void *)e;
 	return cd_probe(d, gen);
 }
 
@@ -818,18 +850,18 @@ static inline const whea_skey *row_sk(const crow *c) { return &c->sk; }
 /* ---- Names of section types' objects, cached like the compiled tables (keyed by the type's
  * address and the registry generation, in the same arena). */
 typedef struct sname {
-	const whea_section_type *t;
-	unsigned gen;
+	centry head; /* of: the whea_section_type */
 	whea_skey sk;
 } sname;
 
 #define SN_SLOTS 128u /* power of two, well above the section types there are */
-static _Atomic(const sname *) sn_slots[SN_SLOTS];
+static _Atomic(const centry *) sn_slots[SN_SLOTS];
 
-WHEA_SKEY_LIT(unknown_sk, "Unknown", "Unknown section");
+WHEA_SKEY_LIT(unknown_sk, WHEA_SECTION_KEY_UNKNOWN, "Unknown section");
 
-static const sname *sn_build(const whea_section_type *t, unsigned gen)
+static const centry *sn_build(const void *of, unsigned gen)
 {
+	const whea_section_type *t = of;
 	size_t need = (sizeof(sname) + 15) & ~(size_t)15, str_at = need;
 	need += skey_need(t->key, t->name);
 	size_t at = atomic_fetch_add_explicit(&cd_used, need, memory_order_relaxed);
@@ -837,43 +869,21 @@ static const sname *sn_build(const whea_section_type *t, unsigned gen)
 		return NULL;
 	sname *e = (sname *)(void *)((char *)cd_arena + at);
 	char *str = (char *)e + str_at;
-	e->t = t, e->gen = gen;
+	e->head.of = t, e->head.gen = gen;
 	skey_make(&e->sk, t->key, t->name, &str);
-	return e;
+	return &e->head;
 }
+
+static bool section_lasting(const void *of) { return whea_section_builtin(of); }
+
+static const ccache sn_cache = {sn_slots, SN_SLOTS - 1, section_lasting, sn_build};
 
 const whea_skey *whea_section_skey(const whea_section_type *t, whea_skey_buf *b)
 {
 	if (!t)
 		return &unknown_sk;
-	unsigned gen = whea_registry_generation();
-	uintptr_t a = (uintptr_t)t;
-	unsigned h = (unsigned)(a ^ (a >> 7) ^ (a >> 15)) & (SN_SLOTS - 1);
-	const sname *made = NULL, *older = NULL;
-	for (unsigned k = 0; k < CD_PROBES; k++, h = (h + 1) & (SN_SLOTS - 1)) {
-		const sname *e = atomic_load_explicit(&sn_slots[h], memory_order_acquire);
-		if (e) {
-			if (e->t == t) {
-				if (e->gen == gen)
-					return &e->sk;
-				older = e;
-			}
-			continue;
-		}
-		if (older && whea_section_builtin(t)) /* as in cd_probe */
-			return &older->sk;
-		if (!made && !(made = sn_build(t, gen)))
-			break;
-		const sname *expect = NULL;
-		if (atomic_compare_exchange_strong_explicit(&sn_slots[h], &expect, made, memory_order_acq_rel,
-							    memory_order_acquire))
-			return &made->sk;
-		if (expect->t == t && expect->gen == gen) /* another thread was first */
-			return &expect->sk;
-	}
-	if (!made && older && whea_section_builtin(t))
-		return &older->sk;
-	return made ? &made->sk : skey_tmp(b, t->key, t->name);
+	const sname *e = (const sname *)(const void *)cache_find(&sn_cache, t, whea_registry_generation());
+	return e ? &e->sk : skey_tmp(b, t->key, t->name);
 }
 
 /* Kinds whose decoding can report something (nested layouts, reserved bytes): the only rows a

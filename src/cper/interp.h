@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/le.h"
 #include "whea/record.h"
@@ -196,6 +197,12 @@ bool whea_section_builtin(const whea_section_type *t);
 /* Changes whenever a section type is unregistered (its tables may go away): caches keyed by
  * table pointers (the text writer's labels) drop entries of older generations. */
 unsigned whea_registry_generation(void);
+
+/* Whether the n bytes at key are WHEA_SECTION_KEY_UNKNOWN (the JSON readers' question). */
+static inline bool whea_is_unknown_key(const char *key, size_t n)
+{
+	return n == sizeof WHEA_SECTION_KEY_UNKNOWN - 1 && memcmp(key, WHEA_SECTION_KEY_UNKNOWN, n) == 0;
+}
 
 /* Whether key needs no escaping in JSON (no quote, backslash or control character): the writers
  * copy keys as they are, so whea_def_check and whea_section_register refuse other keys. */

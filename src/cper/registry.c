@@ -5,6 +5,7 @@
 
 #include "cper/interp.h"
 #include "cper/sections/sections.h"
+#include "util/once.h"
 #include "whea/error.h"
 
 #define WHEA_MAX_REGISTERED 64
@@ -37,7 +38,7 @@ static struct {
 	const whea_guid *g;
 	const whea_section_type *t;
 } builtin_index[INDEX_SLOTS];
-static atomic_int index_state; /* 0 not built, 1 being built, 2 ready, 3 too full: linear scan */
+static atomic_int index_state; /* whea_once; failed (too full): linear scan */
 
 static unsigned guid_hash(const whea_guid *g)
 {
@@ -72,25 +73,18 @@ static bool index_add(const whea_guid *g, const whea_section_type *t)
 	return false;
 }
 
-static void index_build(void)
+static bool index_build(void)
 {
 	bool ok = true;
 	for (size_t gi = 0; gi < sizeof groups / sizeof groups[0]; gi++)
 		for (const whea_section_type *const *t = groups[gi]; *t; t++)
 			ok = ok && index_add(&(*t)->guid, *t) && (!(*t)->alt_guid || index_add((*t)->alt_guid, *t));
-	atomic_store_explicit(&index_state, ok ? 2 : 3, memory_order_release);
+	return ok;
 }
 
 static const whea_section_type *builtin_lookup(const whea_guid *g)
 {
-	int st = atomic_load_explicit(&index_state, memory_order_acquire);
-	if (st == 0) {
-		int expect = 0;
-		if (atomic_compare_exchange_strong(&index_state, &expect, 1))
-			index_build();
-		st = atomic_load_explicit(&index_state, memory_order_acquire);
-	}
-	if (st == 2) {
+	if (whea_once(&index_state, index_build)) {
 		for (unsigned i = guid_hash(g);; i = (i + 1) & (INDEX_SLOTS - 1)) {
 			if (!builtin_index[i].g)
 				return NULL;
@@ -110,7 +104,7 @@ static const whea_section_type *builtin_lookup(const whea_guid *g)
  * (others answer false until it is published, which only costs them a compilation). */
 #define BUILTIN_DEF_SLOTS 2048 /* power of two, well above twice the built-in defs */
 static const whea_def *builtin_defs[BUILTIN_DEF_SLOTS];
-static atomic_int defs_state; /* as index_state */
+static atomic_int defs_state; /* whea_once */
 
 static unsigned def_slot(const whea_def *d)
 {
@@ -141,25 +135,18 @@ static bool defs_add(const whea_def *d, int depth)
 	return ok;
 }
 
-static void defs_build(void)
+static bool defs_build(void)
 {
 	bool ok = defs_add(&whea_def_record_header, 0) && defs_add(&whea_def_section_descriptor, 0);
 	for (size_t gi = 0; gi < sizeof groups / sizeof groups[0]; gi++)
 		for (const whea_section_type *const *t = groups[gi]; *t; t++)
 			ok = ok && defs_add((*t)->def, 0);
-	atomic_store_explicit(&defs_state, ok ? 2 : 3, memory_order_release);
+	return ok;
 }
 
 bool whea_def_builtin(const whea_def *d)
 {
-	int st = atomic_load_explicit(&defs_state, memory_order_acquire);
-	if (st == 0) {
-		int expect = 0;
-		if (atomic_compare_exchange_strong(&defs_state, &expect, 1))
-			defs_build();
-		st = atomic_load_explicit(&defs_state, memory_order_acquire);
-	}
-	if (st != 2)
+	if (!whea_once(&defs_state, defs_build))
 		return false;
 	for (unsigned i = def_slot(d);; i = (i + 1) & (BUILTIN_DEF_SLOTS - 1)) {
 		if (!builtin_defs[i])
@@ -202,8 +189,9 @@ int whea_section_register(const whea_section_type *t)
 	char msg[160];
 	if (!t || !t->name || !t->key)
 		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type needs a name and a key");
-	if (strcmp(t->key, "Unknown") == 0) /* the JSON key of sections of unregistered types */
-		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type key Unknown is reserved for unknown types");
+	if (strcmp(t->key, WHEA_SECTION_KEY_UNKNOWN) == 0)
+		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type key " WHEA_SECTION_KEY_UNKNOWN
+				      " is reserved for unknown types");
 	if (!whea_key_plain(t->key))
 		return whea_error_set(WHEA_EINVAL, -1, NULL, "section type key: a quote, backslash or control character");
 	if (!whea_name_ascii(t->name))

@@ -661,8 +661,9 @@ static int section_type_of(enc *e, uint32_t desc, uint32_t sec, const whea_secti
 	if (!*body)
 		return whea_json_fail(e->d, sec, "empty section object");
 	whea_jnode *b = &e->d->nodes[*body];
-	*t = (b->keylen == 7 && memcmp(b->key, "Unknown", 7) == 0) ? NULL : whea_section_by_key(b->key, b->keylen);
-	if (!*t && !(b->keylen == 7 && memcmp(b->key, "Unknown", 7) == 0))
+	bool unknown = whea_is_unknown_key(b->key, b->keylen);
+	*t = unknown ? NULL : whea_section_by_key(b->key, b->keylen);
+	if (!*t && !unknown)
 		return whea_json_fail(e->d, *body, "unknown section type key \"%.*s\"", (int)b->keylen, b->key);
 	uint32_t st = find(e, desc, "sectionType");
 	if (st)

@@ -2006,7 +2006,7 @@ static size_t enc_record(fx *x, const char *p)
 			*pp -= kl + 2;
 			eat_key(x, pp, kl);
 			const whea_section_type *t = NULL;
-			if (!(kl == 7 && memcmp(k, "Unknown", 7) == 0) && !(t = section_by_key(k, kl)))
+			if (!whea_is_unknown_key(k, kl) && !(t = section_by_key(k, kl)))
 				bail(x);
 			whea_guid g;
 			if (ds[i].has_type)

@@ -686,7 +686,7 @@ static void section_item(sw *w)
 	for (size_t i = 0; (t = whea_section_at(i)) != NULL; i++)
 		if (first_with_key(i, t->key))
 			section_key(w, i, t);
-	open_(w, "Unknown", '{');
+	open_(w, WHEA_SECTION_KEY_UNKNOWN, '{');
 	m_str(w, "title", "Section of an unregistered type");
 	open_(w, "anyOf", '[');
 	m_fixed(w, NULL, "dataOnly");

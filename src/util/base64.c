@@ -1,5 +1,6 @@
 /* util/base64.c — RFC 4648 base64 encode and strict decode (see base64.h). */
 #include "util/base64.h"
+#include "util/once.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -10,22 +11,16 @@ static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 /* Both characters of every 12-bit group, built once on first use (the thread that claims the
  * build fills it; others encode character by character until it is published). */
 static char pairs[4096][2];
-static atomic_int pairs_state; /* 0 not built, 1 being built, 2 ready */
+static atomic_int pairs_state; /* whea_once */
 
-static bool pairs_ready(void)
+static bool pairs_build(void)
 {
-	int st = atomic_load_explicit(&pairs_state, memory_order_acquire);
-	if (st == 2)
-		return true;
-	int expect = 0;
-	if (st == 0 && atomic_compare_exchange_strong(&pairs_state, &expect, 1)) {
-		for (unsigned v = 0; v < 4096; v++)
-			pairs[v][0] = alphabet[v >> 6], pairs[v][1] = alphabet[v & 63];
-		atomic_store_explicit(&pairs_state, 2, memory_order_release);
-		return true;
-	}
-	return false;
+	for (unsigned v = 0; v < 4096; v++)
+		pairs[v][0] = alphabet[v >> 6], pairs[v][1] = alphabet[v & 63];
+	return true;
 }
+
+static bool pairs_ready(void) { return whea_once(&pairs_state, pairs_build); }
 
 #if defined(__x86_64__) && defined(__GNUC__) && __STDC_HOSTED__ && !defined(WHEA_B64_PORTABLE)
 /* Hosted x86-64 builds only: the run-time CPU check needs the C runtime's CPU model. */
